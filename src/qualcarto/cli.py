@@ -1,0 +1,338 @@
+# SPDX-License-Identifier: MIT
+"""The ``qualcarto`` command: each command parses its arguments and calls one core function.
+
+Errors a user can act on come out as one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from qualcarto import __version__
+from qualcarto.config import DB_ENV_VAR, resolve_db_url
+from qualcarto.errors import QualcartoError
+
+
+@contextmanager
+def _session(ctx: click.Context, *, create: bool = False) -> Iterator[Session]:
+    from qualcarto.store import connect, session_scope
+
+    engine = connect(ctx.obj["db"], create=create)
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    envvar=DB_ENV_VAR,
+    default=None,
+    metavar="URL",
+    help=f"Store URL or SQLite file (default: ${DB_ENV_VAR} or sqlite:///qualcarto.db).",
+)
+@click.version_option(__version__, prog_name="qualcarto")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """Code qualitative interview studies as a team.
+
+    Example: qualcarto demo && qualcarto status
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = resolve_db_url(db)
+
+
+@cli.command()
+@click.option("--name", default="study", help="Name of the study.")
+@click.pass_context
+def init(ctx: click.Context, name: str) -> None:
+    """Create an empty store for a new study.
+
+    Example: qualcarto --db study.db init --name "Onboarding interviews"
+    """
+    from sqlalchemy import select
+
+    from qualcarto.store import Project
+
+    with _session(ctx, create=True) as session:
+        if session.scalars(select(Project)).first() is not None:
+            raise QualcartoError(f"{ctx.obj['db']}: already holds a study")
+        session.add(Project(name=name))
+    click.echo(f"created study '{name}' in {ctx.obj['db']}")
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--participants", type=click.Path(path_type=Path), help="csv with an 'id' column.")
+@click.option("--as", "actor", default="system", help="Who is importing (for the audit log).")
+@click.pass_context
+def import_(
+    ctx: click.Context, paths: tuple[Path, ...], participants: Path | None, actor: str
+) -> None:
+    """Import transcripts (txt, md, docx, vtt, srt; files or folders), all or nothing.
+
+    Example: qualcarto import interviews/ --participants interviews/participants.csv
+    """
+    from qualcarto.transcripts import collect_files, import_transcripts
+
+    files = collect_files(paths)
+    with (
+        _session(ctx) as session,
+        click.progressbar(length=len(files), label="importing", file=sys.stderr) as bar,
+    ):
+        report = import_transcripts(
+            session,
+            files,
+            participants_csv=participants,
+            actor=actor,
+            progress=lambda _path: bar.update(1),
+        )
+    click.echo(report.summary())
+
+
+@cli.group()
+def codebook() -> None:
+    """Publish, compare and export codebook versions."""
+
+
+@codebook.command("publish")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-m", "--message", required=True, help="What changed and why.")
+@click.option("--author", default=None, help="Lead publishing the version.")
+@click.pass_context
+def codebook_publish(ctx: click.Context, file: Path, message: str, author: str | None) -> None:
+    """Validate a codebook file and store it as the next version.
+
+    Example: qualcarto codebook publish codebook/linaker2025.yaml -m "merge duplicates"
+    """
+    from qualcarto.codebook import publish_codebook
+
+    with _session(ctx) as session:
+        result = publish_codebook(session, file, message, author=author)
+    if result.unchanged:
+        click.echo(f"{file}: no changes since version {result.number}; nothing published")
+        return
+    click.echo(f"published codebook version {result.number}")
+    for line in result.diff.lines():
+        click.echo(f"  {line}")
+    for move, count in result.migrated.items():
+        click.echo(f"  migrated {count} codings {move}")
+
+
+@codebook.command("diff")
+@click.argument("old", type=int)
+@click.argument("new", type=int)
+@click.pass_context
+def codebook_diff(ctx: click.Context, old: int, new: int) -> None:
+    """Show what changed between two versions.
+
+    Example: qualcarto codebook diff 1 2
+    """
+    from qualcarto.codebook import diff_codebooks, get_version, version_codebook
+
+    with _session(ctx) as session:
+        a = version_codebook(get_version(session, old))
+        b = version_codebook(get_version(session, new))
+    for line in diff_codebooks(a, b).lines():
+        click.echo(line)
+
+
+@codebook.command("export")
+@click.option("--version", "number", type=int, default=None, help="Version (default: newest).")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None)
+@click.pass_context
+def codebook_export(ctx: click.Context, number: int | None, fmt: str, output: Path | None) -> None:
+    """Write a stored version back as a codebook file (YAML) or as JSON.
+
+    Example: qualcarto codebook export --version 1 -o codebook-v1.yaml
+    """
+    from qualcarto.codebook import dump_codebook, get_version, version_codebook
+
+    with _session(ctx) as session:
+        version = get_version(session, number)
+        book = version_codebook(version)
+        if fmt == "yaml":
+            text = dump_codebook(book)
+        else:
+            payload: dict[str, Any] = {
+                "version": version.number,
+                "codes": [
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "parent": c.parent,
+                        "status": c.status,
+                        "facets": dict(c.facets),
+                    }
+                    for c in book.codes
+                ],
+            }
+            text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.group()
+def user() -> None:
+    """Manage coders and leads."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["coder", "lead"]), default="coder")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
+    """Add a coder or lead; the password is asked without echo.
+
+    Example: qualcarto user add maria --role coder
+    """
+    from qualcarto.users import add_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    with _session(ctx) as session:
+        add_user(session, name, role, password)
+    click.echo(f"added {role} '{name}'")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Summarize the store: transcripts, codebook, codings per coder.
+
+    Example: qualcarto status --json
+    """
+    from qualcarto.status import codebook_summary, store_status
+
+    with _session(ctx) as session:
+        info = store_status(session)
+        summary = codebook_summary(session)
+    if as_json:
+        keys = ("transcripts", "participants", "codebook_version", "codes", "codings")
+        click.echo(json.dumps({k: info[k] for k in keys}, ensure_ascii=False))
+        return
+    click.echo(f"study: {info['project']}")
+    click.echo(f"transcripts: {info['transcripts']} ({info['participants']} participants)")
+    click.echo(f"codebook: version {info['codebook_version']}, {info['codes']} active codes")
+    for line in summary:
+        click.echo(f"  {line}")
+    click.echo("codings:")
+    for coder, count in info["codings"].items():
+        click.echo(f"  {coder}: {count}")
+
+
+@cli.command()
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder with codebook/ and transcripts/ (default: the repository).",
+)
+@click.pass_context
+def demo(ctx: click.Context, data: Path | None) -> None:
+    """Build a fresh store holding the demo study (replaces an older demo store).
+
+    Example: qualcarto --db demo.db demo
+    """
+    from qualcarto.demo import DEMO_USERS, build_demo
+
+    report = build_demo(ctx.obj["db"], data)
+    report.engine.dispose()
+    click.echo(f"demo study in {ctx.obj['db']}: {report.transcripts} transcripts")
+    for coder, count in report.layers.items():
+        click.echo(f"  layer {coder}: {count} codings")
+    click.echo("demo accounts (public, for trying the app only):")
+    for name, role, password in DEMO_USERS:
+        click.echo(f"  {name} ({role}): {password}")
+
+
+@cli.group()
+def coding() -> None:
+    """Add and list codings from the command line."""
+
+
+@coding.command("add")
+@click.argument("transcript")
+@click.argument("start", type=int)
+@click.argument("end", type=int)
+@click.argument("code")
+@click.option("--coder", required=True)
+@click.option("--memo", default="")
+@click.pass_context
+def coding_add(
+    ctx: click.Context, transcript: str, start: int, end: int, code: str, coder: str, memo: str
+) -> None:
+    """Code text[START:END] of TRANSCRIPT with CODE (offsets are Python str indices).
+
+    Example: qualcarto coding add I8 120 245 pre-model-secrecy --coder ana
+    """
+    from qualcarto.coding import add_coding
+
+    with _session(ctx) as session:
+        made = add_coding(session, transcript, start, end, code, coder, memo)
+        click.echo(f"coding {made.id}: {made.text!r}")
+
+
+@coding.command("list")
+@click.option("--coder", "coders", multiple=True, help="Only these coders (repeatable).")
+@click.option("--transcript", "transcripts", multiple=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="csv file.")
+@click.pass_context
+def coding_list(
+    ctx: click.Context, coders: tuple[str, ...], transcripts: tuple[str, ...], output: Path | None
+) -> None:
+    """List codings with their excerpts (csv to a file, a table to the terminal).
+
+    Example: qualcarto coding list --coder linaker2025 -o codings.csv
+    """
+    from qualcarto.coding import codings_frame
+
+    with _session(ctx) as session:
+        frame = codings_frame(session, coders or None, transcripts or None)
+    if output:
+        frame.to_csv(output, index=False)
+        click.echo(f"wrote {len(frame)} codings to {output}")
+    else:
+        columns = ["coding_id", "transcript", "coder", "code_id", "start", "end", "text"]
+        click.echo(frame[columns].to_string(index=False, max_colwidth=50))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; turn our errors into one line on stderr and exit status 2."""
+    try:
+        cli.main(args=argv, prog_name="qualcarto", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except QualcartoError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 2
+    except OperationalError as exc:
+        click.echo(f"error: the store could not be used ({exc.orig})", err=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,248 @@
+# SPDX-License-Identifier: MIT
+"""Published codebook versions in the store, and the migration of codings between them.
+
+A publish never deletes a coding. Codes left out of a new file are carried over as
+retired; codings of merged and split codes move to their new code in the same
+transaction as the publish, and the audit log lists every coding that moved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from qualcarto.codebook.diff import CodebookDiff, codings_target, diff_codebooks
+from qualcarto.codebook.files import load_codebook
+from qualcarto.codebook.model import Codebook, CodeDef, validate
+from qualcarto.errors import NotFoundError
+from qualcarto.store import CodebookVersion, CodeRevision, Coding, User, current_project, record
+from qualcarto.store.models import utcnow
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """The version a publish produced (or found unchanged) and what changed."""
+
+    number: int
+    diff: CodebookDiff
+    migrated: dict[str, int]
+    unchanged: bool = False
+
+
+def latest_version(session: Session) -> CodebookVersion | None:
+    """The newest published version of the project's codebook, if any."""
+    project = current_project(session)
+    return session.scalars(
+        select(CodebookVersion)
+        .where(CodebookVersion.project_id == project.id)
+        .order_by(CodebookVersion.number.desc())
+        .limit(1)
+    ).first()
+
+
+def get_version(session: Session, number: int | None = None) -> CodebookVersion:
+    """Version ``number``, or the newest one; a clear error if there is none."""
+    if number is None:
+        version = latest_version(session)
+        if version is None:
+            raise NotFoundError("no codebook published yet; run `qualcarto codebook publish FILE`")
+        return version
+    project = current_project(session)
+    found = session.scalars(
+        select(CodebookVersion).where(
+            CodebookVersion.project_id == project.id, CodebookVersion.number == number
+        )
+    ).first()
+    if found is None:
+        raise NotFoundError(f"codebook version {number} does not exist")
+    return found
+
+
+def version_codebook(version: CodebookVersion) -> Codebook:
+    """A stored version as the pure ``Codebook`` value."""
+    return Codebook(
+        title=version.title,
+        source=version.source,
+        facets={k: list(v) for k, v in version.facets.items()},
+        settings=dict(version.settings),
+        codes=tuple(
+            CodeDef(
+                id=r.code_id,
+                name=r.name,
+                parent=r.parent,
+                definition=r.definition,
+                include=r.include,
+                exclude=r.exclude,
+                example=r.example,
+                color=r.color,
+                facets=dict(r.facets),
+                keywords=tuple(r.keywords),
+                status=r.status,
+                merged_into=r.merged_into,
+                split_from=r.split_from,
+            )
+            for r in version.codes
+        ),
+    )
+
+
+def publish_codebook(
+    session: Session, path: Path, message: str, author: str | None = None
+) -> PublishResult:
+    """Validate the file and store it as the next version, migrating codings it merges or splits."""
+    return publish(session, load_codebook(path), message, author=author, source_file=path.name)
+
+
+def publish(
+    session: Session,
+    codebook: Codebook,
+    message: str,
+    *,
+    author: str | None = None,
+    source_file: str = "",
+) -> PublishResult:
+    """Store ``codebook`` as the next version (in the caller's transaction)."""
+    project = current_project(session)
+    previous = latest_version(session)
+    old = version_codebook(previous) if previous else Codebook()
+    codebook = _carry_over_missing(old, codebook)
+    validate(codebook, source_file or "codebook")
+    diff = diff_codebooks(old, codebook)
+    if previous is not None and diff.empty and codebook.facets == old.facets:
+        return PublishResult(previous.number, diff, {}, unchanged=True)
+    author_user = (
+        session.scalars(select(User).where(User.name == author)).first() if author else None
+    )
+    version = CodebookVersion(
+        project_id=project.id,
+        number=(previous.number + 1) if previous else 1,
+        title=codebook.title,
+        source=codebook.source,
+        message=message,
+        author_id=author_user.id if author_user else None,
+        source_file=source_file,
+        facets=codebook.facets,
+        settings=codebook.settings,
+    )
+    session.add(version)
+    for position, code in enumerate(codebook.codes):
+        version.codes.append(
+            CodeRevision(
+                code_id=code.id,
+                position=position,
+                name=code.name,
+                parent=code.parent,
+                definition=code.definition,
+                include=code.include,
+                exclude=code.exclude,
+                example=code.example,
+                color=code.color,
+                facets=code.facets,
+                keywords=list(code.keywords),
+                status=code.status,
+                merged_into=code.merged_into,
+                split_from=code.split_from,
+            )
+        )
+    session.flush()
+    migrated = _migrate_codings(session, codebook, author or "system", version.number)
+    record(
+        session,
+        author or "system",
+        "codebook.publish",
+        "codebook_version",
+        version.number,
+        message=message,
+        file=source_file,
+        changes=diff.lines(),
+        migrated=migrated,
+    )
+    return PublishResult(version.number, diff, migrated)
+
+
+def _carry_over_missing(old: Codebook, new: Codebook) -> Codebook:
+    """Codes of the old version absent from the new file stay, retired: nothing disappears."""
+    present = new.by_id()
+    missing = [replace(c, status="retired", line=None) for c in old.codes if c.id not in present]
+    return new.with_codes([*new.codes, *missing]) if missing else new
+
+
+def _migrate_codings(
+    session: Session, codebook: Codebook, actor: str, number: int
+) -> dict[str, int]:
+    moved: dict[str, int] = {}
+    for source, target in codings_target(codebook).items():
+        ids = list(session.scalars(select(Coding.id).where(Coding.code_id == source)))
+        if not ids:
+            continue
+        session.execute(
+            update(Coding)
+            .where(Coding.id.in_(ids))
+            .values(code_id=target, row_version=Coding.row_version + 1, updated_at=utcnow())
+        )
+        moved[f"{source}->{target}"] = len(ids)
+        record(
+            session,
+            actor,
+            "coding.migrate",
+            "code",
+            source,
+            to=target,
+            version=number,
+            coding_ids=ids,
+        )
+    return moved
+
+
+def codes_frame(session: Session, number: int | None = None) -> pd.DataFrame:
+    """One row per code of a version: id, name, parent, path, status, color, texts, facets.
+
+    Each facet the codebook declares becomes a column of its own, so a notebook user can
+    group by ``stage`` or ``polarity`` directly.
+    """
+    return codebook_frame(version_codebook(get_version(session, number)))
+
+
+def codebook_frame(codebook: Codebook) -> pd.DataFrame:
+    """The pure part of ``codes_frame``: a ``Codebook`` as a DataFrame."""
+    rows = []
+    for code in codebook.codes:
+        row: dict[str, object] = {
+            "code_id": code.id,
+            "name": code.name,
+            "parent": code.parent,
+            "path": " > ".join(codebook.path(code.id)),
+            "status": code.status,
+            "color": code.color,
+            "definition": code.definition,
+            "include": code.include,
+            "exclude": code.exclude,
+            "example": code.example,
+        }
+        for facet in codebook.facets:
+            row[facet] = code.facets.get(facet)
+        rows.append(row)
+    columns = [
+        "code_id",
+        "name",
+        "parent",
+        "path",
+        "status",
+        "color",
+        "definition",
+        "include",
+        "exclude",
+        "example",
+        *codebook.facets,
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def count_codings_by_code(session: Session) -> dict[str, int]:
+    """How many codings each code id holds, over all coders."""
+    rows = session.execute(select(Coding.code_id, func.count()).group_by(Coding.code_id))
+    return {code_id: n for code_id, n in rows}

@@ -1,0 +1,238 @@
+# SPDX-License-Identifier: MIT
+"""Codings: add, edit, delete and list them, with the rules every caller shares.
+
+The UI and the CLI call these with plain values; none of them runs SQL of its own. A
+coding stores its excerpt beside its offsets (Python ``str`` indices into the stored
+text), and every change lands in the audit log with the coder who made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from qualcarto.codebook.versions import get_version
+from qualcarto.errors import ConflictError, NotFoundError, ValidationError
+from qualcarto.store import CodeRevision, Coding, Participant, Transcript, User, record
+from qualcarto.store.models import utcnow
+from qualcarto.users import get_user
+
+CODINGS_COLUMNS = [
+    "coding_id",
+    "transcript_id",
+    "transcript",
+    "participant_id",
+    "coder",
+    "code_id",
+    "start",
+    "end",
+    "text",
+    "memo",
+    "codebook_version",
+    "origin",
+    "created_at",
+]
+
+
+def get_transcript(session: Session, name_or_id: str | int) -> Transcript:
+    """A transcript by name (file stem) or numeric id."""
+    if isinstance(name_or_id, int) or str(name_or_id).isdigit():
+        found = session.get(Transcript, int(name_or_id))
+        if found is not None:
+            return found
+    found = session.scalars(select(Transcript).where(Transcript.name == str(name_or_id))).first()
+    if found is None:
+        raise NotFoundError(f"no transcript called '{name_or_id}'")
+    return found
+
+
+def _check_span(transcript: Transcript, start: int, end: int) -> None:
+    if not (0 <= start < end <= transcript.length):
+        raise ValidationError(
+            f"span {start}-{end} is not inside transcript '{transcript.name}' "
+            f"(need 0 <= start < end <= {transcript.length})"
+        )
+
+
+def _active_code(session: Session, code_id: str) -> tuple[int, CodeRevision]:
+    version = get_version(session)
+    revision = next((c for c in version.codes if c.code_id == code_id), None)
+    if revision is None:
+        raise ValidationError(f"code '{code_id}' is not in codebook version {version.number}")
+    if revision.status != "active":
+        merged = f"; use '{revision.merged_into}'" if revision.merged_into else ""
+        raise ValidationError(
+            f"code '{code_id}' is {revision.status} in codebook version {version.number}{merged}"
+        )
+    return version.id, revision
+
+
+def add_coding(
+    session: Session,
+    transcript: str | int,
+    start: int,
+    end: int,
+    code_id: str,
+    coder: str,
+    memo: str = "",
+    *,
+    origin: str = "manual",
+) -> Coding:
+    """Code ``text[start:end]`` of a transcript with an active code, as ``coder``."""
+    doc = get_transcript(session, transcript)
+    user = get_user(session, coder)
+    _check_span(doc, start, end)
+    version_id, _ = _active_code(session, code_id)
+    coding = Coding(
+        transcript_id=doc.id,
+        coder_id=user.id,
+        code_id=code_id,
+        original_code_id=code_id,
+        codebook_version_id=version_id,
+        start=start,
+        end=end,
+        text=doc.text[start:end],
+        memo=memo,
+        origin=origin,
+    )
+    session.add(coding)
+    session.flush()
+    record(
+        session,
+        coder,
+        "coding.add",
+        "coding",
+        coding.id,
+        transcript=doc.name,
+        code=code_id,
+        start=start,
+        end=end,
+        origin=origin,
+    )
+    return coding
+
+
+def _own_coding(
+    session: Session, coding_id: int, coder: str, expected_version: int | None
+) -> Coding:
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise NotFoundError(f"coding {coding_id} does not exist")
+    if coding.coder.name != coder:
+        raise ValidationError(f"coding {coding_id} belongs to '{coding.coder.name}', not '{coder}'")
+    if expected_version is not None and coding.row_version != expected_version:
+        raise ConflictError(
+            f"coding {coding_id} was changed meanwhile (version {coding.row_version}, "
+            f"you edited version {expected_version}); reload and try again"
+        )
+    return coding
+
+
+def edit_coding(
+    session: Session,
+    coding_id: int,
+    coder: str,
+    *,
+    start: int | None = None,
+    end: int | None = None,
+    code_id: str | None = None,
+    memo: str | None = None,
+    expected_version: int | None = None,
+) -> Coding:
+    """Change a coding's span, code or memo; only its own coder may, and not over a newer edit."""
+    coding = _own_coding(session, coding_id, coder, expected_version)
+    before = _snapshot(coding)
+    new_start = coding.start if start is None else start
+    new_end = coding.end if end is None else end
+    _check_span(coding.transcript, new_start, new_end)
+    if code_id is not None and code_id != coding.code_id:
+        _active_code(session, code_id)
+        coding.code_id = code_id
+    coding.start, coding.end = new_start, new_end
+    coding.text = coding.transcript.text[new_start:new_end]
+    if memo is not None:
+        coding.memo = memo
+    coding.row_version += 1
+    coding.updated_at = utcnow()
+    session.flush()
+    record(
+        session, coder, "coding.edit", "coding", coding.id, before=before, after=_snapshot(coding)
+    )
+    return coding
+
+
+def delete_coding(
+    session: Session, coding_id: int, coder: str, *, expected_version: int | None = None
+) -> dict[str, Any]:
+    """Delete a coding; the audit log keeps all of it, so the deletion can be undone."""
+    coding = _own_coding(session, coding_id, coder, expected_version)
+    snapshot = _snapshot(coding)
+    session.delete(coding)
+    session.flush()
+    record(session, coder, "coding.delete", "coding", coding_id, before=snapshot)
+    return snapshot
+
+
+def _snapshot(coding: Coding) -> dict[str, Any]:
+    return {
+        "transcript_id": coding.transcript_id,
+        "code_id": coding.code_id,
+        "start": coding.start,
+        "end": coding.end,
+        "memo": coding.memo,
+        "row_version": coding.row_version,
+    }
+
+
+def codings_frame(
+    session: Session,
+    coders: Sequence[str] | None = None,
+    transcripts: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Every coding (optionally of some coders or transcripts) with its excerpt text.
+
+    Columns: ``coding_id, transcript_id, transcript, participant_id, coder, code_id, start,
+    end, text, memo, codebook_version, origin, created_at``, sorted by transcript and start.
+    """
+    query = (
+        select(Coding)
+        .options(
+            joinedload(Coding.coder),
+            joinedload(Coding.codebook_version),
+            joinedload(Coding.transcript).joinedload(Transcript.participant),
+        )
+        .join(Coding.coder)
+        .join(Coding.transcript)
+        .order_by(Transcript.name, Coding.start, Coding.end, Coding.id)
+    )
+    if coders:
+        query = query.where(User.name.in_(list(coders)))
+    if transcripts:
+        query = query.where(Transcript.name.in_(list(transcripts)))
+    rows = [
+        {
+            "coding_id": c.id,
+            "transcript_id": c.transcript_id,
+            "transcript": c.transcript.name,
+            "participant_id": _participant_key(c.transcript.participant),
+            "coder": c.coder.name,
+            "code_id": c.code_id,
+            "start": c.start,
+            "end": c.end,
+            "text": c.text,
+            "memo": c.memo,
+            "codebook_version": c.codebook_version.number,
+            "origin": c.origin,
+            "created_at": c.created_at,
+        }
+        for c in session.scalars(query).unique()
+    ]
+    return pd.DataFrame(rows, columns=CODINGS_COLUMNS)
+
+
+def _participant_key(participant: Participant | None) -> str | None:
+    return participant.key if participant is not None else None

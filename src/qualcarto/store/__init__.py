@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: MIT
+"""The store: SQLAlchemy models, one way to connect, Alembic migrations, the audit log."""
+
+from qualcarto.store.audit import record
+from qualcarto.store.engine import connect, current_project, open_session, session_scope
+from qualcarto.store.models import (
+    AuditEvent,
+    Base,
+    CodebookVersion,
+    CodeRevision,
+    Coding,
+    Memo,
+    Participant,
+    Project,
+    Review,
+    Segment,
+    Transcript,
+    Turn,
+    User,
+)
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "CodeRevision",
+    "CodebookVersion",
+    "Coding",
+    "Memo",
+    "Participant",
+    "Project",
+    "Review",
+    "Segment",
+    "Transcript",
+    "Turn",
+    "User",
+    "connect",
+    "current_project",
+    "open_session",
+    "record",
+    "session_scope",
+]

@@ -1,0 +1,254 @@
+# SPDX-License-Identifier: MIT
+"""The data model: what a study's store holds, as SQLAlchemy 2 ORM classes.
+
+Offsets everywhere are Python ``str`` indices (Unicode code points) into
+``Transcript.text``, which is NFC-normalized with ``\\n`` newlines and never changes
+once codings exist. Codes are referred to by their stable string id (``code_id``);
+what a code meant at a given time lives in ``CodeRevision`` rows of a
+``CodebookVersion``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# A naming convention makes constraint names stable, which SQLite batch migrations need.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time in UTC; one clock for every row."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Project(Base):
+    """A study. A store normally holds one."""
+
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class User(Base):
+    """A coder identity. ``kind`` separates people from machine and reference layers."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20))  # coder | lead
+    kind: Mapped[str] = mapped_column(String(20), default="human")  # human|machine|reference
+    description: Mapped[str] = mapped_column(Text, default="")
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Participant(Base):
+    """An interviewee, keyed by the study's own id (e.g. ``I8``), with free attributes."""
+
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("project_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Transcript(Base):
+    """One interview's normalized text and where it came from."""
+
+    __tablename__ = "transcripts"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    source_file: Mapped[str] = mapped_column(String(500))
+    source_checksum: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    length: Mapped[int] = mapped_column(Integer)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL")
+    )
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    participant: Mapped[Participant | None] = relationship()
+    turns: Mapped[list[Turn]] = relationship(
+        back_populates="transcript", cascade="all, delete-orphan", order_by="Turn.index"
+    )
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="transcript", cascade="all, delete-orphan", order_by="Segment.index"
+    )
+
+
+class Turn(Base):
+    """A speaker turn: ``[start, end)`` of the text, the speaker's words from ``body_start``."""
+
+    __tablename__ = "turns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), index=True
+    )
+    index: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(200))
+    start: Mapped[int] = mapped_column(Integer)
+    body_start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    transcript: Mapped[Transcript] = relationship(back_populates="turns")
+
+
+class Segment(Base):
+    """A sentence found by spaCy's sentencizer, inside one turn."""
+
+    __tablename__ = "segments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), index=True
+    )
+    index: Mapped[int] = mapped_column(Integer)
+    turn_index: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    transcript: Mapped[Transcript] = relationship(back_populates="segments")
+
+
+class CodebookVersion(Base):
+    """One published state of the codebook; numbers count up from 1 per project."""
+
+    __tablename__ = "codebook_versions"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    source_file: Mapped[str] = mapped_column(String(500), default="")
+    facets: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+    codes: Mapped[list[CodeRevision]] = relationship(
+        back_populates="version", cascade="all, delete-orphan", order_by="CodeRevision.position"
+    )
+
+
+class CodeRevision(Base):
+    """A code as it stands in one codebook version."""
+
+    __tablename__ = "code_revisions"
+    __table_args__ = (UniqueConstraint("version_id", "code_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("codebook_versions.id", ondelete="CASCADE"), index=True
+    )
+    code_id: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    parent: Mapped[str | None] = mapped_column(String(100))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    include: Mapped[str] = mapped_column(Text, default="")
+    exclude: Mapped[str] = mapped_column(Text, default="")
+    example: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str | None] = mapped_column(String(7))
+    facets: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    merged_into: Mapped[str | None] = mapped_column(String(100))
+    split_from: Mapped[str | None] = mapped_column(String(100))
+    version: Mapped[CodebookVersion] = relationship(back_populates="codes")
+
+
+class Coding(Base):
+    """A coder's claim that ``text[start:end]`` of a transcript is an instance of a code.
+
+    ``codebook_version_id`` is the version the coding was made under and never changes;
+    ``code_id`` follows merges and splits, and ``original_code_id`` keeps what the coder
+    first chose. ``row_version`` counts edits for optimistic concurrency.
+    """
+
+    __tablename__ = "codings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="RESTRICT"), index=True
+    )
+    coder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_id: Mapped[str] = mapped_column(String(100), index=True)
+    original_code_id: Mapped[str] = mapped_column(String(100))
+    codebook_version_id: Mapped[int] = mapped_column(ForeignKey("codebook_versions.id"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(20), default="manual")
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    transcript: Mapped[Transcript] = relationship()
+    coder: Mapped[User] = relationship()
+    codebook_version: Mapped[CodebookVersion] = relationship()
+
+
+class Review(Base):
+    """A second coder's decision on a coding: accept, reject or comment."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Memo(Base):
+    """A coder's memo on a whole transcript."""
+
+    __tablename__ = "memos"
+    __table_args__ = (UniqueConstraint("transcript_id", "author_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEvent(Base):
+    """Append-only trail of every change: who, when, what, as JSON."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50), index=True)
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str] = mapped_column(String(100), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)

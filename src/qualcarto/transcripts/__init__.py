@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: MIT
+"""Transcripts: read txt/md/docx/vtt/srt, normalize, find turns and sentences, import."""
+
+from qualcarto.transcripts.importer import ImportReport, collect_files, import_transcripts
+from qualcarto.transcripts.participants import read_participants
+from qualcarto.transcripts.readers import SUFFIXES, read_transcript
+from qualcarto.transcripts.turns import TurnSpan, find_turns
+
+__all__ = [
+    "SUFFIXES",
+    "ImportReport",
+    "TurnSpan",
+    "collect_files",
+    "find_turns",
+    "import_transcripts",
+    "read_participants",
+    "read_transcript",
+]

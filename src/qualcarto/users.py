@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: MIT
+"""Coder identities and their passwords (argon2id, a memory-hard KDF)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcarto.errors import NotFoundError, ValidationError
+from qualcarto.store import User, record
+
+ROLES = ("coder", "lead")
+KINDS = ("human", "machine", "reference")
+MIN_PASSWORD_LENGTH = 8
+
+# argon2-cffi's defaults follow RFC 9106's second recommended option (t=3, 64 MiB, p=4).
+_hasher = PasswordHasher()
+
+
+def add_user(
+    session: Session,
+    name: str,
+    role: str = "coder",
+    password: str | None = None,
+    *,
+    kind: str = "human",
+    description: str = "",
+    actor: str = "system",
+) -> User:
+    """Create a user. People need a password; machine and reference layers must not have one."""
+    name = name.strip()
+    if not name or len(name) > 100 or any(c.isspace() for c in name):
+        raise ValidationError(f"user name '{name}': 1-100 characters, no spaces")
+    if role not in ROLES:
+        raise ValidationError(f"role '{role}' is not one of {ROLES}")
+    if kind not in KINDS:
+        raise ValidationError(f"kind '{kind}' is not one of {KINDS}")
+    if session.scalars(select(User).where(User.name == name)).first() is not None:
+        raise ValidationError(f"user '{name}' already exists")
+    if kind == "human":
+        if password is None or len(password) < MIN_PASSWORD_LENGTH:
+            raise ValidationError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        password_hash: str | None = _hasher.hash(password)
+    else:
+        password_hash = None
+    user = User(
+        name=name, role=role, kind=kind, description=description, password_hash=password_hash
+    )
+    session.add(user)
+    session.flush()
+    record(session, actor, "user.add", "user", user.id, name=name, role=role, kind=kind)
+    return user
+
+
+def get_user(session: Session, name: str) -> User:
+    """The user called ``name``, or a clear error."""
+    user = session.scalars(select(User).where(User.name == name)).first()
+    if user is None:
+        raise NotFoundError(f"no user called '{name}'")
+    return user
+
+
+def authenticate(session: Session, name: str, password: str) -> User | None:
+    """The user if ``password`` is theirs, else None (same answer for unknown names)."""
+    user = session.scalars(select(User).where(User.name == name)).first()
+    if user is None or user.password_hash is None:
+        _hasher.hash(password)  # spend the same time, so names cannot be probed
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, by name."""
+    return list(session.scalars(select(User).order_by(User.name)))
