@@ -76,7 +76,10 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
             root / TRANSCRIPTS_DIR / f"{key}.txt" for key in read_participants(participants_csv)
         ]
         report = import_transcripts(session, files, participants_csv=participants_csv, actor="lena")
-        layers = dict(load_layer(session, f) for f in sorted((root / LAYERS_DIR).glob("*.yaml")))
+        layers = dict(
+            load_layer(session, folder.parent)
+            for folder in sorted((root / LAYERS_DIR).glob("*/layer.yaml"))
+        )
     return DemoReport(engine, len(report.added), layers)
 
 

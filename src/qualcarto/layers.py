@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Coding layers as files: a coder's codings written as quotes, placed by exact match.
 
-The demo study ships its reference layer this way (``transcripts/codings/*.yaml``):
-each coding names a transcript, a code and the exact passage, and the offsets are
+The demo study ships its reference layer this way (``transcripts/codings/<coder>/``):
+each coding names a code and the exact passage of a transcript, and the offsets are
 found in the stored text, so the layer cannot drift from the transcripts unnoticed.
 """
 
@@ -19,44 +19,69 @@ from qualcarto.errors import InputError, NotFoundError, ValidationError
 from qualcarto.transcripts.decode import decode_text, read_bytes
 from qualcarto.users import add_user
 
+LAYER_FILE = "layer.yaml"
+MAX_LAYER_BYTES = 10 * 1024 * 1024
 
-def load_layer(session: Session, path: Path) -> tuple[str, int]:
-    """Create the layer's coder and add its codings; returns (coder, number of codings)."""
-    data = yaml.safe_load(decode_text(read_bytes(path, 10 * 1024 * 1024), path))
-    if not isinstance(data, dict) or not isinstance(data.get("codings"), dict):
-        raise InputError(path, "a layer file has 'coder' and 'codings: {transcript: [...]}'")
-    coder = str(data.get("coder", ""))
+
+def load_layer(session: Session, folder: Path) -> tuple[str, int]:
+    """Create the layer's coder and add its codings; returns (coder, number of codings).
+
+    ``folder/layer.yaml`` names the coder (``coder``, ``kind``, ``description``); every
+    other ``folder/<transcript>.yaml`` lists that transcript's codings as
+    ``{code, quote, memo}`` items.
+    """
+    meta = _read_yaml(folder / LAYER_FILE)
+    if not isinstance(meta, dict) or not meta.get("coder"):
+        raise InputError(folder / LAYER_FILE, "a layer file names its 'coder'")
+    coder = str(meta["coder"])
     add_user(
         session,
         coder,
         role="coder",
-        kind=str(data.get("kind", "reference")),
-        description=str(data.get("description", "")),
+        kind=str(meta.get("kind", "reference")),
+        description=str(meta.get("description", "")),
     )
     count = 0
-    for transcript_name, items in data["codings"].items():
-        try:
-            transcript = get_transcript(session, str(transcript_name))
-        except NotFoundError as exc:
-            raise InputError(path, str(exc)) from exc
-        for item in items or []:
-            quote = unicodedata.normalize("NFC", str(item.get("quote", "")).strip())
-            start = locate(transcript.text, quote, f"{transcript_name}/{item.get('code')}", path)
-            try:
-                add_coding(
-                    session,
-                    transcript.id,
-                    start,
-                    start + len(quote),
-                    str(item.get("code")),
-                    coder,
-                    memo=str(item.get("memo", "") or ""),
-                    origin="import",
-                )
-            except ValidationError as exc:
-                raise InputError(path, f"{transcript_name}: {exc}") from exc
-            count += 1
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name != LAYER_FILE:
+            count += _load_transcript_codings(session, path, coder)
     return coder, count
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.safe_load(decode_text(read_bytes(path, MAX_LAYER_BYTES), path))
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"not valid YAML ({exc})") from exc
+
+
+def _load_transcript_codings(session: Session, path: Path, coder: str) -> int:
+    items = _read_yaml(path)
+    if not isinstance(items, list):
+        raise InputError(path, "a layer's transcript file is a list of {code, quote} items")
+    try:
+        transcript = get_transcript(session, path.stem)
+    except NotFoundError as exc:
+        raise InputError(path, str(exc)) from exc
+    for item in items:
+        if not isinstance(item, dict):
+            raise InputError(path, "each item is a mapping with 'code' and 'quote'")
+        quote = unicodedata.normalize("NFC", str(item.get("quote", "")).strip())
+        start = locate(transcript.text, quote, f"{path.stem}/{item.get('code')}", path)
+        try:
+            add_coding(
+                session,
+                transcript.id,
+                start,
+                start + len(quote),
+                str(item.get("code")),
+                coder,
+                memo=str(item.get("memo", "") or ""),
+                origin="import",
+            )
+        except ValidationError as exc:
+            raise InputError(path, str(exc)) from exc
+    return len(items)
 
 
 def locate(text: str, quote: str, label: str, path: Path) -> int:

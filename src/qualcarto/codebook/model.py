@@ -128,12 +128,6 @@ def validate(codebook: Codebook, source: str) -> Codebook:
                 )
             if target == code.id:
                 raise InputError(source, f"{where}code '{code.id}': {label} is the code itself")
-        target_code = seen[code.merged_into] if code.merged_into is not None else None
-        if target_code is not None and (not target_code.active or target_code.merged_into):
-            raise InputError(
-                source,
-                f"{where}code '{code.id}': merged into '{code.merged_into}', which is retired",
-            )
     _check_cycles(codebook, seen, source)
     for key, order in codebook.settings.get("cartography", {}).items():
         if order not in codebook.facets:

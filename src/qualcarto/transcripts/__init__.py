@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Transcripts: read txt/md/docx/vtt/srt, normalize, find turns and sentences, import."""
 
+from qualcarto.transcripts.frames import participants_frame, transcripts_frame
 from qualcarto.transcripts.importer import ImportReport, collect_files, import_transcripts
 from qualcarto.transcripts.participants import read_participants
 from qualcarto.transcripts.readers import SUFFIXES, read_transcript
@@ -13,6 +14,8 @@ __all__ = [
     "collect_files",
     "find_turns",
     "import_transcripts",
+    "participants_frame",
     "read_participants",
     "read_transcript",
+    "transcripts_frame",
 ]

@@ -41,9 +41,16 @@ def sentences(text: str, turns: list[TurnSpan]) -> Iterator[tuple[int, int, int]
 
 
 def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Cut ``[start, end)`` at paragraph breaks (or spaces) into pieces of at most _CHUNK."""
+    """Cut ``[start, end)`` into pieces of at most _CHUNK characters.
+
+    Cuts fall on a line break, else after a sentence end, else at a space, so that a cut
+    rarely splits a sentence that spaCy would have kept whole.
+    """
     while end - start > _CHUNK:
         cut = text.rfind("\n", start, start + _CHUNK)
+        if cut <= start:
+            ends = [text.rfind(mark, start, start + _CHUNK) for mark in (". ", "? ", "! ")]
+            cut = max(ends) + 2 if max(ends) > start else -1
         if cut <= start:
             cut = text.rfind(" ", start, start + _CHUNK)
         if cut <= start:

@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: MIT
+"""Shared fixtures: a fresh store on a temporary SQLite file, a tiny codebook, odd texts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from qualcarto.codebook import publish_codebook
+from qualcarto.store import Project, connect, session_scope
+from qualcarto.users import add_user
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+PAPER = SHARED / "seeds" / "001_24b8080fd264fa4e.txt"
+
+TINY_CODEBOOK = """\
+codebook: Tiny study
+facets:
+  stage: [early, late]
+  polarity: [on-ramp, challenge]
+cartography: {rows: polarity, cols: stage, split: polarity}
+codes:
+  - id: themes
+    name: Themes
+  - id: access
+    name: Access to compute
+    parent: themes
+    definition: Getting hardware to train on.
+    color: "#0072B2"
+    facets: {stage: early, polarity: challenge}
+  - id: docs
+    name: Shared documentation
+    parent: themes
+    definition: Write-ups that others reuse.
+    color: "#D55E00"
+    facets: {stage: late, polarity: on-ramp}
+  - id: money
+    name: Funding
+    parent: themes
+    facets: {stage: early, polarity: challenge}
+"""
+
+# Names with combining marks and emoji, right-to-left text and a CRLF line end: the
+# offsets of everything after them must still be Python str indices.
+ODD_TRANSCRIPT = (
+    "Interviewer: Welcome, Zoe\u0308 \U0001f44b. Tell me about the cluster.\r\n\r\n"
+    "P1: We asked the centre in \u05ea\u05dc \u05d0\u05d1\u05d9\u05d1 for time. "
+    "It took months \U0001f605! Then we wrote everything down.\r\n"
+)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'study.db'}"
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = connect(db_url, create=True)
+    with session_scope(engine) as session:
+        session.add(Project(name="test study"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def codebook_file(tmp_path: Path) -> Path:
+    path = tmp_path / "codebook.yaml"
+    path.write_text(TINY_CODEBOOK, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def study(engine: Engine, codebook_file: Path, tmp_path: Path) -> Engine:
+    """A store with the tiny codebook, one odd transcript P1 and two coders."""
+    from qualcarto.transcripts import import_transcripts
+
+    transcript = tmp_path / "P1.txt"
+    transcript.write_bytes(ODD_TRANSCRIPT.encode("utf-8"))
+    with session_scope(engine) as session:
+        publish_codebook(session, codebook_file, "first version")
+        add_user(session, "ana", "coder", "ana-password")
+        add_user(session, "ben", "coder", "ben-password")
+        import_transcripts(session, [transcript])
+    return engine
+
+
+@pytest.fixture
+def session(study: Engine) -> Iterator[Session]:
+    with session_scope(study) as s:
+        yield s

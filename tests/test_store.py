@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: MIT
+"""The store: one way to connect, SQLite tuned for several coders, migrations equal models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, text
+
+from qualcarto.config import resolve_db_url
+from qualcarto.errors import NotFoundError
+from qualcarto.store import Base, connect
+from qualcarto.store.migrate import current_revision, head_revision
+
+
+def test_a_new_store_is_created_at_the_head_migration(engine: Engine) -> None:
+    with engine.connect() as conn:
+        assert current_revision(conn) == head_revision()
+
+
+def test_migrations_at_head_equal_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []
+
+
+def test_sqlite_runs_with_foreign_keys_wal_and_a_busy_timeout(engine: Engine) -> None:
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_a_missing_store_is_an_error_not_a_new_empty_file(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError, match="no store here"):
+        connect(f"sqlite:///{tmp_path / 'typo.db'}")
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_reopening_a_store_keeps_its_data(engine: Engine, db_url: str) -> None:
+    engine.dispose()
+    again = connect(db_url)
+    with again.connect() as conn:
+        assert conn.execute(text("SELECT name FROM projects")).scalar() == "test study"
+    again.dispose()
+
+
+@pytest.mark.parametrize(
+    ("explicit", "env", "expected"),
+    [
+        (None, None, "sqlite:///qualcarto.db"),
+        (None, "sqlite:///from-env.db", "sqlite:///from-env.db"),
+        ("postgresql+psycopg://u@h/db", "sqlite:///from-env.db", "postgresql+psycopg://u@h/db"),
+        ("study.db", None, "sqlite:///study.db"),
+    ],
+)
+def test_the_store_url_comes_from_db_then_environment_then_default(
+    monkeypatch: pytest.MonkeyPatch, explicit: str | None, env: str | None, expected: str
+) -> None:
+    if env is None:
+        monkeypatch.delenv("QUALCARTO_DB", raising=False)
+    else:
+        monkeypatch.setenv("QUALCARTO_DB", env)
+    assert resolve_db_url(explicit) == expected
