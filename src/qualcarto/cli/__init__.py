@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: MIT
 """The ``qualcarto`` command: each command parses its arguments and calls one core function.
 
-Errors a user can act on come out as one line on stderr and exit status 2.
+Errors a user can act on come out as one line on stderr and exit status 2. Commands
+of later features live in their own modules here (``qualcarto.cli.<feature>``) and are
+registered at the bottom of this file with ``cli.add_command``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from qualcarto.errors import QualcartoError
 
 
 @contextmanager
-def _session(ctx: click.Context, *, create: bool = False) -> Iterator[Session]:
+def store_session(ctx: click.Context, *, create: bool = False) -> Iterator[Session]:
+    """One transaction on the store named by ``--db``; commands use nothing else."""
     from qualcarto.store import connect, session_scope
 
     engine = connect(ctx.obj["db"], create=create)
@@ -65,7 +68,7 @@ def init(ctx: click.Context, name: str) -> None:
 
     from qualcarto.store import Project
 
-    with _session(ctx, create=True) as session:
+    with store_session(ctx, create=True) as session:
         if session.scalars(select(Project)).first() is not None:
             raise QualcartoError(f"{ctx.obj['db']}: already holds a study")
         session.add(Project(name=name))
@@ -88,7 +91,7 @@ def import_(
 
     files = collect_files(paths)
     with (
-        _session(ctx) as session,
+        store_session(ctx) as session,
         click.progressbar(length=len(files), label="importing", file=sys.stderr) as bar,
     ):
         report = import_transcripts(
@@ -118,7 +121,7 @@ def codebook_publish(ctx: click.Context, file: Path, message: str, author: str |
     """
     from qualcarto.codebook import publish_codebook
 
-    with _session(ctx) as session:
+    with store_session(ctx) as session:
         result = publish_codebook(session, file, message, author=author)
     if result.unchanged:
         click.echo(f"{file}: no changes since version {result.number}; nothing published")
@@ -141,7 +144,7 @@ def codebook_diff(ctx: click.Context, old: int, new: int) -> None:
     """
     from qualcarto.codebook import diff_codebooks, get_version, version_codebook
 
-    with _session(ctx) as session:
+    with store_session(ctx) as session:
         a = version_codebook(get_version(session, old))
         b = version_codebook(get_version(session, new))
     for line in diff_codebooks(a, b).lines():
@@ -160,7 +163,7 @@ def codebook_export(ctx: click.Context, number: int | None, fmt: str, output: Pa
     """
     from qualcarto.codebook import dump_codebook, get_version, version_codebook
 
-    with _session(ctx) as session:
+    with store_session(ctx) as session:
         version = get_version(session, number)
         book = version_codebook(version)
         if fmt == "yaml":
@@ -207,7 +210,7 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> 
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
-    with _session(ctx) as session:
+    with store_session(ctx) as session:
         add_user(session, name, role, password)
     click.echo(f"added {role} '{name}'")
 
@@ -222,7 +225,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """
     from qualcarto.status import codebook_summary, store_status
 
-    with _session(ctx) as session:
+    with store_session(ctx) as session:
         info = store_status(session)
         summary = codebook_summary(session)
     if as_json:
@@ -286,7 +289,7 @@ def coding_add(
     """
     from qualcarto.coding import add_coding
 
-    with _session(ctx) as session:
+    with store_session(ctx) as session:
         made = add_coding(session, transcript, start, end, code, coder, memo)
         click.echo(f"coding {made.id}: {made.text!r}")
 
@@ -305,7 +308,7 @@ def coding_list(
     """
     from qualcarto.coding import codings_frame
 
-    with _session(ctx) as session:
+    with store_session(ctx) as session:
         frame = codings_frame(session, coders or None, transcripts or None)
     if output:
         frame.to_csv(output, index=False)
@@ -313,6 +316,21 @@ def coding_list(
     else:
         columns = ["coding_id", "transcript", "coder", "code_id", "start", "end", "text"]
         click.echo(frame[columns].to_string(index=False, max_colwidth=50))
+
+
+def _register_feature_commands() -> None:
+    """Feature modules add their commands here; each module defines click commands or groups."""
+    from importlib import import_module
+
+    for module_name, names in FEATURE_COMMANDS:
+        module = import_module(f"qualcarto.cli.{module_name}")
+        for name in names:
+            cli.add_command(getattr(module, name))
+
+
+# (module in qualcarto.cli, command objects it defines)
+FEATURE_COMMANDS: list[tuple[str, list[str]]] = []
+_register_feature_commands()
 
 
 def main(argv: list[str] | None = None) -> int:
