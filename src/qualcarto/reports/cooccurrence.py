@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: MIT
+"""Which codes occur together: as a code x code matrix and as a ``networkx.Graph``.
+
+Two scopes, because researchers ask two questions. ``overlap``: how often one coder
+put both codes on overlapping passages (the passage is about both themes).
+``transcript``: in how many transcripts both codes occur (the interview touches both).
+Overlap pairs are counted within one coder's codings only: two coders tagging the same
+passage differently is a disagreement, not a co-occurrence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
+from typing import Any, Literal
+
+import networkx as nx
+import pandas as pd
+
+Scope = Literal["overlap", "transcript"]
+
+
+def _known(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    return codings[codings["code_id"].isin(codes["code_id"])]
+
+
+def _overlap_pairs(codings: pd.DataFrame) -> Counter[tuple[str, str]]:
+    """Count overlapping coding pairs of different codes, sweeping each coder's transcript."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    frame = codings[["transcript", "coder", "start", "end", "code_id"]].sort_values(
+        ["transcript", "coder", "start", "end"], kind="stable"
+    )
+    active: list[tuple[int, str]] = []
+    group: tuple[Any, Any] | None = None
+    for transcript, coder, start, end, code in frame.itertuples(index=False, name=None):
+        if (transcript, coder) != group:
+            group, active = (transcript, coder), []
+        active = [(e, c) for e, c in active if e > start]
+        for _, other in active:
+            if other != code:
+                pairs[(other, code) if other < code else (code, other)] += 1
+        active.append((end, code))
+    return pairs
+
+
+def _transcript_pairs(codings: pd.DataFrame) -> Counter[tuple[str, str]]:
+    pairs: Counter[tuple[str, str]] = Counter()
+    for codes_here in codings.groupby("transcript")["code_id"].agg(lambda s: sorted(set(s))):
+        pairs.update(combinations(codes_here, 2))
+    return pairs
+
+
+def cooccurrence(
+    codings: pd.DataFrame, codes: pd.DataFrame, scope: Scope = "overlap"
+) -> pd.DataFrame:
+    """Code x code counts, symmetric; the diagonal holds each code's own total.
+
+    The diagonal is the number of codings (``overlap``) or of transcripts
+    (``transcript``) of the code, so each cell can be read against it.
+    """
+    known = _known(codings, codes)
+    ids = list(codes["code_id"])
+    table = pd.DataFrame(0, index=ids, columns=ids, dtype=int)
+    pairs = _overlap_pairs(known) if scope == "overlap" else _transcript_pairs(known)
+    for (a, b), n in pairs.items():
+        table.at[a, b] = n
+        table.at[b, a] = n
+    if scope == "overlap":
+        own = known.groupby("code_id").size()
+    else:
+        own = known.groupby("code_id")["transcript"].nunique()
+    for code, n in own.items():
+        table.at[code, code] = int(n)
+    table.index.name = "code_id"
+    table.columns.name = "code_id"
+    return table
+
+
+def _text(value: object) -> str:
+    """GraphML and GEXF want typed, non-null attributes: absent facets become ''."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+
+
+def cooccurrence_graph(
+    codings: pd.DataFrame,
+    codes: pd.DataFrame,
+    scope: Scope = "overlap",
+    facets: list[str] | None = None,
+) -> nx.Graph:
+    """The co-occurrence network: a node per code that has codings, an edge per pair.
+
+    Nodes carry ``label`` (the code name), ``path``, ``color``, ``codings``,
+    ``transcripts`` and one attribute per facet; edges carry ``weight``, the count
+    ``cooccurrence`` puts in their cell. Codes without codings are left out so the
+    network shows what the data holds.
+    """
+    known = _known(codings, codes)
+    facet_names = facets if facets is not None else []
+    table = cooccurrence(known, codes, scope)
+    n_codings = known.groupby("code_id").size()
+    n_transcripts = known.groupby("code_id")["transcript"].nunique()
+    graph = nx.Graph(scope=scope)
+    for row in codes.itertuples(index=False):
+        code = str(row.code_id)
+        if code not in n_codings.index:
+            continue
+        attributes: dict[str, Any] = {
+            "label": _text(row.name),
+            "path": _text(row.path),
+            "color": _text(row.color),
+            "codings": int(n_codings[code]),
+            "transcripts": int(n_transcripts[code]),
+        }
+        for facet in facet_names:
+            attributes[facet] = _text(getattr(row, facet, None))
+        graph.add_node(code, **attributes)
+    nodes = list(graph.nodes)
+    weights = table.loc[nodes, nodes].to_numpy()
+    for i, a in enumerate(nodes):
+        for j in range(i + 1, len(nodes)):
+            if weights[i, j]:
+                graph.add_edge(a, nodes[j], weight=int(weights[i, j]))
+    return graph
