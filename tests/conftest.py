@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -59,11 +60,26 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'study.db'}"
 
 
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = connect(db_url, create=True)
+def _copy_store(template: Path, target: Path) -> str:
+    """Copy a finished store file: each test gets its own real store at no migration cost."""
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="session")
+def empty_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("templates") / "empty.db"
+    engine = connect(f"sqlite:///{path}", create=True)
     with session_scope(engine) as session:
         session.add(Project(name="test study"))
+    engine.dispose()  # closing the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def engine(db_url: str, empty_store_template: Path, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh store holding one empty project."""
+    engine = connect(_copy_store(empty_store_template, tmp_path / "study.db"))
     yield engine
     engine.dispose()
 
@@ -75,19 +91,31 @@ def codebook_file(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def study(engine: Engine, codebook_file: Path, tmp_path: Path) -> Engine:
-    """A store with the tiny codebook, one odd transcript P1 and two coders."""
+@pytest.fixture(scope="session")
+def study_template(empty_store_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     from qualcarto.transcripts import import_transcripts
 
-    transcript = tmp_path / "P1.txt"
-    transcript.write_bytes(ODD_TRANSCRIPT.encode("utf-8"))
+    folder = tmp_path_factory.mktemp("study")
+    path = folder / "study.db"
+    shutil.copyfile(empty_store_template, path)
+    (folder / "codebook.yaml").write_text(TINY_CODEBOOK, encoding="utf-8")
+    (folder / "P1.txt").write_bytes(ODD_TRANSCRIPT.encode("utf-8"))
+    engine = connect(f"sqlite:///{path}")
     with session_scope(engine) as session:
-        publish_codebook(session, codebook_file, "first version")
+        publish_codebook(session, folder / "codebook.yaml", "first version")
         add_user(session, "ana", "coder", "ana-password")
         add_user(session, "ben", "coder", "ben-password")
-        import_transcripts(session, [transcript])
-    return engine
+        import_transcripts(session, [folder / "P1.txt"])
+    engine.dispose()  # closing the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture
+def study(study_template: Path, tmp_path: Path) -> Iterator[Engine]:
+    """A store with the tiny codebook, one odd transcript P1 and coders ana and ben."""
+    engine = connect(_copy_store(study_template, tmp_path / "study.db"))
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

@@ -57,7 +57,10 @@ def _tiny_with(extra: str) -> str:
             "  - id: bad\n    name: Bad\n    merged_into: ghost\n",
             r"code 'bad': merged_into 'ghost' does not exist",
         ),
-        ("  - id: bad\n    name: Bad\n    colour: '#000000'\n", r"code 'bad': unknown field\(s\) colour"),
+        (
+            "  - id: bad\n    name: Bad\n    colour: '#000000'\n",
+            r"code 'bad': unknown field\(s\) colour",
+        ),
         ("  - id: bad\n", r"code 'bad': 'id' and 'name' are required"),
     ],
 )
@@ -135,7 +138,7 @@ def test_a_v2_that_renames_merges_and_splits_migrates_every_coding(
         assert [c.original_code_id for c in codings] == ["access", "money", "docs", "money"]
         assert {c.codebook_version_id for c in codings} == {v1_id}
         assert version_codebook(get_version(session)).by_id()["money"].status == "retired"
-        with pytest.raises(ValidationError, match="code 'money' is retired .*use 'access'"):
+        with pytest.raises(ValidationError, match=r"code 'money' is retired .*use 'access'"):
             add_coding(session, "P1", 0, 3, "money", "ana")
 
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Install qualcarto with its test tools into .venv and run every check: ruff, mypy, pytest.
+# This is the README's test command and what CI runs (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages the tests drive for real: Debian's Chromium for the browser tests.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing ${need[*]} (apt)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "missing system packages: ${need[*]} (install them, e.g. sudo apt-get install ${need[*]})" >&2
+    exit 1
+  fi
+fi
+
+python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
+
+echo "== ruff"
+.venv/bin/ruff check src tests bench app.py app_pages
+.venv/bin/ruff format --check src tests bench app.py app_pages
+echo "== mypy"
+.venv/bin/mypy
+echo "== pytest"
+.venv/bin/pytest "$@"
