@@ -37,6 +37,26 @@ def store_session(ctx: click.Context, *, create: bool = False) -> Iterator[Sessi
         engine.dispose()
 
 
+class _SilentProgress:
+    """Stands in for a progress bar where nobody watches (pipes, logs, tests)."""
+
+    def __enter__(self) -> _SilentProgress:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+    def update(self, _steps: int) -> None:
+        return None
+
+
+def progress_bar(length: int, label: str) -> Any:
+    """A progress bar on stderr, shown only to a person at a terminal (never in logs or pipes)."""
+    if not sys.stderr.isatty():
+        return _SilentProgress()
+    return click.progressbar(length=length, label=label, file=sys.stderr)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
@@ -92,7 +112,7 @@ def import_(
     files = collect_files(paths)
     with (
         store_session(ctx) as session,
-        click.progressbar(length=len(files), label="importing", file=sys.stderr) as bar,
+        progress_bar(len(files), "importing") as bar,
     ):
         report = import_transcripts(
             session,
