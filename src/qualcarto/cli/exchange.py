@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: MIT
+"""``qualcarto export ...``: theme matrices, tidy csv, REFI-QDA and graph files.
+
+Each command gathers one layer (``--coder``, repeatable, or ``--consensus``; default:
+every coder) against one codebook version (``--version``, default the newest) and
+hands it to one writer in ``qualcarto.exchange``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qualcarto.cli import store_session
+
+
+def _layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--version", "version", type=int, default=None, help="Codebook version (default: newest)."
+    )(command)
+    command = click.option(
+        "--consensus", is_flag=True, help="Only the consensus layer (the coder 'consensus')."
+    )(command)
+    command = click.option(
+        "--coder", "coders", multiple=True, help="Only these coders (repeatable; default: all)."
+    )(command)
+    return click.argument("out", type=click.Path(dir_okay=False, path_type=Path))(command)
+
+
+@click.group("export")
+def export() -> None:
+    """Export theme matrices, codings and the codebook to other tools."""
+
+
+@export.command("xlsx")
+@_layer_options
+@click.option(
+    "--attribute",
+    "attributes",
+    multiple=True,
+    help="Participant attribute for a codes x attribute sheet (repeatable; default: all small ones).",
+)
+@click.pass_context
+def export_xlsx(
+    ctx: click.Context,
+    out: Path,
+    coders: tuple[str, ...],
+    consensus: bool,
+    version: int | None,
+    attributes: tuple[str, ...],
+) -> None:
+    """Write every theme matrix as a sheet of one Excel workbook.
+
+    Example: qualcarto export xlsx themes.xlsx --coder ana --coder ben
+    """
+    from qualcarto.exchange import study_data, write_workbook
+    from qualcarto.exchange.xlsx import build_sheets
+
+    with store_session(ctx) as session:
+        data = study_data(session, coders, consensus=consensus, version=version)
+    chosen = list(attributes) or None
+    missing = [a for a in attributes if a not in data.transcripts.columns]
+    if missing:
+        raise click.BadParameter(f"no participant attribute {', '.join(missing)}")
+    sheets = build_sheets(data, chosen)
+    with click.progressbar(length=len(sheets), label="writing sheets", file=sys.stderr) as bar:
+        write_workbook(data, out, chosen, progress=lambda _title: bar.update(1))
+    click.echo(f"wrote {len(sheets)} sheets ({len(data.codings)} codings) to {out}")
+
+
+@export.command("csv")
+@_layer_options
+@click.pass_context
+def export_csv(
+    ctx: click.Context, out: Path, coders: tuple[str, ...], consensus: bool, version: int | None
+) -> None:
+    """Write the tidy table: one row per coding with its labels, attributes and facets.
+
+    Example: qualcarto export csv codings.csv --consensus
+    """
+    from qualcarto.exchange import study_data, write_tidy_csv
+
+    with store_session(ctx) as session:
+        data = study_data(session, coders, consensus=consensus, version=version)
+    rows = write_tidy_csv(data, out)
+    click.echo(f"wrote {rows} codings to {out}")
+
+
+def _graph(fmt: str) -> click.Command:
+    @_layer_options
+    @click.option(
+        "--scope",
+        type=click.Choice(["overlap", "transcript"]),
+        default="overlap",
+        help="Codes co-occur on overlapping passages, or in the same transcript.",
+    )
+    @click.pass_context
+    def command(
+        ctx: click.Context,
+        out: Path,
+        coders: tuple[str, ...],
+        consensus: bool,
+        version: int | None,
+        scope: str,
+    ) -> None:
+        from qualcarto.exchange import study_data, write_graph
+
+        with store_session(ctx) as session:
+            data = study_data(session, coders, consensus=consensus, version=version)
+        graph = write_graph(data, out, fmt, scope)  # type: ignore[arg-type]
+        click.echo(
+            f"wrote {graph.number_of_nodes()} codes and {graph.number_of_edges()} "
+            f"co-occurrences to {out}"
+        )
+
+    command.__doc__ = (
+        f"Write the code co-occurrence network as {fmt.upper()} (for Gephi and networkx).\n\n"
+        f"    Example: qualcarto export {fmt} codes.{fmt} --scope transcript\n"
+    )
+    return click.command(fmt)(command)
+
+
+export.add_command(_graph("graphml"))
+export.add_command(_graph("gexf"))

@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: MIT
+"""What an export reads from the store: one coding layer against one codebook version.
+
+Every file format here starts from ``study_data``, so the workbook, the csv and the
+graphs of one command describe exactly the same codings.
+
+The **consensus layer** is the codings of the user called ``consensus`` (kind
+``reference``), which reconciliation creates; ``consensus=True`` selects it and fails
+clearly while it does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcarto import __version__
+from qualcarto.codebook import Codebook, codebook_frame, get_version, version_codebook
+from qualcarto.coding import codings_frame
+from qualcarto.errors import NotFoundError, ValidationError
+from qualcarto.store import User, current_project
+from qualcarto.transcripts import transcripts_frame
+
+CONSENSUS = "consensus"
+
+
+@dataclass(frozen=True)
+class StudyData:
+    """The frames an export writes, and the facts its ``About`` sheet states."""
+
+    project: str
+    codebook_version: int
+    codebook: Codebook
+    codes: pd.DataFrame
+    codings: pd.DataFrame
+    transcripts: pd.DataFrame
+    coders: list[str]
+    layer: str
+    left_out: int = 0
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def facets(self) -> list[str]:
+        return list(self.codebook.facets)
+
+    def about(self) -> list[tuple[str, str]]:
+        """Label/value lines describing what the export holds and how it was made."""
+        return [
+            ("study", self.project),
+            ("codebook version", str(self.codebook_version)),
+            ("codebook", self.codebook.title),
+            ("layer", self.layer),
+            ("coders", ", ".join(self.coders) or "(none)"),
+            ("transcripts", str(len(self.transcripts))),
+            ("codings", str(len(self.codings))),
+            ("codings left out (code not in this version)", str(self.left_out)),
+            ("generated at", self.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ")),
+            ("tool", f"qualcarto {__version__}"),
+        ]
+
+
+def study_data(
+    session: Session,
+    coders: Sequence[str] | None = None,
+    *,
+    consensus: bool = False,
+    version: int | None = None,
+) -> StudyData:
+    """Gather one layer's codings (some coders, the consensus, or everyone) and a codebook.
+
+    Codings whose code is not in the chosen version are dropped and counted in
+    ``left_out``, so every table describes one codebook.
+    """
+    if consensus and coders:
+        raise ValidationError("choose either coders or the consensus layer, not both")
+    if consensus:
+        found = session.scalars(select(User).where(User.name == CONSENSUS)).first()
+        if found is None:
+            raise NotFoundError(
+                f"no consensus layer yet: the coder '{CONSENSUS}' is created by reconciliation"
+            )
+        coders = [CONSENSUS]
+    known = set(session.scalars(select(User.name)))
+    for name in coders or ():
+        if name not in known:
+            raise NotFoundError(f"no user called '{name}'")
+    stored = get_version(session, version)
+    codebook = version_codebook(stored)
+    codes = codebook_frame(codebook)
+    codings = codings_frame(session, coders=list(coders) if coders else None)
+    inside = codings["code_id"].isin(codes["code_id"])
+    codings = codings[inside].reset_index(drop=True)
+    layer = CONSENSUS if consensus else (", ".join(coders) if coders else "all coders")
+    return StudyData(
+        project=current_project(session).name,
+        codebook_version=stored.number,
+        codebook=codebook,
+        codes=codes,
+        codings=codings,
+        transcripts=transcripts_frame(session),
+        coders=sorted(set(codings["coder"])) if not coders else list(coders),
+        layer=layer,
+        left_out=int((~inside).sum()),
+    )

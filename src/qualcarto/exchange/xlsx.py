@@ -1,0 +1,278 @@
+# SPDX-License-Identifier: MIT
+"""The theme-matrix workbook: every report as a sheet, streamed with openpyxl write-only.
+
+Write-only mode keeps one row in memory at a time, so a study with a hundred thousand
+excerpts writes in flat memory. Every text cell is forced to be text, so a quote that
+starts with ``=`` stays a quote and never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from copy import copy
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from qualcarto.exchange.data import StudyData
+from qualcarto.reports import (
+    code_by_attribute,
+    code_by_transcript,
+    cooccurrence,
+    excerpts,
+    facet_matrix,
+)
+
+EXCEL_TEXT_LIMIT = 32_767
+SHEET_NAME_LIMIT = 31
+MAX_ATTRIBUTE_VALUES = 20
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEAT_LOW, HEAT_HIGH = "FFFFFF", "F8696B"
+_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def sheet_title(title: str) -> str:
+    """An Excel-legal sheet name: no ``[]:*?/\\``, at most 31 characters."""
+    return _SHEET_UNSAFE.sub("-", title)[:SHEET_NAME_LIMIT]
+
+
+def default_attributes(transcripts: pd.DataFrame) -> list[str]:
+    """Participant attributes worth a matrix: those with 1 to 20 distinct values."""
+    base = {"transcript_id", "transcript", "length", "participant_id"}
+    return [
+        column
+        for column in transcripts.columns
+        if column not in base and 0 < transcripts[column].nunique() <= MAX_ATTRIBUTE_VALUES
+    ]
+
+
+def _clean(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if len(value) > EXCEL_TEXT_LIMIT:
+            value = value[: EXCEL_TEXT_LIMIT - 1] + "…"
+    return value
+
+
+class _Cells:
+    """Makes the workbook's cells; each distinct style is built once, then reused.
+
+    Setting a font or fill on a cell looks the style up in the workbook's tables, which
+    dominates the time of a large export; copying the looked-up indices does not.
+    """
+
+    def __init__(self) -> None:
+        self._styles: dict[tuple[bool, bool, str | None], StyleArray] = {}
+
+    def __call__(
+        self,
+        ws: WriteOnlyWorksheet,
+        value: Any,
+        *,
+        header: bool = False,
+        wrap: bool = False,
+        color: object = None,
+    ) -> Any:
+        value = _clean(value)
+        code_color = color if isinstance(color, str) and _HEX.fullmatch(color) else None
+        key = (header, wrap, code_color)
+        if key == (False, False, None) and not (isinstance(value, str) and value[:1] == "="):
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        if key == (False, False, None):
+            return cell
+        cached = self._styles.get(key)
+        if cached is not None:
+            cell._style = copy(cached)
+            return cell
+        if header:
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        if wrap:
+            cell.alignment = WRAP
+        if code_color is not None:
+            cell.fill = PatternFill("solid", fgColor=code_color[1:].upper())
+            cell.font = Font(color=_contrast(code_color))
+        self._styles[key] = copy(cell._style)
+        return cell
+
+
+def _contrast(color: str) -> str:
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "FFFFFF"
+
+
+def _start_sheet(
+    wb: Workbook,
+    cells: _Cells,
+    title: str,
+    header: Sequence[str],
+    widths: Sequence[float],
+    n_rows: int,
+    freeze: str,
+) -> WriteOnlyWorksheet:
+    ws = wb.create_sheet(sheet_title(title))
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = freeze
+    last = get_column_letter(max(len(header), 1))
+    ws.auto_filter.ref = f"A1:{last}{n_rows + 1}"
+    ws.append([cells(ws, h, header=True) for h in header])
+    return ws
+
+
+def _write_matrix(
+    wb: Workbook, cells: _Cells, title: str, table: pd.DataFrame, labels: dict[str, Any]
+) -> None:
+    """A matrix with its row keys, a code-name column (coloured) when given, and a heat map."""
+    names: dict[Any, Any] | None = labels.get("names")
+    colors = labels.get("colors", {})
+    lead = [table.index.name or ""] + (["name"] if names is not None else [])
+    header: list[str] = [str(h) for h in lead] + [str(c) for c in table.columns]
+    widths = [24, 40][: len(lead)] + [min(max(len(str(c)) + 2, 8), 30) for c in table.columns]
+    first = get_column_letter(len(lead) + 1)
+    ws = _start_sheet(wb, cells, title, header, widths, len(table), f"{first}2")
+    for key, row in zip(table.index, table.to_numpy(), strict=True):
+        row_cells = [cells(ws, key)]
+        if names is not None:
+            row_cells.append(cells(ws, names.get(key, key), color=colors.get(key)))
+        ws.append([*row_cells, *row.tolist()])
+    if len(table) and len(table.columns):
+        ref = f"{first}2:{get_column_letter(len(header))}{len(table) + 1}"
+        ws.conditional_formatting.add(
+            ref,
+            ColorScaleRule(
+                start_type="min", start_color=HEAT_LOW, end_type="max", end_color=HEAT_HIGH
+            ),
+        )
+
+
+def _write_frame(
+    wb: Workbook,
+    cells: _Cells,
+    title: str,
+    frame: pd.DataFrame,
+    widths: Mapping[str, float],
+    colors: pd.Series | None = None,
+) -> None:
+    """A plain table; columns 60 wide or more hold quotes and wrap; code names are coloured."""
+    header = list(frame.columns)
+    ws = _start_sheet(
+        wb, cells, title, header, [widths.get(c, 14) for c in header], len(frame), "A2"
+    )
+    wrapped = [widths.get(c, 14) >= 60 for c in header]
+    colored = next((header.index(c) for c in ("code", "name") if c in header), -1)
+    color_values = colors.to_numpy() if colors is not None else None
+    for n, row in enumerate(frame.itertuples(index=False, name=None)):
+        ws.append(
+            [
+                cells(
+                    ws,
+                    value,
+                    wrap=wrapped[i],
+                    color=color_values[n] if i == colored and color_values is not None else None,
+                )
+                for i, value in enumerate(row)
+            ]
+        )
+
+
+def build_sheets(data: StudyData, attributes: Sequence[str] | None = None) -> list[str]:
+    """The titles of the sheets ``write_workbook`` writes, in order (for progress bars)."""
+    chosen = default_attributes(data.transcripts) if attributes is None else list(attributes)
+    titles = ["About", "Codes", "Codings per transcript", "Presence", "Coded characters"]
+    titles += [f"By {a}" for a in chosen]
+    if len(data.facets) >= 2:
+        rows, cols = _facet_pair(data)
+        titles.append(f"{rows} x {cols}")
+    titles += ["Co-occurrence overlap", "Co-occurrence transcript", "Excerpts"]
+    return [sheet_title(t) for t in titles]
+
+
+def _facet_pair(data: StudyData) -> tuple[str, str]:
+    layout = data.codebook.settings.get("cartography", {})
+    rows, cols = layout.get("rows"), layout.get("cols")
+    if rows in data.facets and cols in data.facets and rows != cols:
+        return str(rows), str(cols)
+    return data.facets[0], data.facets[1]
+
+
+def write_workbook(
+    data: StudyData,
+    path: Path,
+    attributes: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[str]:
+    """Write every theme matrix of ``data`` as one sheet of an xlsx file; returns sheet names.
+
+    ``attributes`` picks the participant attributes that get a codes x attribute
+    sheet (default: those with at most 20 distinct values).
+    """
+    chosen = default_attributes(data.transcripts) if attributes is None else list(attributes)
+    done = progress or (lambda _title: None)
+    wb = Workbook(write_only=True)
+    cells = _Cells()
+    codes = data.codes
+    labels = {
+        "names": dict(zip(codes["code_id"], codes["name"], strict=True)),
+        "colors": dict(zip(codes["code_id"], codes["color"], strict=True)),
+    }
+    about = pd.DataFrame(data.about(), columns=["name", "value"])
+    _write_frame(wb, cells, "About", about, {"name": 40, "value": 60})
+    done("About")
+    code_columns = ["code_id", "name", "path", "status", "color", "definition", *data.facets]
+    _write_frame(
+        wb,
+        cells,
+        "Codes",
+        codes[code_columns],
+        {"code_id": 24, "name": 40, "path": 50, "definition": 80},
+        codes["color"],
+    )
+    done("Codes")
+    args = (data.codings, codes, data.transcripts)
+    for title, measure in (
+        ("Codings per transcript", "count"),
+        ("Presence", "presence"),
+        ("Coded characters", "characters"),
+    ):
+        _write_matrix(wb, cells, title, code_by_transcript(*args, measure), labels)  # type: ignore[arg-type]
+        done(title)
+    for attribute in chosen:
+        _write_matrix(wb, cells, f"By {attribute}", code_by_attribute(*args, attribute), labels)
+        done(f"By {attribute}")
+    if len(data.facets) >= 2:
+        rows, cols = _facet_pair(data)
+        table = facet_matrix(data.codings, codes, rows, cols, data.codebook.facets)
+        _write_matrix(wb, cells, f"{rows} x {cols}", table, {})
+        done(f"{rows} x {cols}")
+    for scope in ("overlap", "transcript"):
+        title = f"Co-occurrence {scope}"
+        _write_matrix(wb, cells, title, cooccurrence(data.codings, codes, scope), labels)  # type: ignore[arg-type]
+        done(title)
+    quotes = excerpts(data.codings, codes)
+    colors = quotes["code_id"].map(labels["colors"])
+    widths = {"code_id": 24, "code": 36, "path": 40, "transcript": 14, "text": 80, "memo": 60}
+    _write_frame(wb, cells, "Excerpts", quotes, widths, colors)
+    done("Excerpts")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return build_sheets(data, chosen)
