@@ -3,16 +3,32 @@
 
 Run with ``streamlit run app.py``; the store is ``$QUALCARTO_DB`` (default
 ``sqlite:///qualcarto.db``, which ``qualcarto demo`` fills with the demo study).
+Until someone signs in, the only page is the sign-in page.
 """
 
 import streamlit as st
+from app_pages.common import sign_out, signed_in
 
 st.set_page_config(page_title="qualcarto", page_icon="🗺️", layout="wide")
 
-navigation = st.navigation(
-    [
-        st.Page("app_pages/transcripts.py", title="Transcripts", icon="📄", default=True),
+user = signed_in()
+if user is None:
+    pages = [st.Page("app_pages/signin.py", title="Sign in", icon="🔑", default=True)]
+else:
+    pages = [
+        st.Page("app_pages/coding.py", title="Code", icon="🖍️", default=True),
+        st.Page("app_pages/search.py", title="Search", icon="🔎"),
+        st.Page("app_pages/review.py", title="Review", icon="✅"),
         st.Page("app_pages/codebook.py", title="Codebook", icon="🏷️"),
     ]
-)
+    if user.is_lead:
+        pages += [
+            st.Page("app_pages/assignments.py", title="Assignments", icon="🗂️"),
+            st.Page("app_pages/reconcile.py", title="Reconcile", icon="⚖️"),
+        ]
+    with st.sidebar:
+        st.caption(f"Signed in as **{user.name}** ({user.role})")
+        st.button("Sign out", key="sign_out", on_click=sign_out)
+
+navigation = st.navigation(pages)
 navigation.run()

@@ -1,48 +1,44 @@
 # SPDX-License-Identifier: MIT
-"""The current codebook as a tree, with definitions, criteria and facets."""
+"""The codebook: the current version as a tree, its history, and the diff between versions."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import store
-from qualcarto.codebook import get_version, version_codebook
+from app_pages.common import require_user, store
+from qualcarto.codebook import Codebook, diff_codebooks, get_version, version_codebook
+from qualcarto.codebook_history import codebook_history
 
+require_user()
 st.title("Codebook")
 with store() as session:
-    version = get_version(session)
-    book = version_codebook(version)
-    number, message = version.number, version.message
+    history = codebook_history(session)
+    numbers = list(history["version"])
+    book = version_codebook(get_version(session))
+    current = numbers[-1]
 
-st.caption(f"{book.title} · version {number}: {message}")
-query = st.text_input("Search codes", key="code_search").strip().lower()
+tree_tab, history_tab = st.tabs(["Codes", "History and diff"])
 
 
-def _matches(code_id: str) -> bool:
+def _matches(book: Codebook, code_id: str, query: str) -> bool:
     code = book.by_id()[code_id]
     haystack = " ".join([code.id, code.name, code.definition, *code.keywords]).lower()
-    return not query or query in haystack or any(_matches(c.id) for c in book.children(code_id))
+    return (
+        not query
+        or query in haystack
+        or any(_matches(book, c.id, query) for c in book.children(code_id))
+    )
 
 
-def _show_leaf(code_id: str) -> None:
-    code = book.by_id()[code_id]
-    facets = ", ".join(f"{k}={v}" for k, v in code.facets.items())
-    with st.expander(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else "")):
-        st.text(code.definition)
-        for label, value in (
-            ("Include", code.include),
-            ("Exclude", code.exclude),
-            ("Example", code.example),
-        ):
-            if value:
-                st.caption(label)
-                st.text(value)
+def _swatch(color: str | None) -> str:
+    return f":material/circle: `{color}`" if color else ""
 
 
-def _show(parent: str | None, depth: int) -> None:
+def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
     for code in book.children(parent):
-        if not code.active or not _matches(code.id):
+        if not code.active or not _matches(book, code.id, query):
             continue
+        facets = ", ".join(f"{k}={v}" for k, v in code.facets.items())
         if book.children(code.id):
             if depth == 0:
                 st.subheader(code.name, anchor=False)
@@ -50,9 +46,33 @@ def _show(parent: str | None, depth: int) -> None:
                 st.markdown(f"**{code.name}**")
             if code.definition:
                 st.caption(code.definition)
-            _show(code.id, depth + 1)
-        else:
-            _show_leaf(code.id)
+            _show(book, code.id, depth + 1, query)
+            continue
+        with st.expander(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else "")):
+            st.markdown(f"colour {_swatch(code.color)}")
+            for label, value in (("Definition", code.definition), ("Include", code.include),
+                                 ("Exclude", code.exclude), ("Example", code.example)):  # fmt: skip
+                if value:
+                    st.caption(label)
+                    st.text(value)
 
 
-_show(None, 0)
+with tree_tab:
+    st.caption(f"{book.title} · version {current}")
+    query = st.text_input("Search codes", key="code_search").strip().lower()
+    _show(book, None, 0, query)
+
+with history_tab:
+    st.dataframe(history, hide_index=True)
+    if len(numbers) > 1:
+        cols = st.columns(2)
+        old = cols[0].selectbox("From version", numbers, index=len(numbers) - 2, key="diff_old")
+        new = cols[1].selectbox("To version", numbers, index=len(numbers) - 1, key="diff_new")
+        with store() as session:
+            diff = diff_codebooks(
+                version_codebook(get_version(session, old)),
+                version_codebook(get_version(session, new)),
+            )
+        st.code("\n".join(diff.lines()) or "no changes", language=None)
+    else:
+        st.caption("Only one version so far: publish another to see a diff.")

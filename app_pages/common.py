@@ -10,9 +10,13 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from qualcarto.auth import SignedIn, resume
+from qualcarto.auth import sign_out as auth_sign_out
 from qualcarto.config import resolve_db_url
 from qualcarto.errors import QualcartoError
 from qualcarto.store import connect, session_scope
+
+TOKEN_KEY = "qc_token"
 
 
 @st.cache_resource
@@ -31,3 +35,53 @@ def store() -> Iterator[Session]:
         st.stop()
     with session_scope(engine) as session:
         yield session
+
+
+def signed_in() -> SignedIn | None:
+    """The person this browser session belongs to, checked against the store on every run.
+
+    The token lives in session state and in the ``session`` query parameter, so a reload
+    keeps the sign-in until the token expires or the person signs out.
+    """
+    token = st.session_state.get(TOKEN_KEY) or st.query_params.get("session", "")
+    if not token:
+        return None
+    with store() as session:
+        user = resume(session, token)
+    if user is None:
+        st.session_state.pop(TOKEN_KEY, None)
+        st.query_params.pop("session", None)
+        return None
+    st.session_state[TOKEN_KEY] = token
+    if st.query_params.get("session") != token:
+        st.query_params["session"] = token
+    return user
+
+
+def require_user() -> SignedIn:
+    """The signed-in person, or stop the page: no study data before sign-in."""
+    user = signed_in()
+    if user is None:
+        st.warning("Please sign in first.")
+        st.stop()
+    return user
+
+
+def require_lead() -> SignedIn:
+    """The signed-in lead, or stop the page."""
+    user = require_user()
+    if not user.is_lead:
+        st.warning("This page is for the study's lead.")
+        st.stop()
+    return user
+
+
+def sign_out() -> None:
+    """End this browser's session on the server and forget its token."""
+    token = st.session_state.pop(TOKEN_KEY, None) or st.query_params.get("session", "")
+    if token:
+        with store() as session:
+            auth_sign_out(session, token)
+    st.query_params.pop("session", None)
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]

@@ -177,6 +177,14 @@ def delete_coding(
     return snapshot
 
 
+def coding_snapshot(session: Session, coding_id: int) -> dict[str, Any]:
+    """A coding's transcript, code, span, memo and version now: what an undo restores."""
+    coding = session.get(Coding, coding_id)
+    if coding is None:
+        raise NotFoundError(f"coding {coding_id} does not exist")
+    return _snapshot(coding)
+
+
 def _snapshot(coding: Coding) -> dict[str, Any]:
     return {
         "transcript_id": coding.transcript_id,
@@ -188,16 +196,54 @@ def _snapshot(coding: Coding) -> dict[str, Any]:
     }
 
 
+def restore_coding(session: Session, snapshot: dict[str, Any], coder: str) -> Coding:
+    """Bring back a deleted coding from the snapshot ``delete_coding`` returned (undo)."""
+    coding = add_coding(
+        session,
+        int(snapshot["transcript_id"]),
+        int(snapshot["start"]),
+        int(snapshot["end"]),
+        str(snapshot["code_id"]),
+        coder,
+        str(snapshot.get("memo") or ""),
+    )
+    record(session, coder, "coding.restore", "coding", coding.id, before=snapshot)
+    return coding
+
+
+def visible_coders(session: Session, viewer: str) -> list[str] | None:
+    """Whose codings ``viewer`` may see: None for everyone, else a list of coder names.
+
+    A lead sees everything. While the study is blind (the default) a coder sees only
+    their own codings; once the lead opens the study, everyone's.
+    """
+    from qualcarto.assignments import is_blind
+
+    user = get_user(session, viewer)
+    if user.role == "lead" or not is_blind(session):
+        return None
+    return [user.name]
+
+
 def codings_frame(
     session: Session,
     coders: Sequence[str] | None = None,
     transcripts: Sequence[str] | None = None,
+    *,
+    viewer: str | None = None,
 ) -> pd.DataFrame:
     """Every coding (optionally of some coders or transcripts) with its excerpt text.
 
     Columns: ``coding_id, transcript_id, transcript, participant_id, coder, code_id, start,
     end, text, memo, codebook_version, origin, created_at``, sorted by transcript and start.
+    With ``viewer``, only the codings that person may see (``visible_coders``).
     """
+    if viewer is not None:
+        allowed = visible_coders(session, viewer)
+        if allowed is not None:
+            coders = [c for c in coders if c in allowed] if coders else allowed
+            if not coders:
+                return pd.DataFrame(columns=CODINGS_COLUMNS)
     query = (
         select(Coding)
         .options(

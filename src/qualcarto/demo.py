@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from qualcarto.assignments import assign
 from qualcarto.codebook.versions import publish_codebook
 from qualcarto.errors import NotFoundError, QualcartoError
 from qualcarto.layers import load_layer
@@ -33,6 +34,7 @@ DEMO_USERS = (
     ("ana", "coder", "ana-demo-2025"),
     ("ben", "coder", "ben-demo-2025"),
 )
+DEMO_CODERS = ("ana", "ben")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,10 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
             root / TRANSCRIPTS_DIR / f"{key}.txt" for key in read_participants(participants_csv)
         ]
         report = import_transcripts(session, files, participants_csv=participants_csv, actor="lena")
+        # Blind double coding, as in the study: both demo coders get every transcript.
+        for doc in report.added:
+            for coder in DEMO_CODERS:
+                assign(session, doc, coder, actor="lena")
         layers = dict(
             load_layer(session, folder.parent)
             for folder in sorted((root / LAYERS_DIR).glob("*/layer.yaml"))

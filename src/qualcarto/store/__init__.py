@@ -18,9 +18,17 @@ from qualcarto.store.models import (
     Turn,
     User,
 )
+from qualcarto.store.workflow import (
+    Assignment,
+    AuthSession,
+    ReconciliationDecision,
+    StudySetting,
+)
 
 __all__ = [
+    "Assignment",
     "AuditEvent",
+    "AuthSession",
     "Base",
     "CodeRevision",
     "CodebookVersion",
@@ -28,8 +36,10 @@ __all__ = [
     "Memo",
     "Participant",
     "Project",
+    "ReconciliationDecision",
     "Review",
     "Segment",
+    "StudySetting",
     "Transcript",
     "Turn",
     "User",

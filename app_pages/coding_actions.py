@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: MIT
+"""What the coding page's buttons do: thin callbacks over ``qualcarto.coding``.
+
+They run as Streamlit callbacks, before the page script, so the transcript drawn in the
+same run already shows the change. Each keeps what ``undo`` needs and leaves a one-line
+message (or error) for the page to show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app_pages.common import store
+from qualcarto.coding import (
+    add_coding,
+    coding_snapshot,
+    delete_coding,
+    edit_coding,
+    get_transcript,
+    restore_coding,
+)
+from qualcarto.errors import QualcartoError
+from qualcarto.selection import snap
+
+PENDING = "qc_pending"  # (transcript name, start, end) of the selection waiting for a code
+CLICKED = "qc_clicked"  # coding ids under the last click
+UNDO = "qc_undo"
+FLASH = "qc_flash"
+RECENT = "qc_recent"
+SELECTOR = "qc_selector"
+
+
+def _flash(message: str, ok: bool = True) -> None:
+    st.session_state[FLASH] = (ok, message)
+
+
+def on_selection(transcript: str, user: str) -> None:
+    """The component reported a selection: snap it and keep it as the pending span."""
+    event = (st.session_state.get(SELECTOR) or {}).get("selection")
+    if not event:
+        return
+    start, end = int(event["start"]), int(event["end"])
+    with store() as session:
+        doc = get_transcript(session, transcript)
+        start, end = snap(session, doc, start, end, st.session_state.get("code_snap", "exact"))
+    if end > start:
+        st.session_state[PENDING] = (transcript, start, end)
+        st.session_state.pop(CLICKED, None)
+
+
+def on_click() -> None:
+    """The component reported a click on coded text: show those codings for editing."""
+    event = (st.session_state.get(SELECTOR) or {}).get("clicked")
+    if event:
+        st.session_state[CLICKED] = [int(i) for i in event["ids"]]
+
+
+def _remember(code_ids: list[str]) -> None:
+    recent = [c for c in st.session_state.get(RECENT, []) if c not in code_ids]
+    st.session_state[RECENT] = (code_ids + recent)[:6]
+
+
+def apply_codes(user: str, code_ids: list[str]) -> None:
+    """Code the pending selection with each of ``code_ids`` as ``user``."""
+    pending = st.session_state.get(PENDING)
+    if not pending or not code_ids:
+        _flash("Select a passage and a code first.", ok=False)
+        return
+    transcript, start, end = pending
+    try:
+        with store() as session:
+            made = [add_coding(session, transcript, start, end, c, user).id for c in code_ids]
+    except QualcartoError as exc:
+        _flash(str(exc), ok=False)
+        return
+    st.session_state[UNDO] = ("add", made)
+    st.session_state.pop(PENDING, None)
+    _remember(code_ids)
+    _flash(f"Coded {start}–{end} with {', '.join(code_ids)}.")
+
+
+def delete(user: str, coding_id: int) -> None:
+    """Delete one of ``user``'s codings; undo brings it back."""
+    try:
+        with store() as session:
+            snapshot = delete_coding(session, coding_id, user)
+    except QualcartoError as exc:
+        _flash(str(exc), ok=False)
+        return
+    st.session_state[UNDO] = ("delete", [snapshot])
+    st.session_state[CLICKED] = [i for i in st.session_state.get(CLICKED, []) if i != coding_id]
+    _flash("Deleted the coding.")
+
+
+def edit(user: str, coding_id: int, **changes: Any) -> None:
+    """Change a coding's span, code or memo; ``span=True`` takes the pending selection."""
+    if changes.pop("span", False):
+        pending = st.session_state.get(PENDING)
+        if not pending:
+            _flash("Select the new boundaries in the transcript first.", ok=False)
+            return
+        changes["start"], changes["end"] = pending[1], pending[2]
+    try:
+        with store() as session:
+            before = {k: v for k, v in coding_snapshot(session, coding_id).items() if k in changes}
+            edit_coding(session, coding_id, user, **changes)
+    except QualcartoError as exc:
+        _flash(str(exc), ok=False)
+        return
+    st.session_state[UNDO] = ("edit", [(coding_id, before)])
+    st.session_state.pop(PENDING, None)
+    _flash("Saved.")
+
+
+def undo(user: str) -> None:
+    """Take back the last add, delete or edit made on this page."""
+    action = st.session_state.pop(UNDO, None)
+    if action is None:
+        return
+    kind, items = action
+    try:
+        with store() as session:
+            for item in items:
+                if kind == "add":
+                    delete_coding(session, item, user)
+                elif kind == "delete":
+                    restore_coding(session, item, user)
+                else:
+                    coding_id, before = item
+                    edit_coding(session, coding_id, user, **before)
+    except QualcartoError as exc:
+        _flash(f"Cannot undo: {exc}", ok=False)
+        return
+    _flash(f"Undid the last {kind}.")

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: MIT
+"""Edit the codings under a click (code, boundaries, memo, delete) and the transcript memo."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import coding_actions as act
+from app_pages.common import store
+from qualcarto.assignments import is_done, mark_done
+from qualcarto.codebook import Codebook
+from qualcarto.coding import get_transcript
+from qualcarto.selection import get_memo, set_memo
+
+
+def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
+    """One expander per clicked coding; only the coder's own codings can be changed."""
+    by_id = book.by_id()
+    leaves = [c.id for c in book.leaves()]
+    for row in codings.itertuples():
+        code = by_id.get(row.code_id)
+        title = f"{code.name if code else row.code_id} · {row.start}–{row.end}"
+        with st.expander(title, expanded=True):
+            st.text(row.text if len(row.text) < 300 else row.text[:300] + " …")
+            if row.coder != user:
+                st.caption(f"Coded by {row.coder}; only they can change it.")
+                continue
+            cid = int(row.coding_id)
+            options = leaves if row.code_id in leaves else [row.code_id, *leaves]
+            new_code = st.selectbox(
+                "Code", options, index=options.index(row.code_id), key=f"edit_code_{cid}",
+                format_func=lambda c: by_id[c].name if c in by_id else c,
+            )  # fmt: skip
+            memo = st.text_area("Memo", row.memo, key=f"edit_memo_{cid}", height=80)
+            cols = st.columns(3)
+            cols[0].button("Save", key=f"save_{cid}", on_click=act.edit,
+                           args=(user, cid), kwargs={"code_id": new_code, "memo": memo})  # fmt: skip
+            cols[1].button("Use selection as boundaries", key=f"span_{cid}", on_click=act.edit,
+                           args=(user, cid), kwargs={"span": True})  # fmt: skip
+            cols[2].button("Delete", key=f"delete_{cid}", on_click=act.delete, args=(user, cid))
+
+
+def transcript_memo(name: str, user: str) -> None:
+    """The coder's memo on the whole transcript, and 'I am done with it'."""
+    with store() as session:
+        doc = get_transcript(session, name)
+        memo = get_memo(session, doc, user)
+        done = is_done(session, name, user)
+    with st.expander("Memo on this transcript", expanded=bool(memo)):
+        text = st.text_area("Memo", memo, key=f"memo_{name}", label_visibility="collapsed")
+        if st.button("Save memo", key="save_memo"):
+            with store() as session:
+                set_memo(session, get_transcript(session, name), user, text)
+            st.toast("Memo saved.")
+    label = "I have finished coding this transcript"
+    if done is not None and st.toggle(label, done, key=f"done_{name}") != done:
+        with store() as session:
+            mark_done(session, name, user, not done)
+        st.rerun()

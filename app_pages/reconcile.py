@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: MIT
+"""Reconciliation: two coders side by side, disagreements first, the lead records consensus."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import require_lead, store
+from qualcarto.assignments import assigned_users
+from qualcarto.codebook import get_version, version_codebook
+from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.errors import QualcartoError
+from qualcarto.reconcile import CONSENSUS, accept_agreements, decide, units_frame
+from qualcarto.transcripts import transcripts_frame
+
+lead = require_lead()
+st.title("Reconcile")
+KIND = {"agree": "agreement", "boundaries": "same code, other boundaries",
+        "only_a": "only A", "only_b": "only B"}  # fmt: skip
+with store() as session:
+    names = list(transcripts_frame(session)["transcript"])
+    book = version_codebook(get_version(session))
+cols = st.columns(3)
+name = cols[0].selectbox("Transcript", names, key="rec_transcript")
+with store() as session:
+    doc = get_transcript(session, name)
+    coders = sorted(set(codings_frame(session, transcripts=[name])["coder"]) - {CONSENSUS})
+    assigned = assigned_users(session, doc.id, "code")
+default = [c for c in assigned if c in coders] + [c for c in coders if c not in assigned]
+if len(default) < 2:
+    st.info("Reconciliation needs two coders' codings of this transcript.")
+    st.stop()
+a = cols[1].selectbox("Coder A", default, index=0, key="rec_a")
+b = cols[2].selectbox("Coder B", [c for c in default if c != a], index=0, key="rec_b")
+
+
+def _decide(a_id: int | None, b_id: int | None, decision: str, key: str) -> None:
+    span = None
+    if decision == "edit":
+        span = (int(st.session_state[f"{key}_s"]), int(st.session_state[f"{key}_e"]))
+    try:
+        with store() as session:
+            decide(session, name, a_id, b_id, decision, lead.name, span=span)
+    except QualcartoError as exc:
+        st.session_state["rec_flash"] = str(exc)
+
+
+def _id(value: object) -> int | None:
+    return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _agreements() -> None:
+    with store() as session:
+        count = accept_agreements(session, name, a, b, lead.name)
+    st.session_state["rec_flash"] = f"{count} agreements copied to the consensus."
+
+
+with store() as session:
+    units = units_frame(session, name, a, b)
+counts = units["kind"].value_counts()
+st.caption(" · ".join(f"{KIND[k]}: {counts.get(k, 0)}" for k in KIND)
+           + f" · decided: {units['decision'].notna().sum()} of {len(units)}")  # fmt: skip
+if flash := st.session_state.pop("rec_flash", None):
+    st.info(flash)
+st.button("Copy all exact agreements to the consensus", key="rec_agree", on_click=_agreements)
+show = st.segmented_control("Show", ["undecided disagreements", "all"], key="rec_show",
+                            default="undecided disagreements")  # fmt: skip
+if show != "all":
+    units = units[(units["kind"] != "agree") & units["decision"].isna()]
+by_id = book.by_id()
+for u in units.head(100).itertuples():
+    a_id, b_id = _id(u.a_id), _id(u.b_id)
+    key = f"rec_{a_id}_{b_id}"
+    code = by_id[u.code_id].name if u.code_id in by_id else u.code_id
+    with st.container(border=True):
+        decided = f" · decided: **{u.decision}**" if isinstance(u.decision, str) else ""
+        st.markdown(f"**{code}** · :orange[{KIND[u.kind]}]{decided}")
+        left, right = st.columns(2)
+        for col, who, cid, start, end, text in (
+            (left, a, a_id, u.a_start, u.a_end, u.a_text),
+            (right, b, b_id, u.b_start, u.b_end, u.b_text),
+        ):
+            col.caption(
+                f"{who}: " + (f"{int(start)}–{int(end)}" if cid is not None else "not coded")
+            )
+            if cid is not None:
+                col.text(text)
+        c = st.columns([1, 1, 1, 1, 2, 2, 1], vertical_alignment="bottom")
+        for col, decision, label in zip(c[:4], ("take_a", "take_b", "both", "neither"),
+                                        ("Take A", "Take B", "Both", "Neither"), strict=True):  # fmt: skip
+            col.button(label, key=f"{key}_{decision}", on_click=_decide,
+                       args=(a_id, b_id, decision, key),
+                       disabled=(decision == "take_a" and a_id is None)
+                       or (decision == "take_b" and b_id is None))  # fmt: skip
+        starts = [int(x) for x in (u.a_start, u.b_start) if _id(x) is not None]
+        ends = [int(x) for x in (u.a_end, u.b_end) if _id(x) is not None]
+        c[4].number_input("start", 0, doc.length, min(starts), key=f"{key}_s")
+        c[5].number_input("end", 0, doc.length, max(ends), key=f"{key}_e")
+        c[6].button("Edit", key=f"{key}_edit", on_click=_decide, args=(a_id, b_id, "edit", key))

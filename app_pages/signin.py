@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: MIT
+"""Sign in against the study's users; nothing else is shown until you do."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.common import TOKEN_KEY, store
+from qualcarto.auth import sign_in
+
+st.title("qualcarto")
+st.caption("Sign in to code your transcripts.")
+with st.form("sign_in", border=True):
+    name = st.text_input("User name", key="signin_name")
+    password = st.text_input("Password", type="password", key="signin_password")
+    submitted = st.form_submit_button("Sign in", type="primary")
+if submitted:
+    with store() as session:
+        user = sign_in(session, name, password)
+    if user is None:
+        st.error("Unknown user name or wrong password.")
+    else:
+        st.session_state[TOKEN_KEY] = user.token
+        st.query_params["session"] = user.token
+        st.rerun()

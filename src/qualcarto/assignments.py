@@ -1,0 +1,214 @@
+# SPDX-License-Identifier: MIT
+"""Who codes or reviews which transcript, whether the study is blind, and how far each coder is.
+
+Blind double coding is the default: until the lead opens the study, a coder sees only
+their own codings. Settings live in ``study_settings``; every change is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcarto.errors import ValidationError
+from qualcarto.store import (
+    Assignment,
+    Coding,
+    StudySetting,
+    Transcript,
+    User,
+    current_project,
+    record,
+)
+from qualcarto.store.models import utcnow
+from qualcarto.users import get_user
+
+TASKS = ("code", "review")
+BLIND = "blind"
+
+
+def get_setting(session: Session, key: str, default: Any = None) -> Any:
+    """A study setting's value, or ``default`` when it was never set."""
+    project = current_project(session)
+    found = session.scalars(
+        select(StudySetting).where(StudySetting.project_id == project.id, StudySetting.key == key)
+    ).first()
+    return default if found is None else found.value
+
+
+def set_setting(session: Session, key: str, value: Any, actor: str) -> None:
+    """Set a study setting; the audit log keeps the old and the new value."""
+    project = current_project(session)
+    found = session.scalars(
+        select(StudySetting).where(StudySetting.project_id == project.id, StudySetting.key == key)
+    ).first()
+    before = None if found is None else found.value
+    if found is None:
+        found = StudySetting(project_id=project.id, key=key)
+        session.add(found)
+    found.value = value
+    found.updated_at = utcnow()
+    session.flush()
+    record(session, actor, "setting.set", "study_setting", key, before=before, after=value)
+
+
+def is_blind(session: Session) -> bool:
+    """True while coders must not see each other's codings (the default)."""
+    return bool(get_setting(session, BLIND, True))
+
+
+def set_blind(session: Session, blind: bool, actor: str) -> None:
+    """Close (blind) or open the study; only a lead may."""
+    _require_lead(session, actor)
+    set_setting(session, BLIND, bool(blind), actor)
+
+
+def _require_lead(session: Session, actor: str) -> None:
+    if get_user(session, actor).role != "lead":
+        raise ValidationError(f"only a lead may do this, and '{actor}' is not one")
+
+
+def assign(
+    session: Session, transcript: str, user: str, actor: str, task: str = "code"
+) -> Assignment:
+    """Give ``user`` a transcript to code or review; assigning twice changes nothing."""
+    from qualcarto.coding import get_transcript
+
+    if task not in TASKS:
+        raise ValidationError(f"task '{task}' is not one of {TASKS}")
+    _require_lead(session, actor)
+    doc, person = get_transcript(session, transcript), get_user(session, user)
+    if person.kind != "human":
+        raise ValidationError(f"'{user}' is a {person.kind} layer, not a person to assign")
+    found = session.scalars(
+        select(Assignment).where(
+            Assignment.transcript_id == doc.id,
+            Assignment.user_id == person.id,
+            Assignment.task == task,
+        )
+    ).first()
+    if found is not None:
+        return found
+    assignment = Assignment(transcript_id=doc.id, user_id=person.id, task=task, assigned_by=actor)
+    session.add(assignment)
+    session.flush()
+    record(session, actor, "assignment.add", "assignment", assignment.id,
+           transcript=doc.name, user=user, task=task)  # fmt: skip
+    return assignment
+
+
+def unassign(session: Session, transcript: str, user: str, actor: str, task: str = "code") -> None:
+    """Take a transcript back from a person; their codings stay."""
+    from qualcarto.coding import get_transcript
+
+    _require_lead(session, actor)
+    doc, person = get_transcript(session, transcript), get_user(session, user)
+    for found in session.scalars(
+        select(Assignment).where(
+            Assignment.transcript_id == doc.id,
+            Assignment.user_id == person.id,
+            Assignment.task == task,
+        )
+    ):
+        record(session, actor, "assignment.remove", "assignment", found.id,
+               transcript=doc.name, user=user, task=task)  # fmt: skip
+        session.delete(found)
+    session.flush()
+
+
+def mark_done(session: Session, transcript: str, user: str, done: bool = True) -> None:
+    """A person says they finished (or reopened) their assigned transcript."""
+    from qualcarto.coding import get_transcript
+
+    doc, person = get_transcript(session, transcript), get_user(session, user)
+    found = session.scalars(
+        select(Assignment).where(
+            Assignment.transcript_id == doc.id, Assignment.user_id == person.id
+        )
+    ).all()
+    if not found:
+        raise ValidationError(f"'{transcript}' is not assigned to '{user}'")
+    for assignment in found:
+        assignment.done_at = utcnow() if done else None
+    record(session, user, "assignment.done" if done else "assignment.reopen", "transcript",
+           doc.id, transcript=doc.name)  # fmt: skip
+
+
+def assigned_transcripts(session: Session, user: str, task: str = "code") -> list[str]:
+    """Names of the transcripts given to ``user`` for ``task``, in import order."""
+    query = (
+        select(Transcript.name)
+        .join(Assignment, Assignment.transcript_id == Transcript.id)
+        .join(User, Assignment.user_id == User.id)
+        .where(User.name == user, Assignment.task == task)
+        .order_by(Transcript.id)
+    )
+    return list(session.scalars(query))
+
+
+def assigned_users(session: Session, transcript_id: int, task: str = "code") -> list[str]:
+    """Names of the people a transcript is given to for ``task``."""
+    query = (
+        select(User.name)
+        .join(Assignment, Assignment.user_id == User.id)
+        .where(Assignment.transcript_id == transcript_id, Assignment.task == task)
+        .order_by(User.name)
+    )
+    return list(session.scalars(query))
+
+
+def progress_frame(session: Session) -> pd.DataFrame:
+    """One row per assignment: transcript, user, task, codings so far, share of text coded, done.
+
+    ``coverage`` is the share of the transcript's characters inside at least one of the
+    user's codings, so a coder who codes one span five times does not look further along.
+    """
+    rows = session.execute(
+        select(Assignment, Transcript.name, Transcript.length, User.name)
+        .join(Transcript, Assignment.transcript_id == Transcript.id)
+        .join(User, Assignment.user_id == User.id)
+        .order_by(Transcript.id, User.name, Assignment.task)
+    ).all()
+    spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for transcript_id, coder_id, start, end in session.execute(
+        select(Coding.transcript_id, Coding.coder_id, Coding.start, Coding.end)
+    ):
+        spans.setdefault((transcript_id, coder_id), []).append((start, end))
+    out = []
+    for assignment, name, length, user in rows:
+        key = (assignment.transcript_id, assignment.user_id)
+        out.append(
+            {
+                "transcript": name,
+                "user": user,
+                "task": assignment.task,
+                "codings": len(spans.get(key, [])),
+                "coverage": round(_covered(spans.get(key, [])) / length, 3) if length else 0.0,
+                "done": assignment.done_at is not None,
+            }
+        )
+    columns = ["transcript", "user", "task", "codings", "coverage", "done"]
+    return pd.DataFrame(out, columns=columns)
+
+
+def _covered(spans: list[tuple[int, int]]) -> int:
+    total, reach = 0, 0
+    for start, end in sorted(spans):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total
+
+
+def is_done(session: Session, transcript: str, user: str) -> bool | None:
+    """Whether ``user`` marked their assigned transcript done; None when it is not theirs."""
+    found = session.scalars(
+        select(Assignment.done_at)
+        .join(Transcript, Assignment.transcript_id == Transcript.id)
+        .join(User, Assignment.user_id == User.id)
+        .where(Transcript.name == transcript, User.name == user, Assignment.task == "code")
+    ).all()
+    return None if not found else found[0] is not None

@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: MIT
+"""Search across transcripts: keyword in context, case-insensitive, optionally by lemma.
+
+Lemma matching uses spaCy's lookup lemmatizer, whose tables come from the
+``spacy-lookups-data`` package installed on this machine; nothing is downloaded. When
+that package is missing, ``lemmas_available()`` says so and only the plain search runs.
+Offsets of hits are Python ``str`` indices, ready for ``add_coding``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcarto.errors import ValidationError
+from qualcarto.store import Transcript, current_project
+
+HIT_COLUMNS = ["transcript", "start", "end", "left", "match", "right"]
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer() -> Any:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def lemmas_available() -> bool:
+    """True when spaCy can lemmatize English offline (``spacy-lookups-data`` is installed)."""
+    try:
+        _lemmatizer()
+    except Exception:  # spaCy raises several kinds when the tables are missing
+        return False
+    return True
+
+
+def _plain_hits(text: str, query: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(query), text, re.IGNORECASE)]
+
+
+def _lemma_hits(text: str, query: str) -> list[tuple[int, int]]:
+    nlp = _lemmatizer()
+    wanted = [t.lemma_.lower() for t in nlp(query) if not t.is_space]
+    tokens = [t for t in nlp(text) if not t.is_space]
+    lemmas = [t.lemma_.lower() for t in tokens]
+    size = len(wanted)
+    return [
+        (tokens[i].idx, tokens[i + size - 1].idx + len(tokens[i + size - 1].text))
+        for i in range(len(tokens) - size + 1)
+        if size and lemmas[i : i + size] == wanted
+    ]
+
+
+def search(
+    session: Session,
+    query: str,
+    *,
+    lemma: bool = False,
+    transcripts: list[str] | None = None,
+    width: int = 60,
+) -> pd.DataFrame:
+    """Every hit of ``query`` with ``width`` characters of context on each side.
+
+    Case never matters. With ``lemma=True`` inflected forms match too ("shared" finds
+    "sharing"); that needs ``lemmas_available()``.
+    """
+    query = query.strip()
+    if not query:
+        raise ValidationError("search: type a word or phrase")
+    if lemma and not lemmas_available():
+        raise ValidationError("search: lemma matching needs spacy-lookups-data, not installed")
+    project = current_project(session)
+    stmt = select(Transcript).where(Transcript.project_id == project.id).order_by(Transcript.id)
+    if transcripts is not None:
+        stmt = stmt.where(Transcript.name.in_(transcripts))
+    rows = []
+    for doc in session.scalars(stmt):
+        hits = _lemma_hits(doc.text, query) if lemma else _plain_hits(doc.text, query)
+        for start, end in hits:
+            rows.append(
+                {
+                    "transcript": doc.name,
+                    "start": start,
+                    "end": end,
+                    "left": doc.text[max(0, start - width) : start].replace("\n", " "),
+                    "match": doc.text[start:end],
+                    "right": doc.text[end : end + width].replace("\n", " "),
+                }
+            )
+    return pd.DataFrame(rows, columns=HIT_COLUMNS)

@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: MIT
+"""Snap a selected span to whole words or whole sentences, and keep transcript memos.
+
+A mouse selection often starts or ends inside a word; coders ask to snap it outward.
+Sentences are the spaCy segments stored at import, so snapping agrees with the
+segment view and the suggesters.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcarto.store import Memo, Segment, Transcript, record
+from qualcarto.store.models import utcnow
+from qualcarto.users import get_user
+
+SNAP_MODES = ("exact", "word", "sentence")
+
+
+def _is_word(char: str) -> bool:
+    # Combining marks belong to the letter before them (e.g. "e" + U+0308).
+    return char.isalnum() or char in "_'’-" or (0x300 <= ord(char) <= 0x36F)
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words and trim surrounding spaces."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while start > 0 and start < len(text) and _is_word(text[start - 1]) and _is_word(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]):
+        end += 1
+    return start, end
+
+
+def snap_to_sentences(
+    session: Session, transcript: Transcript, start: int, end: int
+) -> tuple[int, int]:
+    """Widen ``[start, end)`` to the stored sentences it touches (unchanged if there are none)."""
+    touched = session.execute(
+        select(Segment.start, Segment.end).where(
+            Segment.transcript_id == transcript.id, Segment.end > start, Segment.start < end
+        )
+    ).all()
+    if not touched:
+        return start, end
+    return min(start, *(s for s, _ in touched)), max(end, *(e for _, e in touched))
+
+
+def snap(
+    session: Session, transcript: Transcript, start: int, end: int, mode: str
+) -> tuple[int, int]:
+    """The span a coder meant, by ``mode`` (``exact``, ``word`` or ``sentence``)."""
+    if mode == "word":
+        return snap_to_words(transcript.text, start, end)
+    if mode == "sentence":
+        return snap_to_sentences(session, transcript, start, end)
+    return start, end
+
+
+def get_memo(session: Session, transcript: Transcript, author: str) -> str:
+    """``author``'s memo on a whole transcript ('' when there is none)."""
+    user = get_user(session, author)
+    found = session.scalars(
+        select(Memo).where(Memo.transcript_id == transcript.id, Memo.author_id == user.id)
+    ).first()
+    return "" if found is None else found.text
+
+
+def set_memo(session: Session, transcript: Transcript, author: str, text: str) -> None:
+    """Write ``author``'s memo on a transcript; the audit log keeps the previous text."""
+    user = get_user(session, author)
+    found = session.scalars(
+        select(Memo).where(Memo.transcript_id == transcript.id, Memo.author_id == user.id)
+    ).first()
+    before = "" if found is None else found.text
+    if found is None:
+        found = Memo(transcript_id=transcript.id, author_id=user.id)
+        session.add(found)
+    found.text, found.updated_at = text, utcnow()
+    session.flush()
+    record(session, author, "memo.set", "transcript", transcript.id, before=before, after=text)

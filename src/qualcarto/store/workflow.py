@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: MIT
+"""Tables of the team workflow: sign-in sessions, assignments, study settings, reconciliation.
+
+They sit beside ``models.py`` on the same declarative base, so Alembic sees one schema;
+``qualcarto.store`` imports this module, which is what registers them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from qualcarto.store.models import Base, Transcript, User, utcnow
+
+
+class AuthSession(Base):
+    """A signed-in browser: only a SHA-256 of its random token is kept, and it expires."""
+
+    __tablename__ = "auth_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user: Mapped[User] = relationship()
+
+
+class Assignment(Base):
+    """The lead's decision that a person codes (or reviews) a transcript."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("transcript_id", "user_id", "task"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    task: Mapped[str] = mapped_column(String(20), default="code")  # code | review
+    assigned_by: Mapped[str] = mapped_column(String(100))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    transcript: Mapped[Transcript] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class StudySetting(Base):
+    """One named setting of a study (e.g. ``blind``), as JSON."""
+
+    __tablename__ = "study_settings"
+    __table_args__ = (UniqueConstraint("project_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(100))
+    value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReconciliationDecision(Base):
+    """How the lead settled one disagreement between two coders, and what went to consensus.
+
+    The coding ids are plain integers, not foreign keys: a coder may later edit or delete
+    a coding, and the decision must still say what was decided about.
+    """
+
+    __tablename__ = "reconciliation_decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), index=True
+    )
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    coder_a: Mapped[str] = mapped_column(String(100))
+    coder_b: Mapped[str] = mapped_column(String(100))
+    coding_a_id: Mapped[int | None] = mapped_column(Integer)
+    coding_b_id: Mapped[int | None] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(20))  # take_a | take_b | both | edit | neither
+    consensus_ids: Mapped[list[Any]] = mapped_column(default=list)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,196 @@
+# SPDX-License-Identifier: MIT
+"""The app in a real browser: mouse selections reach the store as exact str offsets.
+
+Debian's Chromium driven by Playwright against ``streamlit run app.py`` on 127.0.0.1. In
+CI (``$CI`` set) a missing Chromium fails the run: a skipped browser test proves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import unicodedata
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app_study import HOSTILE_TRANSCRIPT, PASSWORDS, build_study
+from conftest import ODD_TRANSCRIPT
+from qualcarto.coding import codings_frame
+from qualcarto.store import connect, session_scope
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+SHOTS = ROOT / "docs" / "img"
+
+pytestmark = pytest.mark.browser
+
+
+def _need_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    pytest.skip(f"{CHROMIUM} is missing (set CI=1 to make this a failure)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_app(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``streamlit run app.py`` on a free loopback port, once it answers its health check."""
+    port = _free_port()
+    env = {**os.environ, "QUALCARTO_DB": url}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
+                if answer.status == 200:
+                    return process, base
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    _need_chromium()
+    folder = tmp_path_factory.mktemp("browser")
+    url = build_study(folder)
+    process, base = start_app(url, folder / "streamlit.log")
+    yield url, base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def sign_in(browser: Any, base: str, name: str) -> Any:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(base)
+    page.get_by_label("User name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(PASSWORDS[name])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_test_id("qc-transcript").wait_for(timeout=30_000)
+    return page
+
+
+# Where a code-point offset of the transcript is on screen: the JS converts it to the
+# UTF-16 offset of the text node inside the piece that holds it.
+_POINT = """([offset, after]) => {
+  const box = document.querySelector('[data-testid="qc-transcript"]');
+  for (const piece of box.querySelectorAll('[data-s]')) {
+    const s = Number(piece.dataset.s), e = Number(piece.dataset.e);
+    if (offset < s || offset >= e) continue;
+    const node = piece.firstChild;
+    const units = Array.from(node.data).slice(0, offset - s).join('').length;
+    const width = node.data.codePointAt(units) > 0xffff ? 2 : 1;
+    const range = document.createRange();
+    range.setStart(node, units); range.setEnd(node, units + width);
+    const r = range.getBoundingClientRect();
+    return {x: after ? r.right - 1 : r.left + 1, y: r.top + r.height / 2};
+  }
+  return null;
+}"""
+
+
+def drag_select(page: Any, start: int, end: int) -> None:
+    """Select ``text[start:end]`` with the mouse, as a coder would."""
+    box = page.get_by_test_id("qc-transcript")
+    box.evaluate("(el, y) => { el.scrollTop = 0; }", 0)
+    first = page.evaluate(_POINT, [start, False])
+    last = page.evaluate(_POINT, [end - 1, True])
+    page.mouse.move(first["x"], first["y"])
+    page.mouse.down()
+    page.mouse.move((first["x"] + last["x"]) / 2, (first["y"] + last["y"]) / 2, steps=4)
+    page.mouse.move(last["x"], last["y"], steps=4)
+    page.mouse.up()
+
+
+def choose_transcript(page: Any, name: str) -> None:
+    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=name, exact=True).click()
+    page.wait_for_function(
+        "name => document.querySelector('[data-testid=\"qc-transcript\"]')?.textContent"
+        ".includes(name === 'P2' ? 'Can you read this' : 'Welcome')",
+        arg=name,
+    )
+
+
+def test_a_mouse_selection_across_emoji_is_stored_with_exact_offsets(
+    app: Any, browser: Any
+) -> None:
+    url, base = app
+    text = unicodedata.normalize("NFC", ODD_TRANSCRIPT.replace("\r\n", "\n"))
+    start = text.index("It took months")  # after an emoji, RTL text and a combining mark
+    end = text.index("down.") + len("down.")
+    page = sign_in(browser, base, "ana")
+    drag_select(page, start, end)
+    page.get_by_text(f"Selected {start}–{end}").wait_for(timeout=15_000)
+    page.get_by_test_id("stMultiSelect").click()
+    page.get_by_role("option", name="Themes › Access to compute").click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Apply to selection").click()
+    page.get_by_text("Coded ").wait_for(timeout=15_000)
+    page.reload()
+    page.get_by_test_id("qc-transcript").wait_for(timeout=30_000)
+    page.locator("[data-ids]").first.wait_for(timeout=15_000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "coding-page.png"))
+
+    engine = connect(url)
+    with session_scope(engine) as session:
+        stored = codings_frame(session, ["ana"], ["P1"])
+    engine.dispose()
+    assert list(zip(stored["start"], stored["end"], stored["code_id"], strict=True)) == [
+        (start, end, "access")
+    ]
+    assert stored["text"].iloc[0] == text[start:end]
+
+    other = sign_in(browser, base, "ben")
+    assert other.locator("[data-ids]").count() == 0
+    assert "0 of your codings" in other.get_by_text("of your codings").inner_text()
+
+
+def test_markup_in_a_transcript_shows_literally_and_nothing_runs(app: Any, browser: Any) -> None:
+    _url, base = app
+    page = sign_in(browser, base, "ben")
+    choose_transcript(page, "P2")
+    shown = page.get_by_test_id("qc-transcript").inner_text()
+    assert "<img src=x onerror=\"window.__pwned='img'\">" in shown
+    assert "<script>window.__pwned='script'</script>" in shown
+    assert page.evaluate("window.__pwned") is None
+    assert (
+        page.locator('[data-testid="qc-transcript"] img, [data-testid="qc-transcript"] b').count()
+        == 0
+    )
+    assert HOSTILE_TRANSCRIPT.splitlines()[0] in shown
