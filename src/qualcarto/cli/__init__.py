@@ -349,7 +349,7 @@ def _register_feature_commands() -> None:
 
 
 # (module in qualcarto.cli, command objects it defines)
-FEATURE_COMMANDS: list[tuple[str, list[str]]] = []
+FEATURE_COMMANDS: list[tuple[str, list[str]]] = [("suggest", ["suggest"])]
 _register_feature_commands()
 
 

@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: MIT
+"""Code suggestions for a transcript, each with its evidence: accept or reject with one click."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.common import require_user, store
+from qualcarto.assignments import assigned_transcripts
+from qualcarto.codebook import get_version, version_codebook
+from qualcarto.coding import get_transcript
+from qualcarto.config import resolve_db_url
+from qualcarto.errors import QualcartoError
+from qualcarto.suggest import (
+    Suggestion,
+    accept_suggestion,
+    make_suggester,
+    pending_suggestions,
+    reject_suggestion,
+)
+from qualcarto.suggest.service import Suggester
+from qualcarto.transcripts import transcripts_frame
+
+SHOWN = 40  # suggestions listed at once; the rest follow as these are decided
+
+
+@st.cache_resource(show_spinner="Preparing the suggester…")
+def suggester_for(url: str, version: int, method: str) -> Suggester:
+    """One suggester per store, codebook version and method per server process."""
+    with store() as session:
+        return make_suggester(session, method)
+
+
+def _decide(suggestion: Suggestion, coder: str, accept: bool) -> None:
+    try:
+        with store() as session:
+            if accept:
+                accept_suggestion(session, suggestion, coder)
+            else:
+                reject_suggestion(session, suggestion, coder)
+    except QualcartoError as exc:
+        st.session_state["suggest_notice"] = ("error", str(exc))
+        return
+    verb = "Accepted: now your coding" if accept else "Rejected"
+    st.session_state["suggest_notice"] = ("success", f"{verb} ({suggestion.code_id}).")
+
+
+user = require_user()
+st.title("Suggestions")
+st.caption(
+    "A second pair of eyes, not a coder to trust: each suggestion shows the words that "
+    "triggered it. Accepting makes it your own coding; the audit log notes the suggestion."
+)
+with store() as session:
+    names = (
+        list(transcripts_frame(session)["transcript"])
+        if user.is_lead
+        else assigned_transcripts(session, user.name, "code")
+    )
+    book = version_codebook(get_version(session))
+    version = get_version(session).number
+if not names:
+    st.info("No transcripts to code yet: the lead assigns them on the Assignments page.")
+    st.stop()
+codes = book.by_id()
+cols = st.columns([2, 1])
+name = cols[0].selectbox("Transcript", names, key="suggest_transcript")
+method = cols[1].radio("Method", ["rules", "semantic"], key="suggest_method", horizontal=True)
+notice = st.session_state.pop("suggest_notice", None)
+if notice:
+    getattr(st, notice[0])(notice[1])
+try:
+    suggester = suggester_for(resolve_db_url(), version, method)
+    with store() as session:
+        pending = pending_suggestions(session, name, user.name, suggester)
+        text = get_transcript(session, name).text
+except QualcartoError as exc:
+    st.error(str(exc))
+    st.stop()
+st.write(f"{len(pending)} open suggestions in {name}.")
+# Transcript and codebook text is shown with st.text and st.code, which never interpret markup.
+for s in pending[:SHOWN]:
+    key = f"{s.code_id}_{s.start}_{s.end}"
+    code = codes.get(s.code_id)
+    with st.container(border=True):
+        st.text(f"{code.name if code else s.code_id}  ({s.code_id}) · score {s.score:.2f}")
+        st.code(text[s.start : s.end], language=None, wrap_lines=True)
+        st.text("Evidence: " + ", ".join(s.evidence_terms()))
+        left, right = st.columns(2)
+        left.button(
+            "Accept",
+            key=f"accept_{key}",
+            on_click=_decide,
+            args=(s, user.name, True),
+            type="primary",
+        )
+        right.button("Reject", key=f"reject_{key}", on_click=_decide, args=(s, user.name, False))
+if len(pending) > SHOWN:
+    st.caption(f"{len(pending) - SHOWN} more follow as you decide on these.")

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: MIT
+"""``qualcarto suggest``: run the code suggester as a machine coder, or just show its output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qualcarto.cli import store_session
+
+
+@click.command("suggest")
+@click.option("--coder", default="auto", show_default=True, help="Machine coder to write as.")
+@click.option(
+    "--method", type=click.Choice(["rules", "semantic"]), default="rules", show_default=True
+)
+@click.option("--threshold", type=float, default=None, help="Minimum score (default: method's).")
+@click.option("--transcript", "transcripts", multiple=True, help="Only these (repeatable).")
+@click.option(
+    "--layer-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Also write the layer as YAML files into this folder.",
+)
+@click.option("--show", is_flag=True, help="Print the suggestions; store nothing.")
+@click.option("--as", "actor", default="system", help="Who runs it (for the audit log).")
+@click.pass_context
+def suggest(
+    ctx: click.Context,
+    coder: str,
+    method: str,
+    threshold: float | None,
+    transcripts: tuple[str, ...],
+    layer_dir: Path | None,
+    show: bool,
+    actor: str,
+) -> None:
+    """Suggest codes for transcripts and store them as a machine coder's layer.
+
+    The coder is created with kind 'machine'; a new run replaces its earlier codings of
+    the same transcripts. Compare it with a person using the agreement report.
+
+    Example: qualcarto suggest --coder auto --method rules --threshold 1.5
+    """
+    from qualcarto.suggest import (
+        layer_files,
+        make_suggester,
+        store_machine_layer,
+        suggest_for_transcript,
+        write_layer,
+    )
+    from qualcarto.transcripts import transcripts_frame
+
+    with store_session(ctx) as session:
+        names = list(transcripts) or sorted(transcripts_frame(session)["transcript"])
+        suggester = make_suggester(session, method, threshold)
+        found = [s for name in names for s in suggest_for_transcript(session, name, suggester)]
+        if show:
+            for s in found:
+                click.echo(f"{s.transcript}\t{s.start}-{s.end}\t{s.code_id}\t{s.describe()}")
+            click.echo(f"{len(found)} suggestions in {len(names)} transcripts (nothing stored)")
+            return
+        description = (
+            f"Machine coding by qualcarto's {method} suggester "
+            f"(threshold {getattr(suggester, 'threshold', threshold)}); not a person."
+        )
+        count = store_machine_layer(
+            session, coder, found, names, actor=actor, description=description
+        )
+        if layer_dir is not None:
+            from qualcarto.coding import get_transcript
+
+            texts = {name: get_transcript(session, name).text for name in names}
+            files, left_out = layer_files(coder, description, found, texts)
+            write_layer(layer_dir, files)
+            click.echo(
+                f"wrote layer files to {layer_dir} ({len(left_out)} suggestions with a "
+                "repeated quote left out)"
+            )
+    click.echo(f"machine coder '{coder}': {count} codings in {len(names)} transcripts ({method})")
