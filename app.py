@@ -18,7 +18,6 @@ else:
     pages = [
         st.Page("app_pages/coding.py", title="Code", icon="🖍️", default=True),
         st.Page("app_pages/search.py", title="Search", icon="🔎"),
-        st.Page("app_pages/suggestions.py", title="Suggestions", icon="💡"),
         st.Page("app_pages/review.py", title="Review", icon="✅"),
         st.Page("app_pages/codebook.py", title="Codebook", icon="🏷️"),
     ]

@@ -49,7 +49,7 @@ def code_picker(book: Codebook, user: str, has_selection: bool) -> None:
         key="apply_codes",
         type="primary",
         on_click=apply_codes,
-        args=(user, list(chosen)),
+        args=(user,),
         disabled=not (has_selection and chosen),
         width="stretch",
     )

@@ -27,6 +27,9 @@ if everything.empty:
 names = mine if mine and not user.is_lead else list(everything["transcript"])
 info = everything.set_index("transcript")
 
+linked = st.query_params.get("transcript")
+if linked in names and "code_transcript" not in st.session_state:
+    st.session_state["code_transcript"] = linked  # a link such as ?transcript=I8 opens it
 top = st.columns([2, 3, 2], vertical_alignment="bottom")
 name = top[0].selectbox("Transcript", names, key="code_transcript")
 row = info.loc[name]

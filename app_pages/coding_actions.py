@@ -62,8 +62,14 @@ def _remember(code_ids: list[str]) -> None:
     st.session_state[RECENT] = (code_ids + recent)[:6]
 
 
-def apply_codes(user: str, code_ids: list[str]) -> None:
-    """Code the pending selection with each of ``code_ids`` as ``user``."""
+def apply_codes(user: str, code_ids: list[str] | None = None) -> None:
+    """Code the pending selection with ``code_ids`` (default: the codes chosen in the picker).
+
+    Widget values are read here, at click time: arguments bound when the button was
+    drawn would miss a choice made just before the click.
+    """
+    if code_ids is None:
+        code_ids = list(st.session_state.get("code_choice") or [])
     pending = st.session_state.get(PENDING)
     if not pending or not code_ids:
         _flash("Select a passage and a code first.", ok=False)
@@ -112,6 +118,16 @@ def edit(user: str, coding_id: int, **changes: Any) -> None:
     st.session_state[UNDO] = ("edit", [(coding_id, before)])
     st.session_state.pop(PENDING, None)
     _flash("Saved.")
+
+
+def save_fields(user: str, coding_id: int) -> None:
+    """Save the code and memo fields of a clicked coding, as they are at click time."""
+    edit(
+        user,
+        coding_id,
+        code_id=st.session_state.get(f"edit_code_{coding_id}"),
+        memo=st.session_state.get(f"edit_memo_{coding_id}"),
+    )
 
 
 def undo(user: str) -> None:

@@ -28,14 +28,13 @@ def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
                 continue
             cid = int(row.coding_id)
             options = leaves if row.code_id in leaves else [row.code_id, *leaves]
-            new_code = st.selectbox(
+            st.selectbox(
                 "Code", options, index=options.index(row.code_id), key=f"edit_code_{cid}",
                 format_func=lambda c: by_id[c].name if c in by_id else c,
             )  # fmt: skip
-            memo = st.text_area("Memo", row.memo, key=f"edit_memo_{cid}", height=80)
+            st.text_area("Memo", row.memo, key=f"edit_memo_{cid}", height=80)
             cols = st.columns(3)
-            cols[0].button("Save", key=f"save_{cid}", on_click=act.edit,
-                           args=(user, cid), kwargs={"code_id": new_code, "memo": memo})  # fmt: skip
+            cols[0].button("Save", key=f"save_{cid}", on_click=act.save_fields, args=(user, cid))
             cols[1].button("Use selection as boundaries", key=f"span_{cid}", on_click=act.edit,
                            args=(user, cid), kwargs={"span": True})  # fmt: skip
             cols[2].button("Delete", key=f"delete_{cid}", on_click=act.delete, args=(user, cid))

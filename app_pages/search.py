@@ -37,6 +37,7 @@ if not can_lemma:
 
 
 def _code_hit(transcript: str, start: int, end: int) -> None:
+    code, unit = st.session_state["search_code"], st.session_state.get("search_unit")
     try:
         with store() as session:
             doc = get_transcript(session, transcript)

@@ -13,11 +13,19 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from qualcarto.codebook.versions import get_version
 from qualcarto.errors import ConflictError, NotFoundError, ValidationError
-from qualcarto.store import CodeRevision, Coding, Participant, Transcript, User, record
+from qualcarto.store import (
+    CodebookVersion,
+    CodeRevision,
+    Coding,
+    Participant,
+    Transcript,
+    User,
+    record,
+)
 from qualcarto.store.models import utcnow
 from qualcarto.users import get_user
 
@@ -244,41 +252,33 @@ def codings_frame(
             coders = [c for c in coders if c in allowed] if coders else allowed
             if not coders:
                 return pd.DataFrame(columns=CODINGS_COLUMNS)
+    # Plain columns, not ORM objects: joining whole transcripts would copy each one's
+    # full text once per coding (1,000 codings of a long interview took over a second).
     query = (
-        select(Coding)
-        .options(
-            joinedload(Coding.coder),
-            joinedload(Coding.codebook_version),
-            joinedload(Coding.transcript).joinedload(Transcript.participant),
+        select(
+            Coding.id,
+            Coding.transcript_id,
+            Transcript.name,
+            Participant.key,
+            User.name,
+            Coding.code_id,
+            Coding.start,
+            Coding.end,
+            Coding.text,
+            Coding.memo,
+            CodebookVersion.number,
+            Coding.origin,
+            Coding.created_at,
         )
-        .join(Coding.coder)
-        .join(Coding.transcript)
+        .join(User, Coding.coder_id == User.id)
+        .join(Transcript, Coding.transcript_id == Transcript.id)
+        .outerjoin(Participant, Transcript.participant_id == Participant.id)
+        .join(CodebookVersion, Coding.codebook_version_id == CodebookVersion.id)
         .order_by(Transcript.name, Coding.start, Coding.end, Coding.id)
     )
     if coders:
         query = query.where(User.name.in_(list(coders)))
     if transcripts:
         query = query.where(Transcript.name.in_(list(transcripts)))
-    rows = [
-        {
-            "coding_id": c.id,
-            "transcript_id": c.transcript_id,
-            "transcript": c.transcript.name,
-            "participant_id": _participant_key(c.transcript.participant),
-            "coder": c.coder.name,
-            "code_id": c.code_id,
-            "start": c.start,
-            "end": c.end,
-            "text": c.text,
-            "memo": c.memo,
-            "codebook_version": c.codebook_version.number,
-            "origin": c.origin,
-            "created_at": c.created_at,
-        }
-        for c in session.scalars(query).unique()
-    ]
+    rows = [tuple(row) for row in session.execute(query)]
     return pd.DataFrame(rows, columns=CODINGS_COLUMNS)
-
-
-def _participant_key(participant: Participant | None) -> str | None:
-    return participant.key if participant is not None else None

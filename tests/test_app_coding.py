@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: MIT
+"""The coding page through AppTest: code a selection, edit, undo, memo, and blind visibility.
+
+AppTest cannot run the component's JavaScript, so these tests put the selection where the
+component's callback puts it (``qc_pending``); ``test_browser`` covers the real mouse.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app_study import app_as, build_study, no_errors
+from conftest import ODD_TRANSCRIPT
+from qualcarto.assignments import set_blind
+from qualcarto.coding import add_coding, codings_frame
+from qualcarto.store import AuditEvent, connect, session_scope
+
+TEXT = unicodedata.normalize("NFC", ODD_TRANSCRIPT.replace("\r\n", "\n"))
+SPAN = (TEXT.index("It took"), TEXT.index("down.") + 5)
+
+
+@pytest.fixture
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    study = build_study(tmp_path / "study")
+    monkeypatch.setenv("QUALCARTO_DB", study)
+    return study
+
+
+def stored(url: str, coder: str) -> list[tuple[int, int, str]]:
+    engine = connect(url)
+    with session_scope(engine) as session:
+        frame = codings_frame(session, [coder])
+    engine.dispose()
+    return list(zip(frame["start"], frame["end"], frame["code_id"], strict=True))
+
+
+def code_selection(url: str, coder: str, codes: list[str]):  # type: ignore[no-untyped-def]
+    at = no_errors(app_as(url, coder))
+    at.session_state["qc_pending"] = ("P1", *SPAN)
+    at.run()
+    at.multiselect(key="code_choice").set_value(codes).run()
+    return no_errors(at.button(key="apply_codes").click().run())
+
+
+def test_a_selection_coded_with_two_codes_makes_two_codings(url: str) -> None:
+    at = code_selection(url, "ana", ["access", "docs"])
+    assert sorted(stored(url, "ana")) == [(*SPAN, "access"), (*SPAN, "docs")]
+    assert "Coded" in at.success[0].value
+    assert [b.label for b in at.button if b.key and b.key.startswith("recent_")] == [
+        "Access to compute",
+        "Shared documentation",
+    ]
+
+
+def test_a_recent_code_is_one_click(url: str) -> None:
+    at = code_selection(url, "ana", ["docs"])
+    at.session_state["qc_pending"] = ("P1", 0, 11)
+    no_errors(at.run().button(key="recent_docs").click().run())
+    assert sorted(stored(url, "ana")) == [(0, 11, "docs"), (*SPAN, "docs")]
+
+
+def test_undo_takes_back_the_last_coding_and_then_a_deletion(url: str) -> None:
+    at = code_selection(url, "ana", ["access"])
+    no_errors(at.button(key="undo").click().run())
+    assert stored(url, "ana") == []
+    at = code_selection(url, "ana", ["access"])
+    coding_id = int(codings_frame_ids(url)[0])
+    at.session_state["qc_clicked"] = [coding_id]
+    no_errors(at.run().button(key=f"delete_{coding_id}").click().run())
+    assert stored(url, "ana") == []
+    no_errors(at.button(key="undo").click().run())
+    assert stored(url, "ana") == [(*SPAN, "access")]
+
+
+def codings_frame_ids(url: str) -> list[int]:
+    engine = connect(url)
+    with session_scope(engine) as session:
+        ids = list(codings_frame(session)["coding_id"])
+    engine.dispose()
+    return ids
+
+
+def test_a_clicked_coding_gets_new_boundaries_code_and_memo(url: str) -> None:
+    at = code_selection(url, "ana", ["access"])
+    coding_id = codings_frame_ids(url)[0]
+    at.session_state["qc_clicked"] = [coding_id]
+    at.run()
+    at.selectbox(key=f"edit_code_{coding_id}").set_value("money")
+    at.text_area(key=f"edit_memo_{coding_id}").input("waiting for hardware")
+    no_errors(at.button(key=f"save_{coding_id}").click().run())
+    at.session_state["qc_pending"] = ("P1", 0, 11)
+    no_errors(at.run().button(key=f"span_{coding_id}").click().run())
+    assert stored(url, "ana") == [(0, 11, "money")]
+    engine = connect(url)
+    with session_scope(engine) as session:
+        assert codings_frame(session, ["ana"])["memo"].tolist() == ["waiting for hardware"]
+        edits = session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "coding.edit"))
+        assert list(edits) == ["ana", "ana"]
+    engine.dispose()
+
+
+def test_a_coder_cannot_see_another_coders_codings_while_the_study_is_blind(url: str) -> None:
+    code_selection(url, "ana", ["access"])
+    ben = no_errors(app_as(url, "ben"))
+    assert "0 of your codings" in ben.caption[-1].value or all(
+        "ana" not in str(c.value) for c in ben.caption
+    )
+    assert not ben.sidebar.multiselect  # no "also show codings of" while blind
+    engine = connect(url)
+    with session_scope(engine) as session:
+        assert codings_frame(session, viewer="ben").empty
+        set_blind(session, False, "lena")
+    engine.dispose()
+    opened = no_errors(app_as(url, "ben"))
+    assert opened.sidebar.multiselect(key="code_others").options == ["ana"]
+
+
+def test_the_lead_sees_every_coders_codings(url: str) -> None:
+    code_selection(url, "ana", ["access"])
+    engine = connect(url)
+    with session_scope(engine) as session:
+        add_coding(session, "P1", 0, 11, "docs", "ben")
+        assert len(codings_frame(session, viewer="lena")) == 2
+        assert len(codings_frame(session, viewer="ana")) == 1
+    engine.dispose()
+    lead = no_errors(app_as(url, "lena"))
+    assert lead.sidebar.multiselect(key="code_others").options == ["ana", "ben"]
+
+
+def test_the_transcript_memo_is_saved_per_coder(url: str) -> None:
+    at = no_errors(app_as(url, "ana"))
+    at.text_area(key="memo_P1").input("The RTL place name needs a check.")
+    no_errors(at.button(key="save_memo").click().run())
+    again = no_errors(app_as(url, "ana"))
+    assert again.text_area(key="memo_P1").value == "The RTL place name needs a check."
+    assert no_errors(app_as(url, "ben")).text_area(key="memo_P1").value == ""
