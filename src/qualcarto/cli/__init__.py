@@ -349,7 +349,10 @@ def _register_feature_commands() -> None:
 
 
 # (module in qualcarto.cli, command objects it defines)
-FEATURE_COMMANDS: list[tuple[str, list[str]]] = [("suggest", ["suggest"])]
+FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
+    ("suggest", ["suggest"]),
+    ("cartography", ["cartography"]),
+]
 _register_feature_commands()
 
 
