@@ -105,10 +105,20 @@ def import_(
 ) -> None:
     """Import transcripts (txt, md, docx, vtt, srt; files or folders), all or nothing.
 
+    A REFI-QDA project (.qdpx) or codebook (.qdc) from another QDA tool is imported on
+    its own: users, codebook, transcripts, codings and memos (see docs/exchange.md).
+
     Example: qualcarto import interviews/ --participants interviews/participants.csv
     """
     from qualcarto.transcripts import collect_files, import_transcripts
 
+    if any(p.suffix.lower() in (".qdpx", ".qdc") for p in paths):
+        if len(paths) != 1 or participants:
+            raise click.UsageError("import a .qdpx or .qdc file on its own")
+        from qualcarto.cli.exchange import import_refi_file
+
+        import_refi_file(ctx, paths[0], actor)
+        return
     files = collect_files(paths)
     with (
         store_session(ctx) as session,
@@ -351,7 +361,7 @@ def _register_feature_commands() -> None:
 # (module in qualcarto.cli, command objects it defines)
 FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("suggest", ["suggest"]),
-    ("cartography", ["cartography"]),
+    ("exchange", ["export"]),
 ]
 _register_feature_commands()
 

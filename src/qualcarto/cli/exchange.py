@@ -8,14 +8,13 @@ hands it to one writer in ``qualcarto.exchange``.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from qualcarto.cli import store_session
+from qualcarto.cli import progress_bar, store_session
 
 
 def _layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -67,7 +66,7 @@ def export_xlsx(
     if missing:
         raise click.BadParameter(f"no participant attribute {', '.join(missing)}")
     sheets = build_sheets(data, chosen)
-    with click.progressbar(length=len(sheets), label="writing sheets", file=sys.stderr) as bar:
+    with progress_bar(len(sheets), "writing sheets") as bar:
         write_workbook(data, out, chosen, progress=lambda _title: bar.update(1))
     click.echo(f"wrote {len(sheets)} sheets ({len(data.codings)} codings) to {out}")
 
@@ -126,3 +125,57 @@ def _graph(fmt: str) -> click.Command:
 
 export.add_command(_graph("graphml"))
 export.add_command(_graph("gexf"))
+
+
+@export.command("qdpx")
+@_layer_options
+@click.pass_context
+def export_qdpx(
+    ctx: click.Context, out: Path, coders: tuple[str, ...], consensus: bool, version: int | None
+) -> None:
+    """Write the study as a REFI-QDA project for NVivo, MAXQDA, ATLAS.ti or QualCoder.
+
+    Example: qualcarto export qdpx study.qdpx --version 2
+    """
+    from qualcarto.exchange import study_data
+    from qualcarto.exchange.refi_export import write_qdpx
+
+    with store_session(ctx) as session:
+        data = study_data(session, coders, consensus=consensus, version=version)
+        with progress_bar(len(data.transcripts), "writing sources") as bar:
+            report = write_qdpx(session, data, out, progress=lambda _name: bar.update(1))
+    click.echo(
+        f"wrote {report.transcripts} transcripts, {report.codes} codes, {report.codings} codings "
+        f"and {report.notes} notes to {out}"
+    )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@export.command("qdc")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--version", "version", type=int, default=None, help="Codebook version.")
+@click.pass_context
+def export_qdc(ctx: click.Context, out: Path, version: int | None) -> None:
+    """Write a codebook version as a REFI-QDA codebook (.qdc).
+
+    Example: qualcarto export qdc codebook.qdc --version 1
+    """
+    from qualcarto.exchange.refi_export import write_qdc
+
+    with store_session(ctx) as session:
+        count = write_qdc(session, out, version)
+    click.echo(f"wrote {count} codes to {out}")
+
+
+def import_refi_file(ctx: click.Context, path: Path, actor: str) -> None:
+    """Import one .qdpx or .qdc file (called by ``qualcarto import``) and print its report."""
+    from qualcarto.exchange.refi_import import import_refi
+
+    with (
+        store_session(ctx) as session,
+        progress_bar(0, f"importing {path.name}") as bar,
+    ):
+        report = import_refi(session, path, actor=actor, progress=lambda _name: bar.update(1))
+    for line in report.lines():
+        click.echo(line)

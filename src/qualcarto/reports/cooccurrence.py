@@ -15,6 +15,7 @@ from itertools import combinations
 from typing import Any, Literal
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 Scope = Literal["overlap", "transcript"]
@@ -60,17 +61,18 @@ def cooccurrence(
     """
     known = _known(codings, codes)
     ids = list(codes["code_id"])
-    table = pd.DataFrame(0, index=ids, columns=ids, dtype=int)
+    position = {code: i for i, code in enumerate(ids)}
+    counts = np.zeros((len(ids), len(ids)), dtype=int)
     pairs = _overlap_pairs(known) if scope == "overlap" else _transcript_pairs(known)
     for (a, b), n in pairs.items():
-        table.at[a, b] = n
-        table.at[b, a] = n
+        counts[position[a], position[b]] = counts[position[b], position[a]] = n
     if scope == "overlap":
         own = known.groupby("code_id").size()
     else:
         own = known.groupby("code_id")["transcript"].nunique()
     for code, n in own.items():
-        table.at[code, code] = int(n)
+        counts[position[str(code)], position[str(code)]] = int(n)
+    table = pd.DataFrame(counts, index=ids, columns=ids)
     table.index.name = "code_id"
     table.columns.name = "code_id"
     return table

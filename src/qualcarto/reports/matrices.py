@@ -43,6 +43,21 @@ def covered_length(spans: Iterable[tuple[int, int]]) -> int:
     return total
 
 
+def _covered_by_cell(codings: pd.DataFrame) -> pd.Series:
+    """``covered_length`` of every (code, transcript) cell at once, vectorized.
+
+    With spans sorted by start, each span adds what reaches past the furthest end of
+    the spans before it in its cell.
+    """
+    keys = ["code_id", "transcript"]
+    ordered = codings[[*keys, "start", "end"]].sort_values([*keys, "start", "end"])
+    reach = ordered.groupby(keys, sort=False)["end"].cummax()
+    before = reach.groupby([ordered[k] for k in keys], sort=False).shift(1)
+    floor = before.where(before > ordered["start"], ordered["start"]).fillna(ordered["start"])
+    added = (ordered["end"] - floor).clip(lower=0)
+    return added.groupby([ordered[k] for k in keys]).sum().astype(int)
+
+
 def code_by_transcript(
     codings: pd.DataFrame,
     codes: pd.DataFrame,
@@ -58,11 +73,7 @@ def code_by_transcript(
     columns = list(transcripts["transcript"])
     known = _known(codings, codes)
     if measure == "characters":
-        covered = {
-            key: covered_length(zip(group["start"], group["end"], strict=True))
-            for key, group in known.groupby(["code_id", "transcript"])
-        }
-        series: pd.Series = pd.Series(covered, dtype=int)
+        series = _covered_by_cell(known)
     else:
         series = known.groupby(["code_id", "transcript"]).size()
     if series.empty:

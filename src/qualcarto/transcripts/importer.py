@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from qualcarto.errors import InputError
 from qualcarto.store import Coding, Participant, Segment, Transcript, Turn, current_project, record
-from qualcarto.transcripts.decode import read_bytes
+from qualcarto.transcripts.decode import normalize_text, read_bytes
 from qualcarto.transcripts.participants import read_participants
 from qualcarto.transcripts.readers import SUFFIXES, read_transcript
 from qualcarto.transcripts.segment import sentences
@@ -186,6 +186,54 @@ def _import_one(
         checksum=checksum,
         length=len(text),
     )
+
+
+def import_text(
+    session: Session,
+    name: str,
+    text: str,
+    *,
+    source_file: str,
+    participant_id: int | None = None,
+    actor: str = "system",
+) -> Transcript:
+    """Store a text already in memory (e.g. from a REFI-QDA archive) as a new transcript.
+
+    The text is normalized like a file's; a transcript of that name must not exist yet.
+    """
+    project = current_project(session)
+    where = f"{source_file}: {name}"
+    text = normalize_text(text, where)
+    if session.scalars(
+        select(Transcript.id).where(Transcript.project_id == project.id, Transcript.name == name)
+    ).first():
+        raise InputError(where, f"a transcript called '{name}' already exists")
+    checksum = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    transcript = Transcript(
+        project_id=project.id,
+        name=name,
+        source_file=source_file,
+        source_checksum=checksum,
+        checksum=checksum,
+        text=text,
+        length=len(text),
+        participant_id=participant_id,
+    )
+    session.add(transcript)
+    session.flush()
+    _store_structure(session, transcript.id, text)
+    record(
+        session,
+        actor,
+        "transcript.import",
+        "transcript",
+        transcript.id,
+        name=name,
+        file=source_file,
+        checksum=checksum,
+        length=len(text),
+    )
+    return transcript
 
 
 def _store_structure(session: Session, transcript_id: int, text: str) -> None:

@@ -1,0 +1,370 @@
+# SPDX-License-Identifier: MIT
+"""Write a study as a REFI-QDA project (``.qdpx``) or codebook (``.qdc``).
+
+Trees are built with lxml in the schemas' element order. Positions are our offsets
+unchanged: Python ``str`` indices are Unicode code points, which is what REFI-QDA 1.5
+(section 10.2) counts, with the end exclusive as every tool reads it. Each transcript
+goes to ``sources/<guid>.txt`` exactly as stored (UTF-8, no BOM, ``\\n``). GUIDs are
+uuid5 of what they name (a code's path of names, a user's name, a span), and archive
+entries carry a fixed date, so exporting the same study twice gives identical bytes.
+
+What the standard cannot hold is carried in its nearest standard place: a code's
+inclusion and exclusion rules and example follow its definition in ``Description``;
+facets become code sets named ``facet: value``; coding memos and transcript memos
+become notes.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcarto import __version__
+from qualcarto.codebook import Codebook, CodeDef, get_version, version_codebook
+from qualcarto.errors import ValidationError
+from qualcarto.exchange.data import StudyData
+from qualcarto.exchange.refi_common import CODEBOOK_NS, PROJECT_NS, stable_guid, xml_datetime
+from qualcarto.store import Memo, Participant, Transcript, User, current_project
+
+ORIGIN = f"qualcarto {__version__}"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+SECTIONS = (("include", "Include"), ("exclude", "Exclude"), ("example", "Example"))
+
+
+@dataclass
+class RefiExportReport:
+    """What an export wrote, and what other tools may read differently."""
+
+    transcripts: int = 0
+    codes: int = 0
+    codings: int = 0
+    notes: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def code_guids(codebook: Codebook) -> dict[str, str]:
+    """A GUID per code from its path of names, so it survives any tool that keeps names."""
+    guids: dict[str, str] = {}
+    seen: set[str] = set()
+    for code in codebook.codes:
+        guid = stable_guid("code", *codebook.path(code.id))
+        if guid in seen:  # two codes with one path: tell them apart by id
+            guid = stable_guid("code", *codebook.path(code.id), code.id)
+        seen.add(guid)
+        guids[code.id] = guid
+    return guids
+
+
+def code_description(code: CodeDef) -> str:
+    """The definition, then labelled paragraphs for inclusion, exclusion and example."""
+    parts = [code.definition.strip()] if code.definition.strip() else []
+    parts += [
+        f"{label}: {getattr(code, key).strip()}"
+        for key, label in SECTIONS
+        if getattr(code, key).strip()
+    ]
+    return "\n\n".join(parts)
+
+
+def _sub(parent: etree._Element, ns: str, tag: str, **attributes: str | None) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{ns}}}{tag}")
+    for key, value in attributes.items():
+        if value is not None:
+            element.set(key, value)
+    return element
+
+
+def _text(parent: etree._Element, ns: str, tag: str, text: str) -> None:
+    if text:
+        _sub(parent, ns, tag).text = text
+
+
+def _codes(parent: etree._Element, ns: str, codebook: Codebook, guids: dict[str, str]) -> None:
+    """The code tree, nested by parent; a retired code is not codable."""
+
+    def add(into: etree._Element, code: CodeDef) -> None:
+        element = _sub(
+            into,
+            ns,
+            "Code",
+            guid=guids[code.id],
+            name=code.name,
+            isCodable="true" if code.active else "false",
+            color=code.color,
+        )
+        _text(element, ns, "Description", code_description(code))
+        for child in codebook.children(code.id):
+            add(element, child)
+
+    codes = _sub(_sub(parent, ns, "CodeBook"), ns, "Codes") if ns == PROJECT_NS else parent
+    known = codebook.by_id()
+    for code in codebook.codes:
+        if code.parent is None or code.parent not in known:
+            add(codes, code)
+
+
+def _facet_sets(parent: etree._Element, ns: str, codebook: Codebook, guids: dict[str, str]) -> None:
+    if not codebook.facets:
+        return
+    sets = _sub(parent, ns, "Sets")
+    for facet, values in codebook.facets.items():
+        for value in values:
+            element = _sub(
+                sets, ns, "Set", guid=stable_guid("set", facet, value), name=f"{facet}: {value}"
+            )
+            for code in codebook.codes:
+                if code.facets.get(facet) == value:
+                    if ns == PROJECT_NS:
+                        _sub(element, ns, "MemberCode", targetGUID=guids[code.id])
+                    else:
+                        _sub(element, ns, "MemberCode", guid=guids[code.id])
+
+
+def codebook_tree(codebook: Codebook) -> etree._Element:
+    """The ``.qdc`` document: the code tree and the facet sets."""
+    root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
+    root.set("origin", ORIGIN)
+    guids = code_guids(codebook)
+    _codes(_sub(root, CODEBOOK_NS, "Codes"), CODEBOOK_NS, codebook, guids)
+    _facet_sets(root, CODEBOOK_NS, codebook, guids)
+    return root
+
+
+def _to_bytes(root: etree._Element) -> bytes:
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def write_qdc(session: Session, path: Path, version: int | None = None) -> int:
+    """Write a codebook version as ``.qdc``; returns the number of codes."""
+    codebook = version_codebook(get_version(session, version))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_to_bytes(codebook_tree(codebook)))
+    return len(codebook.codes)
+
+
+def _exported_users(session: Session, data: StudyData) -> list[User]:
+    users = list(session.scalars(select(User).order_by(User.name)))
+    if data.layer != "all coders":
+        users = [u for u in users if u.name in set(data.coders)]
+    return users
+
+
+def _cases(
+    root: etree._Element,
+    session: Session,
+    transcripts: dict[str, Transcript],
+    sources: dict[str, str],
+) -> None:
+    by_participant: dict[int, list[str]] = {}
+    for name, transcript in transcripts.items():
+        if transcript.participant_id is not None:
+            by_participant.setdefault(transcript.participant_id, []).append(name)
+    participants = [
+        p
+        for p in session.scalars(select(Participant).order_by(Participant.key))
+        if p.id in by_participant
+    ]
+    variables = list(dict.fromkeys(k for p in participants for k in p.attributes))
+    if variables:
+        element = _sub(root, PROJECT_NS, "Variables")
+        for name in variables:
+            _sub(
+                element,
+                PROJECT_NS,
+                "Variable",
+                guid=stable_guid("variable", name),
+                name=name,
+                typeOfVariable="Text",
+            )
+    if not participants:
+        return
+    cases = _sub(root, PROJECT_NS, "Cases")
+    for participant in participants:
+        case = _sub(
+            cases,
+            PROJECT_NS,
+            "Case",
+            guid=stable_guid("case", participant.key),
+            name=participant.key,
+        )
+        for name in variables:
+            if name in participant.attributes:
+                value = _sub(case, PROJECT_NS, "VariableValue")
+                _sub(value, PROJECT_NS, "VariableRef", targetGUID=stable_guid("variable", name))
+                _sub(value, PROJECT_NS, "TextValue").text = str(participant.attributes[name])
+        for name in sorted(by_participant[participant.id]):
+            _sub(case, PROJECT_NS, "SourceRef", targetGUID=sources[name])
+
+
+def _selections(
+    source: etree._Element,
+    codings: pd.DataFrame,
+    transcript: str,
+    user_guids: dict[str, str],
+    guids: dict[str, str],
+    codebook: Codebook,
+    notes: list[tuple[str, str, str, str | None, str]],
+) -> int:
+    """One selection per distinct span, holding one ``Coding`` per coder and code."""
+    count = 0
+    names = codebook.by_id()
+    ordered = codings.sort_values(["start", "end", "coder", "code_id"], kind="stable")
+    for (start, end), group in ordered.groupby(["start", "end"], sort=True):
+        first = group.iloc[0]
+        selection = _sub(
+            source,
+            PROJECT_NS,
+            "PlainTextSelection",
+            guid=stable_guid("selection", transcript, str(start), str(end)),
+            name=str(first["text"]),
+            startPosition=str(start),
+            endPosition=str(end),
+            creatingUser=user_guids.get(str(first["coder"])),
+            creationDateTime=xml_datetime(pd.Timestamp(group["created_at"].min()).to_pydatetime()),
+        )
+        seen: dict[str, int] = {}
+        rows = [
+            (str(r["coder"]), str(r["code_id"]), r["created_at"], r["memo"])
+            for r in group.to_dict("records")
+        ]
+        for coder, code_id, created, memo in sorted(rows, key=lambda r: (r[0], guids[r[1]])):
+            key = stable_guid("coding", transcript, str(start), str(end), coder, guids[code_id])
+            seen[key] = seen.get(key, 0) + 1
+            guid = key if seen[key] == 1 else stable_guid(key, str(seen[key]))
+            coding = _sub(
+                selection,
+                PROJECT_NS,
+                "Coding",
+                guid=guid,
+                creatingUser=user_guids.get(coder),
+                creationDateTime=xml_datetime(pd.Timestamp(created).to_pydatetime()),
+            )
+            _sub(coding, PROJECT_NS, "CodeRef", targetGUID=guids[code_id])
+            if isinstance(memo, str) and memo:
+                note = stable_guid("note", guid)
+                _sub(coding, PROJECT_NS, "NoteRef", targetGUID=note)
+                notes.append((note, f"Memo: {names[code_id].name}", coder, None, memo))
+            count += 1
+    return count
+
+
+def project_tree(
+    session: Session, data: StudyData, progress: Callable[[str], None] | None = None
+) -> tuple[etree._Element, dict[str, bytes], RefiExportReport]:
+    """The ``project.qde`` tree, the source files it points at, and a report."""
+    report = RefiExportReport()
+    project = current_project(session)
+    root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS})
+    root.set("name", project.name)
+    root.set("origin", ORIGIN)
+    users = _exported_users(session, data)
+    user_guids = {u.name: stable_guid("user", u.name) for u in users}
+    if users:
+        element = _sub(root, PROJECT_NS, "Users")
+        for user in users:
+            _sub(
+                element,
+                PROJECT_NS,
+                "User",
+                guid=user_guids[user.name],
+                name=user.name,
+                id=user.name,
+            )
+    guids = code_guids(data.codebook)
+    if data.codebook.codes:
+        _codes(root, PROJECT_NS, data.codebook, guids)
+        report.codes = len(data.codebook.codes)
+    names = list(data.transcripts["transcript"])
+    transcripts = {
+        t.name: t for t in session.scalars(select(Transcript).where(Transcript.name.in_(names)))
+    }
+    sources = {name: stable_guid("source", name) for name in names}
+    _cases(root, session, transcripts, sources)
+    notes: list[tuple[str, str, str, str | None, str]] = []
+    files: dict[str, bytes] = {}
+    memos = _memos(session, set(user_guids))
+    if names:
+        element = _sub(root, PROJECT_NS, "Sources")
+        for name in names:
+            transcript = transcripts[name]
+            guid = sources[name]
+            source = _sub(
+                element,
+                PROJECT_NS,
+                "TextSource",
+                guid=guid,
+                name=name,
+                plainTextPath=f"internal://{guid}.txt",
+            )
+            files[f"sources/{guid}.txt"] = transcript.text.encode("utf-8")
+            if any(ord(c) > 0xFFFF for c in transcript.text):
+                report.warnings.append(
+                    f"{name}: holds emoji or other characters beyond U+FFFF; NVivo and "
+                    "QualCoder count positions in UTF-16 units and will shift later codings"
+                )
+            mine = data.codings[data.codings["transcript"] == name]
+            report.codings += _selections(
+                source, mine, name, user_guids, guids, data.codebook, notes
+            )
+            for author, text in memos.get(transcript.id, []):
+                note = stable_guid("memo", name, author)
+                _sub(source, PROJECT_NS, "NoteRef", targetGUID=note)
+                notes.append((note, f"Memo on {name}", author, None, text))
+            report.transcripts += 1
+            if progress:
+                progress(name)
+    if notes:
+        element = _sub(root, PROJECT_NS, "Notes")
+        for guid, title, author, _when, text in notes:
+            note = _sub(
+                element,
+                PROJECT_NS,
+                "Note",
+                guid=guid,
+                name=title,
+                creatingUser=user_guids.get(author),
+            )
+            _sub(note, PROJECT_NS, "PlainTextContent").text = text
+        report.notes = len(notes)
+    _facet_sets(root, PROJECT_NS, data.codebook, guids)
+    _text(root, PROJECT_NS, "Description", project.description)
+    return root, files, report
+
+
+def _memos(session: Session, authors: set[str]) -> dict[int, list[tuple[str, str]]]:
+    found: dict[int, list[tuple[str, str]]] = {}
+    rows = session.execute(
+        select(Memo.transcript_id, User.name, Memo.text)
+        .join(User, User.id == Memo.author_id)
+        .order_by(User.name)
+    )
+    for transcript_id, author, text in rows:
+        if author in authors and text:
+            found.setdefault(transcript_id, []).append((author, text))
+    return found
+
+
+def write_qdpx(
+    session: Session, data: StudyData, path: Path, progress: Callable[[str], None] | None = None
+) -> RefiExportReport:
+    """Write the study as a ``.qdpx`` archive: ``project.qde`` plus ``sources/<guid>.txt``."""
+    if path.suffix.lower() != ".qdpx":
+        raise ValidationError(f"{path}: a REFI-QDA project file ends in .qdpx")
+    root, files, report = project_tree(session, data, progress)
+    entries: list[tuple[str, Any]] = [("project.qde", _to_bytes(root)), *sorted(files.items())]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+    return report
