@@ -99,11 +99,8 @@ def _project_member(archive: SafeArchive, path: Path) -> zipfile.ZipInfo:
     roots = [m for name, m in archive.names.items() if "/" not in name and name.endswith(".qde")]
     if not roots:
         raise InputError(path, "holds no project.qde: not a REFI-QDA project")
-    if len(roots) > 1:
-        named = [m for m in roots if m.filename.lower() == "project.qde"]
-        if len(named) != 1:
-            raise InputError(path, f"holds {len(roots)} .qde files; expected one")
-        return named[0]
+    if len(roots) > 1:  # which one is the project would be a guess
+        raise InputError(path, f"holds {len(roots)} .qde files; a project has exactly one")
     return roots[0]
 
 
