@@ -24,7 +24,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.lookups import Table
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from qualcarto.codebook.model import Codebook, CodeDef
 from qualcarto.suggest.model import Evidence, Suggestion, Unit, merge_units, top_codes
@@ -84,17 +84,20 @@ def analyse(text: str) -> Doc:
     return doc
 
 
-def content_lemmas(text: str) -> list[str]:
-    """The lemmas of a text's content words: alphabetic, 3+ letters, no stop words."""
-    return [
-        token.lemma_
-        for token in analyse(text)
-        if token.is_alpha
+def is_content(token: Token) -> bool:
+    """A content word: alphabetic, 3+ letters, not a stop word nor codebook prose."""
+    return (
+        token.is_alpha
         and len(token.lemma_) >= 3
         and token.lower_ not in STOP_WORDS
         and token.lemma_ not in STOP_WORDS
         and token.lemma_ not in CODEBOOK_PROSE
-    ]
+    )
+
+
+def content_lemmas(text: str) -> list[str]:
+    """The lemmas of a text's content words, in order."""
+    return [token.lemma_ for token in analyse(text) if is_content(token)]
 
 
 @dataclass(frozen=True)

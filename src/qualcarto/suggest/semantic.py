@@ -55,21 +55,30 @@ def load_model() -> Any:
     return sentence_transformers.SentenceTransformer(str(bundle.get_model_path()), device="cpu")
 
 
+_EMBEDDED: dict[str, np.ndarray] = {}
+_CACHE_LIMIT = 100_000
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """Unit-length embeddings, one row per text."""
+    """Unit-length embeddings, one row per text; texts seen before are not embedded again."""
+    if len(_EMBEDDED) > _CACHE_LIMIT:
+        _EMBEDDED.clear()
+    todo = sorted({t for t in texts if t not in _EMBEDDED})
+    if todo:
+        vectors = load_model().encode(
+            todo, batch_size=64, normalize_embeddings=True, show_progress_bar=False
+        )
+        _EMBEDDED.update(zip(todo, np.asarray(vectors, dtype=np.float32), strict=True))
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    vectors = load_model().encode(
-        list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False
-    )
-    return np.asarray(vectors, dtype=np.float32)
+    return np.vstack([_EMBEDDED[t] for t in texts])
 
 
 def code_texts(code: CodeDef) -> list[tuple[str, str]]:
     """(source, text) pairs that describe a code, each embedded on its own."""
     texts = [("definition", " ".join(p for p in (code.name, code.definition, code.include) if p))]
-    if code.example:
-        texts.append(("example", code.example))
+    # One example per line: a learned codebook (``suggest.learn``) lists many.
+    texts += [("example", line) for line in code.example.splitlines() if line.strip()]
     texts += [("keyword", keyword) for keyword in code.keywords]
     return texts
 
