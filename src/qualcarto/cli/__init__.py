@@ -359,7 +359,7 @@ def _register_feature_commands() -> None:
 
 
 # (module in qualcarto.cli, command objects it defines)
-FEATURE_COMMANDS: list[tuple[str, list[str]]] = [("suggest", ["suggest"])]
+FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("suggest", ["suggest"]),
     ("exchange", ["export"]),
 ]
