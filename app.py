@@ -20,6 +20,8 @@ else:
         st.Page("app_pages/search.py", title="Search", icon="🔎"),
         st.Page("app_pages/review.py", title="Review", icon="✅"),
         st.Page("app_pages/codebook.py", title="Codebook", icon="🏷️"),
+        st.Page("app_pages/exports.py", title="Exports", icon="📦"),
+        st.Page("app_pages/cartography.py", title="Cartography", icon="🗺️"),
     ]
     if user.is_lead:
         pages += [

@@ -46,7 +46,7 @@ st.progress(done / len(queue) if len(queue) else 1.0, f"{done} of {len(queue)} r
 
 
 def _decide(coding_id: int, decision: str) -> None:
-    comment = st.session_state.get(f"review_comment_{coding_id}", "")
+    comment = st.session_state.get(f"review_note_{coding_id}", "")
     try:
         with store() as session:
             review_coding(session, coding_id, user.name, decision, comment)
@@ -68,9 +68,7 @@ for row in queue.itertuples():
         if isinstance(row.comment, str) and row.comment:
             st.caption(f"Review comment: {row.comment}")
         c = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
-        c[0].text_input(
-            "Comment", key=f"review_comment_{cid}", placeholder="why (needed to reject)"
-        )
+        c[0].text_input("Comment", key=f"review_note_{cid}", placeholder="why (needed to reject)")
         for col, decision in zip(c[1:], ("accept", "reject", "comment"), strict=True):
             col.button(decision.capitalize(), key=f"review_{decision}_{cid}",
                        on_click=_decide, args=(cid, decision))  # fmt: skip

@@ -83,6 +83,7 @@ def units_frame(session: Session, transcript: str, coder_a: str, coder_b: str) -
     """Every unit of comparison between two coders on a transcript, with any decision taken.
 
     ``kind`` is ``agree``, ``boundaries``, ``only_a`` or ``only_b``; rows are in text order.
+    Ids and offsets are nullable integers (``<NA>`` on the side without a coding).
     """
     doc = get_transcript(session, transcript)
     a = codings_frame(session, [coder_a], [doc.name])
@@ -108,7 +109,8 @@ def units_frame(session: Session, transcript: str, coder_a: str, coder_b: str) -
                 "decision": None if decision is None else decision.decision,
             }
         )
-    frame = pd.DataFrame(rows, columns=UNIT_COLUMNS)
+    integers = {c: "Int64" for c in ("a_id", "a_start", "a_end", "b_id", "b_start", "b_end")}
+    frame = pd.DataFrame(rows, columns=UNIT_COLUMNS).astype(integers)
     order = frame[["a_start", "b_start"]].min(axis=1)
     return frame.assign(_order=order).sort_values("_order", kind="stable").drop(columns="_order")
 

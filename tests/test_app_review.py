@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: MIT
+"""Review, reconciliation, assignments, search and codebook pages through AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app_study import app_as, build_study, no_errors
+from qualcarto.assignments import assign, is_blind
+from qualcarto.codebook import publish
+from qualcarto.codebook.versions import get_version, version_codebook
+from qualcarto.coding import add_coding, codings_frame
+from qualcarto.reconcile import CONSENSUS, units_frame
+from qualcarto.review import review_queue
+from qualcarto.store import connect, session_scope
+
+
+@pytest.fixture
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    study = build_study(tmp_path / "study")
+    monkeypatch.setenv("QUALCARTO_DB", study)
+    return study
+
+
+@pytest.fixture
+def double_coded(url: str) -> dict[str, int]:
+    """ana and ben agree once, differ in boundaries once, and ben has one code alone."""
+    engine = connect(url)
+    with session_scope(engine) as session:
+        ids = {
+            "agree_a": add_coding(session, "P1", 0, 11, "access", "ana").id,
+            "agree_b": add_coding(session, "P1", 0, 11, "access", "ben").id,
+            "wide_a": add_coding(session, "P1", 30, 60, "docs", "ana").id,
+            "wide_b": add_coding(session, "P1", 35, 70, "docs", "ben").id,
+            "only_b": add_coding(session, "P1", 80, 90, "money", "ben").id,
+        }
+        assign(session, "P1", "ben", "lena", task="review")
+    engine.dispose()
+    return ids
+
+
+def test_a_reviewer_accepts_one_coding_and_rejects_another_with_a_comment(
+    url: str, double_coded: dict[str, int]
+) -> None:
+    at = no_errors(app_as(url, "ben").switch_page("app_pages/review.py").run())
+    assert at.selectbox(key="review_coder").value == "ana"
+    no_errors(at.button(key=f"review_accept_{double_coded['agree_a']}").click().run())
+    at.text_input(key=f"review_note_{double_coded['wide_a']}").input("Starts too early.")
+    no_errors(at.button(key=f"review_reject_{double_coded['wide_a']}").click().run())
+    engine = connect(url)
+    with session_scope(engine) as session:
+        queue = review_queue(session, "P1", "ana", "ben")
+    engine.dispose()
+    assert queue[["decision", "comment"]].values.tolist() == [
+        ["accept", ""],
+        ["reject", "Starts too early."],
+    ]
+
+
+def test_a_coder_without_review_assignments_has_nothing_to_review(url: str) -> None:
+    at = no_errors(app_as(url, "ana").switch_page("app_pages/review.py").run())
+    assert "No transcripts to review" in at.info[0].value
+
+
+def test_the_lead_reconciles_disagreements_into_the_consensus(
+    url: str, double_coded: dict[str, int]
+) -> None:
+    at = no_errors(app_as(url, "lena").switch_page("app_pages/reconcile.py").run())
+    assert (at.selectbox(key="rec_a").value, at.selectbox(key="rec_b").value) == ("ana", "ben")
+    shown = [m.value for m in at.markdown if "·" in m.value]
+    assert len(shown) == 2  # the two undecided disagreements, not the agreement
+    no_errors(at.button(key="rec_agree").click().run())
+    wide = f"rec_{double_coded['wide_a']}_{double_coded['wide_b']}"
+    no_errors(at.button(key=f"{wide}_take_b").click().run())
+    no_errors(at.button(key=f"rec_None_{double_coded['only_b']}_neither").click().run())
+    engine = connect(url)
+    with session_scope(engine) as session:
+        consensus = codings_frame(session, [CONSENSUS])
+        decisions = units_frame(session, "P1", "ana", "ben")["decision"].tolist()
+    engine.dispose()
+    assert list(zip(consensus["start"], consensus["end"], consensus["code_id"], strict=True)) == [
+        (0, 11, "access"),
+        (35, 70, "docs"),
+    ]
+    assert decisions == ["take_a", "take_b", "neither"]
+
+
+def test_the_lead_opens_the_study_and_assigns_on_the_assignments_page(url: str) -> None:
+    at = no_errors(app_as(url, "lena").switch_page("app_pages/assignments.py").run())
+    no_errors(at.toggle(key="assign_open").set_value(True).run())
+    at.multiselect(key="assign_review_P2").set_value(["lena"])
+    form_submit = next(b for b in at.button if b.label == "Save assignments")
+    no_errors(form_submit.click().run())
+    engine = connect(url)
+    with session_scope(engine) as session:
+        from qualcarto.assignments import assigned_transcripts
+
+        assert not is_blind(session)
+        assert assigned_transcripts(session, "lena", "review") == ["P2"]
+    engine.dispose()
+    assert len(at.dataframe[0].value) == 5  # ana and ben code P1 and P2, lena reviews P2
+
+
+def test_the_codebook_page_shows_history_and_the_diff_between_versions(url: str) -> None:
+    engine = connect(url)
+    with session_scope(engine) as session:
+        book = version_codebook(get_version(session))
+        renamed = [
+            c if c.id != "docs" else type(c)(**{**c.__dict__, "name": "Shared write-ups"})
+            for c in book.codes
+        ]
+        publish(session, book.with_codes(renamed), "rename docs", author="lena")
+    engine.dispose()
+    at = no_errors(app_as(url, "ana").switch_page("app_pages/codebook.py").run())
+    assert at.dataframe[0].value["version"].tolist() == [1, 2]
+    assert "renamed    docs: 'Shared documentation' -> 'Shared write-ups'" in at.code[0].value
+    assert any("Shared write-ups" in e.label for e in at.expander)
+
+
+def test_search_finds_a_phrase_and_codes_its_sentence_in_one_click(url: str) -> None:
+    at = no_errors(app_as(url, "ana").switch_page("app_pages/search.py").run())
+    at.text_input(key="search_query").input("took MONTHS")
+    no_errors(at.run())
+    assert "1 hits" in at.caption[-1].value or any("1 hits" in c.value for c in at.caption)
+    no_errors(at.button(key="hit_0").click().run())
+    engine = connect(url)
+    with session_scope(engine) as session:
+        coded = codings_frame(session, ["ana"])
+    engine.dispose()
+    assert coded["text"].tolist() == ["It took months \U0001f605!"]
