@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: MIT
+"""Exports: the theme-matrix workbook, tidy csv, REFI-QDA and graph files, as downloads."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages.common import require_user, store
+from qualcarto.codebook import get_version
+from qualcarto.coding import visible_coders
+from qualcarto.errors import QualcartoError
+from qualcarto.exchange import CONSENSUS, study_data
+from qualcarto.exchange.bundle import FORMATS, write_all
+from qualcarto.users import list_users
+
+LABELS = {
+    "xlsx": "Theme matrices (Excel workbook)",
+    "csv": "Codings, one row each (tidy csv)",
+    "qdpx": "REFI-QDA project (.qdpx)",
+    "qdc": "REFI-QDA codebook (.qdc)",
+    "graphml": "Co-occurrence network (GraphML)",
+    "gexf": "Co-occurrence network (GEXF, for Gephi)",
+}
+
+user = require_user()
+st.title("Exports")
+with store() as session:
+    allowed = visible_coders(session, user.name)
+    people = [u.name for u in list_users(session)]
+    newest = get_version(session).number
+
+if allowed is None:
+    layer = st.radio(
+        "Whose codings",
+        ["All coders", "Consensus", "Chosen coders"],
+        horizontal=True,
+        key="exports_layer",
+    )
+    chosen = (
+        st.multiselect("Coders", people, key="exports_coders") if layer == "Chosen coders" else []
+    )
+else:
+    layer, chosen = "Chosen coders", allowed
+    st.caption("The study is blind: you can export your own codings only.")
+version = st.selectbox("Codebook version", list(range(newest, 0, -1)), key="exports_version")
+choice = (layer, tuple(chosen), version)
+
+if st.button("Prepare the files", key="exports_prepare", type="primary"):
+    try:
+        with store() as session, tempfile.TemporaryDirectory() as folder:
+            data = study_data(
+                session,
+                list(chosen) or None,
+                consensus=layer == "Consensus",
+                version=version,
+            )
+            files = write_all(session, data, Path(folder))
+            st.session_state["exports_files"] = (
+                choice,
+                {fmt: (path.name, path.read_bytes()) for fmt, path in files.items()},
+                len(data.codings),
+            )
+    except QualcartoError as exc:
+        st.session_state.pop("exports_files", None)
+        st.error(str(exc))
+
+prepared = st.session_state.get("exports_files")
+if prepared and prepared[0] == choice:
+    _, files, count = prepared
+    st.success(f"{count} codings exported under codebook version {version}.")
+    for fmt, (name, data) in files.items():
+        st.download_button(
+            LABELS[fmt], data, file_name=name, mime=FORMATS[fmt], key=f"exports_get_{fmt}"
+        )
+elif layer == "Consensus":
+    st.caption(f"The consensus layer is the codings of the coder '{CONSENSUS}'.")

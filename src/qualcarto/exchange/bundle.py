@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: MIT
+"""Every export format of one layer at once, for the app's download buttons."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from qualcarto.exchange.data import StudyData
+from qualcarto.exchange.refi_export import write_qdc, write_qdpx
+from qualcarto.exchange.tables import write_graph, write_tidy_csv
+from qualcarto.exchange.xlsx import write_workbook
+
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "qdpx": "application/zip",
+    "qdc": "application/xml",
+    "graphml": "application/xml",
+    "gexf": "application/xml",
+}
+
+
+def file_stem(data: StudyData) -> str:
+    """A file name for the study and layer: letters, digits and dashes only."""
+    text = f"{data.project[:40]}-{data.layer[:40]}-v{data.codebook_version}"
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "qualcarto"
+
+
+def write_all(session: Session, data: StudyData, folder: Path) -> dict[str, Path]:
+    """Write ``data`` in every format into ``folder``; returns format -> file."""
+    stem = file_stem(data)
+    files = {fmt: folder / f"{stem}.{fmt}" for fmt in FORMATS}
+    write_workbook(data, files["xlsx"])
+    write_tidy_csv(data, files["csv"])
+    write_qdpx(session, data, files["qdpx"])
+    write_qdc(session, files["qdc"], data.codebook_version)
+    write_graph(data, files["graphml"], "graphml")
+    write_graph(data, files["gexf"], "gexf")
+    return files
