@@ -13,20 +13,27 @@ st.set_page_config(page_title="qualcarto", page_icon="🗺️", layout="wide")
 
 user = signed_in()
 if user is None:
-    pages = [st.Page("app_pages/signin.py", title="Sign in", icon="🔑", default=True)]
+    pages = [st.Page("app_pages/signin.py", title="Sign in", icon=":material/login:", default=True)]
 else:
     pages = [
-        st.Page("app_pages/coding.py", title="Code", icon="🖍️", default=True),
-        st.Page("app_pages/search.py", title="Search", icon="🔎"),
-        st.Page("app_pages/review.py", title="Review", icon="✅"),
-        st.Page("app_pages/codebook.py", title="Codebook", icon="🏷️"),
+        st.Page(
+            "app_pages/coding.py",
+            title="Code",
+            icon=":material/format_ink_highlighter:",
+            default=True,
+        ),
+        st.Page("app_pages/search.py", title="Search", icon=":material/search:"),
+        st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
+        st.Page("app_pages/codebook.py", title="Codebook", icon=":material/sell:"),
         st.Page("app_pages/exports.py", title="Exports", icon="📦"),
         st.Page("app_pages/cartography.py", title="Cartography", icon="🗺️"),
     ]
     if user.is_lead:
         pages += [
-            st.Page("app_pages/assignments.py", title="Assignments", icon="🗂️"),
-            st.Page("app_pages/reconcile.py", title="Reconcile", icon="⚖️"),
+            st.Page(
+                "app_pages/assignments.py", title="Assignments", icon=":material/assignment_ind:"
+            ),
+            st.Page("app_pages/reconcile.py", title="Reconcile", icon=":material/balance:"),
         ]
     with st.sidebar:
         st.caption(f"Signed in as **{user.name}** ({user.role})")

@@ -164,8 +164,6 @@ def test_a_mouse_selection_across_emoji_is_stored_with_exact_offsets(
     page.reload()
     page.get_by_test_id("qc-transcript").wait_for(timeout=30_000)
     page.locator("[data-ids]").first.wait_for(timeout=15_000)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "coding-page.png"))
 
     engine = connect(url)
     with session_scope(engine) as session:
@@ -175,6 +173,18 @@ def test_a_mouse_selection_across_emoji_is_stored_with_exact_offsets(
         (start, end, "access")
     ]
     assert stored["text"].iloc[0] == text[start:end]
+
+    # The picture for docs/coding.md: the stored coding, and a new selection being coded.
+    second = text.index("Tell me")
+    drag_select(page, second, text.index("cluster.") + len("cluster."))
+    page.get_by_text(f"Selected {second}–").wait_for(timeout=15_000)
+    page.get_by_test_id("stMultiSelect").click()
+    page.get_by_role("option", name="Themes › Shared documentation").click()
+    page.keyboard.press("Escape")
+    page.get_by_text("Write-ups that others reuse.").wait_for(timeout=15_000)
+    page.wait_for_timeout(600)  # let the closing list fade out before the picture
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "coding-page.png"))
 
     other = sign_in(browser, base, "ben")
     assert other.locator("[data-ids]").count() == 0
