@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: MIT
+"""Intercoder agreement: validated coefficients and span agreement for coded transcripts.
+
+Pure functions (DataFrames and arrays in, floats and DataFrames out; no I/O):
+
+* coders x units ratings: :func:`percent_agreement`, :func:`cohen_kappa` (weighted too),
+  :func:`fleiss_kappa`, :func:`krippendorff_alpha`, :func:`gwet_ac1`,
+  :func:`brennan_prediger`, and :func:`cohen_kappa_from_table` for a two-coder table;
+* coded spans (``transcript_id, coder, code_id, start, end`` plus transcript lengths):
+  :func:`span_agreement` (two coders at the char, segment or document unit),
+  :func:`multi_coder_agreement` (alpha and Fleiss' kappa for any number of coders),
+  :func:`unitized_alpha` (Krippendorff's unitizing alpha), :func:`match_segments`
+  (which segments found a match, for listing disagreements), :func:`bootstrap_ci`
+  (seeded intervals resampling transcripts) and :func:`agreement_report` (the table the
+  CLI and the app print).
+
+Bad input raises :class:`AgreementInputError`; a coefficient undefined for the data
+raises :class:`UndefinedAgreementError`; both are ``ValueError`` subclasses. Formulas,
+sources and the units of analysis are described in ``docs/agreement.md``.
+"""
+
+from qualcarto.agreement.bootstrap import bootstrap_ci
+from qualcarto.agreement.coefficients import (
+    brennan_prediger,
+    cohen_kappa,
+    cohen_kappa_from_table,
+    fleiss_kappa,
+    gwet_ac1,
+    krippendorff_alpha,
+    percent_agreement,
+)
+from qualcarto.agreement.ratings import AgreementInputError, UndefinedAgreementError
+from qualcarto.agreement.report import agreement_report
+from qualcarto.agreement.span_agreement import (
+    ALL_CODES,
+    match_segments,
+    multi_coder_agreement,
+    span_agreement,
+)
+from qualcarto.agreement.unitized import unitized_alpha
+
+__all__ = [
+    "ALL_CODES",
+    "AgreementInputError",
+    "UndefinedAgreementError",
+    "agreement_report",
+    "bootstrap_ci",
+    "brennan_prediger",
+    "cohen_kappa",
+    "cohen_kappa_from_table",
+    "fleiss_kappa",
+    "gwet_ac1",
+    "krippendorff_alpha",
+    "match_segments",
+    "multi_coder_agreement",
+    "percent_agreement",
+    "span_agreement",
+    "unitized_alpha",
+]
