@@ -124,10 +124,14 @@ def draw_map(
     data: CartographyData,
     layout: Layout,
     *,
+    coders: Sequence[str] | None = None,
     min_support: int = 1,
     show_empty: bool = False,
 ) -> CartographyMap:
-    """Build the map of ``data`` in ``layout``; a problem with the data is a ``ValidationError``."""
+    """Build the map of ``data`` in ``layout``; a problem with the data is a ``ValidationError``.
+
+    ``coders`` narrows the codings already gathered (``None``: all of them).
+    """
     try:
         return build_map(
             data.codes,
@@ -136,6 +140,7 @@ def draw_map(
             layout.rows,
             layout.cols,
             layout.split,
+            coders=None if coders is None else list(coders),
             min_support=min_support,
             show_empty=show_empty,
         )
@@ -143,11 +148,55 @@ def draw_map(
         raise ValidationError(str(exc)) from exc
 
 
+def map_frame(m: CartographyMap) -> pd.DataFrame:
+    """The map as one row per placed code, for interactive charts and tables.
+
+    Columns: ``row, col, split, id, name, interviews, excerpts, participants`` (ids
+    joined with ", ") and ``rank``, the code's place among its cell's codes of the same
+    split, so a chart can stack them.
+    """
+    records: list[dict[str, object]] = []
+    for cell in m.cells:
+        ranks: dict[str | None, int] = {}
+        for code in cell.codes:
+            rank = ranks.get(code.split, 0)
+            ranks[code.split] = rank + 1
+            records.append(
+                {
+                    "row": cell.row,
+                    "col": cell.col,
+                    "split": code.split if code.split is not None else "",
+                    "id": str(code.id),
+                    "name": code.name,
+                    "interviews": code.interviews,
+                    "excerpts": code.excerpts,
+                    "participants": ", ".join(code.participants),
+                    "rank": rank,
+                }
+            )
+    columns = ["row", "col", "split", "id", "name", "interviews", "excerpts", "participants"]
+    return pd.DataFrame(records, columns=[*columns, "rank"])
+
+
+def code_excerpts(
+    data: CartographyData, code_id: str, coders: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The codings behind one code (of ``coders``, default all), in transcript order."""
+    codings = data.codings
+    chosen = codings[codings["code_id"] == code_id]
+    if coders is not None:
+        chosen = chosen[chosen["coder"].isin(list(coders))]
+    columns = ["transcript", "participant_id", "coder", "start", "end", "text", "memo"]
+    return chosen[columns].reset_index(drop=True)
+
+
 __all__ = [
     "NO_SPLIT",
     "CartographyData",
     "Layout",
     "cartography_data",
+    "code_excerpts",
     "draw_map",
+    "map_frame",
     "resolve_layout",
 ]

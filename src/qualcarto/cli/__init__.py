@@ -362,6 +362,7 @@ def _register_feature_commands() -> None:
 FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("suggest", ["suggest"]),
     ("exchange", ["export"]),
+    ("cartography", ["cartography"]),
 ]
 _register_feature_commands()
 
