@@ -22,11 +22,48 @@ import time
 from pathlib import Path
 
 WORDS_PER_FILE = 10_000
-VOCABULARY = (
-    "we the model data training open community license compute benchmark release and of to "
-    "a in that it was with for on as they our team partners dataset evaluation tokens "
-    "Zürich Kraków język ภาษาไทย researchers volunteers GPU cluster weights fine-tuning"
-).split()
+VOCABULARY = [
+    "we",
+    "the",
+    "model",
+    "data",
+    "training",
+    "open",
+    "community",
+    "license",
+    "compute",
+    "benchmark",
+    "release",
+    "and",
+    "of",
+    "to",
+    "a",
+    "in",
+    "that",
+    "it",
+    "was",
+    "with",
+    "for",
+    "on",
+    "as",
+    "they",
+    "our",
+    "team",
+    "partners",
+    "dataset",
+    "evaluation",
+    "tokens",
+    "Zürich",
+    "Kraków",
+    "język",
+    "ภาษาไทย",
+    "researchers",
+    "volunteers",
+    "GPU",
+    "cluster",
+    "weights",
+    "fine-tuning",
+]
 
 
 def make_corpus(folder: Path, words: int, seed: int = 7) -> int:

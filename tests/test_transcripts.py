@@ -126,7 +126,7 @@ def test_participants_csv_links_attributes_and_keeps_extra_columns(
     path = _write(tmp_path / "P1.txt", b"P1: hello there.")
     csv = _write(
         tmp_path / "people.csv",
-        'id,organization,organization_type,region,favourite_tool\nP1,"Lab, Inc",Startup,Europe,R\n'.encode(),
+        b'id,organization,organization_type,region,favourite_tool\nP1,"Lab, Inc",Startup,Europe,R\n',
     )
     with session_scope(engine) as session:
         report = import_transcripts(session, [path], participants_csv=csv)
