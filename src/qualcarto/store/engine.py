@@ -6,20 +6,30 @@ SQLite's foreign keys, WAL and busy timeout, makes every write transaction take 
 write lock up front (``BEGIN IMMEDIATE``, so two coders never meet 'database is
 locked' halfway through a transaction), creates a new store at the head migration and
 backs a file up before upgrading an old one.
+
+On PostgreSQL transactions run at REPEATABLE READ: two coders who change the same row at
+once cannot both win (the second gets a serialization failure instead of silently
+overwriting), which is what optimistic concurrency on ``Coding.row_version`` relies on.
+Busy SQLite files and PostgreSQL serialization failures are transient: ``session_scope``
+retries taking the transaction, ``with_retry`` reruns a whole unit of work, both with
+exponential backoff, so "database is locked" never reaches a coder.
 """
 
 from __future__ import annotations
 
+import random
 import shutil
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qualcarto.errors import NotFoundError, QualcartoError
@@ -27,6 +37,18 @@ from qualcarto.store.migrate import current_revision, head_revision, upgrade_to_
 from qualcarto.store.models import Project
 
 BUSY_TIMEOUT_MS = 30_000
+RETRY_ATTEMPTS = 8
+RETRY_FIRST_DELAY_S = 0.05
+RETRY_MAX_DELAY_S = 2.0
+# PostgreSQL SQLSTATEs that mean "run the transaction again": serialization failure, deadlock.
+_PG_RETRY_STATES = frozenset({"40001", "40P01"})
+_SQLITE_BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
+
+T = TypeVar("T")
+
+
+class StoreBusyError(QualcartoError):
+    """The store stayed busy (locked or conflicting) through every retry."""
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -71,6 +93,11 @@ def connect(url: str, *, create: bool = False) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
         )
         _tune_sqlite(engine)
+    elif make_url(url).get_backend_name() == "postgresql":
+        # pre_ping and recycle survive a database restart or a proxy dropping idle connections.
+        engine = create_engine(
+            url, pool_pre_ping=True, pool_recycle=1800, isolation_level="REPEATABLE READ"
+        )
     else:
         engine = create_engine(url, pool_pre_ping=True)
     _migrate(engine, path)
@@ -116,11 +143,57 @@ def open_session(engine: Engine) -> Session:
     return sessionmaker(engine, expire_on_commit=False)()
 
 
+def is_transient(exc: BaseException) -> bool:
+    """Whether running the same transaction again may succeed (busy file, serialization)."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in _PG_RETRY_STATES:
+        return True
+    message = str(orig).lower()
+    return isinstance(orig, sqlite3.OperationalError) and any(
+        m in message for m in _SQLITE_BUSY_MESSAGES
+    )
+
+
+def backoff_delay(attempt: int) -> float:
+    """Seconds to wait before retry ``attempt`` (0-based): doubling, capped, with full jitter.
+
+    Jitter keeps coders who collided once from colliding again in lock step.
+    """
+    ceiling = min(RETRY_MAX_DELAY_S, RETRY_FIRST_DELAY_S * 2**attempt)
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def _busy(engine: Engine, exc: BaseException) -> StoreBusyError:
+    where = engine.url.render_as_string(hide_password=True)
+    return StoreBusyError(
+        f"{where}: the store stayed busy through {RETRY_ATTEMPTS} tries "
+        f"({type(exc).__name__}); nothing was changed, try again in a moment"
+    )
+
+
+def _begin_with_retry(engine: Engine, session: Session) -> None:
+    """Open the session's transaction now (on SQLite: take the write lock), retrying if busy."""
+    for attempt in range(RETRY_ATTEMPTS):
+        try:
+            session.connection()
+            return
+        except DBAPIError as exc:
+            session.rollback()
+            if not is_transient(exc):
+                raise
+            if attempt == RETRY_ATTEMPTS - 1:
+                raise _busy(engine, exc) from exc
+        time.sleep(backoff_delay(attempt))
+
+
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit if the block succeeds, roll back everything if it raises."""
+def _transaction(engine: Engine, *, retry_begin: bool) -> Iterator[Session]:
     session = open_session(engine)
     try:
+        if retry_begin:
+            _begin_with_retry(engine, session)
         yield session
         session.commit()
     except BaseException:
@@ -128,6 +201,38 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit if the block succeeds, roll back everything if it raises.
+
+    The transaction starts at once, waiting (with backoff) while another writer holds the
+    store, so a busy store delays a coder instead of failing them.
+    """
+    with _transaction(engine, retry_begin=True) as session:
+        yield session
+
+
+def with_retry(engine: Engine, work: Callable[[Session], T]) -> T:
+    """Run ``work(session)`` as one transaction, rerunning all of it if the store was busy.
+
+    Use this for writes that may meet a concurrent change to the same rows (a PostgreSQL
+    serialization failure can come at any statement, not just the first); ``work`` must
+    not have effects outside the session, since it may run more than once. Our own errors
+    (a stale edit's ``ConflictError``) are never retried.
+    """
+    for attempt in range(RETRY_ATTEMPTS):
+        try:
+            with _transaction(engine, retry_begin=True) as session:
+                return work(session)
+        except DBAPIError as exc:
+            if not is_transient(exc):
+                raise
+            if attempt == RETRY_ATTEMPTS - 1:
+                raise _busy(engine, exc) from exc
+        time.sleep(backoff_delay(attempt))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def current_project(session: Session) -> Project:
