@@ -363,6 +363,7 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("suggest", ["suggest"]),
     ("exchange", ["export"]),
     ("cartography", ["cartography"]),
+    ("agreement", ["agreement"]),
 ]
 _register_feature_commands()
 
