@@ -35,6 +35,7 @@ else:
                 "app_pages/assignments.py", title="Assignments", icon=":material/assignment_ind:"
             ),
             st.Page("app_pages/reconcile.py", title="Reconcile", icon=":material/balance:"),
+            st.Page("app_pages/agreement.py", title="Agreement", icon=":material/join_inner:"),
         ]
     with st.sidebar:
         st.caption(f"Signed in as **{user.name}** ({user.role})")

@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: MIT
+"""The lead's agreement report: per code, per transcript, per coder pair, and disagreements.
+
+Every figure comes from ``qualcarto.agreement`` through ``qualcarto.agreement_data``,
+the same calls as ``qualcarto agreement`` on the command line. Excerpts are shown as
+plain text, never rendered as markup.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import require_lead, store
+from qualcarto.agreement_data import (
+    agreement_data,
+    code_table,
+    describe,
+    disagreements,
+    pair_table,
+    transcript_table,
+)
+from qualcarto.errors import QualcartoError
+from qualcarto.status import store_status
+
+MAX_DISAGREEMENTS = 50
+UNDEFINED = (
+    "Empty cells: the coefficient is undefined for these data (chance agreement is 1 or "
+    "expected disagreement is 0, or nothing to compare). Formulas and sources: docs/agreement.md."
+)
+
+require_lead()
+st.title("Agreement")
+with store() as session:
+    status = store_status(session)
+counts = status["codings"]
+if len(counts) < 2:
+    st.info("Agreement needs codings by at least two coders.")
+    st.stop()
+preferred = [c for c in ("linaker2025", "auto") if c in counts]
+default = preferred if len(preferred) == 2 else list(counts)[:2]
+cols = st.columns([3, 1, 1])
+coders = cols[0].multiselect("Coders", list(counts), default, key="agr_coders",
+                             format_func=lambda c: f"{c} ({counts[c]} codings)")  # fmt: skip
+unit = cols[1].selectbox("Unit", ["segment", "char", "document"], key="agr_unit")
+versions = ["all", *range(1, int(status["codebook_version"] or 0) + 1)]
+version = cols[2].selectbox("Codings made under version", versions, key="agr_version")
+knobs = st.columns(3)
+overlap = knobs[0].slider("Segment overlap (share of the longer span)", 0.05, 1.0, 0.9, 0.05,
+                         key="agr_overlap", disabled=unit != "segment")  # fmt: skip
+bootstrap = knobs[1].number_input("Bootstrap resamples (0: no intervals)", 0, 5000, 0, 100,
+                                 key="agr_bootstrap")  # fmt: skip
+seed = knobs[2].number_input("Seed", 0, 2**31 - 1, 0, key="agr_seed")
+
+try:
+    with store() as session:
+        data = agreement_data(session, coders, codebook_version=None if version == "all"
+                              else int(version))  # fmt: skip
+    per_code = code_table(data, unit, overlap, int(bootstrap), int(seed))
+    per_transcript = transcript_table(data, unit, overlap)
+    pairs = pair_table(data, unit, overlap) if len(coders) > 2 else None
+    unmatched = disagreements(data, overlap)
+except QualcartoError as exc:
+    st.error(str(exc))
+    st.stop()
+
+for line in describe(data, unit, overlap, int(bootstrap), int(seed)):
+    st.caption(line)
+if len(coders) == 2:
+    st.caption(f"a = {coders[0]}, b = {coders[1]}")
+numbers = {c: st.column_config.NumberColumn(format="%.3f")
+           for c in per_code.select_dtypes("float").columns}  # fmt: skip
+
+st.subheader("Per code", anchor=False)
+st.dataframe(per_code, hide_index=True, column_config=numbers)
+if unit == "segment":
+    measure = "brennan_prediger"
+elif len(coders) == 2:
+    measure = "cohen_kappa"
+else:
+    measure = "krippendorff_alpha"
+chart_data = per_code[per_code["code_id"] != "(all)"].dropna(subset=[measure])
+bars = alt.Chart(chart_data).encode(
+    y=alt.Y("code_id:N", sort="-x", title=None),
+    tooltip=["code_id", "name", alt.Tooltip(f"{measure}:Q", format=".3f")],
+)
+chart = bars.mark_bar().encode(x=alt.X(f"{measure}:Q", title=measure.replace("_", " ")))
+if f"{measure}_ci_low" in chart_data:
+    chart += bars.mark_rule(color="black").encode(x=f"{measure}_ci_low:Q",
+                                                  x2=f"{measure}_ci_high:Q")  # fmt: skip
+st.altair_chart(chart.properties(height=max(120, 14 * len(chart_data))), key="agr_chart")
+
+st.subheader("Per transcript", anchor=False)
+st.dataframe(per_transcript, hide_index=True, column_config=numbers)
+if pairs is not None:
+    st.subheader("Per coder pair", anchor=False)
+    st.dataframe(pairs, hide_index=True, column_config=numbers)
+st.caption(UNDEFINED)
+
+st.subheader(f"Disagreements ({len(unmatched)} segments without a match)", anchor=False)
+names = ["all", *sorted(set(unmatched["transcript"]))]
+where = st.selectbox("Transcript", names, key="agr_dis_transcript")
+shown = unmatched if where == "all" else unmatched[unmatched["transcript"] == where]
+for row in shown.head(MAX_DISAGREEMENTS).to_dict("records"):
+    with st.container(border=True):
+        st.caption(f"{row['transcript']} · {row['code_id']} · {row['name']}")
+        st.caption(f"{row['coder']} [{row['start']}, {row['end']})")
+        st.text(str(row["text"]))  # plain text: transcript markup is never rendered
+        if pd.isna(row["other_start"]):
+            st.caption(f"{row['other_coder']}: coded none of it with this code")
+        else:
+            st.caption(f"{row['other_coder']} [{row['other_start']}, {row['other_end']}) · "
+                       f"{row['other_overlap']:.0%} of the longer span")  # fmt: skip
+            st.text(str(row["other_text"]))
+if len(shown) > MAX_DISAGREEMENTS:
+    st.caption(f"Showing the first {MAX_DISAGREEMENTS} of {len(shown)}; "
+               "`qualcarto agreement --disagreements` lists all.")  # fmt: skip

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: MIT
+"""The agreement page: the lead's per-code, per-transcript and pair tables, and disagreements.
+
+Figures on the page must be those of ``qualcarto.agreement`` called directly on
+``codings_frame``; excerpts (including markup in a hostile transcript) show as text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_study import app_as, build_study, no_errors
+from qualcarto.agreement import agreement_report
+from qualcarto.coding import add_coding, codings_frame, get_transcript
+from qualcarto.store import connect, session_scope
+from qualcarto.transcripts import transcripts_frame
+
+PAGE = "app_pages/agreement.py"
+MARKUP = "<b>not bold</b>"
+
+
+def code_span(url: str, transcript: str, words: str, code: str, coder: str) -> None:
+    """``coder`` codes the first occurrence of ``words`` in ``transcript`` with ``code``."""
+    engine = connect(url)
+    with session_scope(engine) as session:
+        start = get_transcript(session, transcript).text.index(words)
+        add_coding(session, transcript, start, start + len(words), code, coder)
+    engine.dispose()
+
+
+def pure_report(url: str, coders: list[str], **options: object) -> pd.DataFrame:
+    engine = connect(url)
+    with session_scope(engine) as session:
+        codings = codings_frame(session, coders)
+        frame = transcripts_frame(session)
+    engine.dispose()
+    lengths: dict[Hashable, int] = dict(zip(frame["transcript_id"], frame["length"], strict=True))
+    return agreement_report(codings, lengths, coders, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """ana and ben agree on one passage, differ on two, and ana codes markup in P2."""
+    study = build_study(tmp_path / "study")
+    monkeypatch.setenv("QUALCARTO_DB", study)
+    code_span(study, "P1", "We asked the centre", "access", "ana")
+    code_span(study, "P1", "We asked the centre", "access", "ben")
+    code_span(study, "P1", "It took months", "docs", "ana")
+    code_span(study, "P1", "Then we wrote everything down", "docs", "ben")
+    code_span(study, "P2", MARKUP, "money", "ana")
+    return study
+
+
+def open_page(url: str) -> AppTest:
+    return no_errors(no_errors(app_as(url, "lena")).switch_page(PAGE).run())
+
+
+def same_numbers(shown: pd.DataFrame, expected: pd.DataFrame) -> None:
+    assert shown["code_id"].tolist() == expected["code_id"].tolist()
+    for column in expected.columns.drop("code_id"):
+        assert np.allclose(
+            shown[column].astype(float), expected[column].astype(float), equal_nan=True
+        ), column
+
+
+def test_the_lead_sees_the_pure_figures_and_the_disagreements_as_text(url: str) -> None:
+    at = open_page(url)
+    assert at.multiselect(key="agr_coders").value == ["ana", "ben"]
+    same_numbers(at.dataframe[0].value, pure_report(url, ["ana", "ben"]))
+    per_transcript = at.dataframe[1].value
+    assert per_transcript["transcript"].tolist() == ["P1", "P2"]
+    assert per_transcript["segments_a"].tolist() == [2, 1]
+    assert any("unit: segment" in c.value for c in at.caption)
+    assert any("codebook version 1" in c.value for c in at.caption)
+    texts = [t.value for t in at.text]
+    assert MARKUP in texts and "It took months" in texts
+    assert "Then we wrote everything down" in texts
+    assert all(MARKUP not in m.value for m in at.markdown)
+
+
+def test_another_unit_and_a_bootstrap_recompute_the_table(url: str) -> None:
+    at = open_page(url)
+    at.selectbox(key="agr_unit").select("char")
+    at.number_input(key="agr_bootstrap").set_value(50)
+    no_errors(at.run())
+    shown = at.dataframe[0].value
+    same_numbers(shown, pure_report(url, ["ana", "ben"], unit="char", bootstrap=50, seed=0))
+    assert "cohen_kappa_ci_low" in shown
+
+
+def test_three_coders_add_the_pair_table(url: str) -> None:
+    code_span(url, "P1", "We asked the centre", "access", "lena")
+    at = open_page(url)
+    no_errors(at.multiselect(key="agr_coders").select("lena").run())
+    pairs = at.dataframe[2].value
+    assert list(zip(pairs["coder_a"], pairs["coder_b"], strict=True)) == [
+        ("ana", "ben"), ("ana", "lena"), ("ben", "lena")
+    ]  # fmt: skip
+    assert "segments_lena" in at.dataframe[0].value
+
+
+def test_one_coder_is_a_one_line_error(url: str) -> None:
+    at = open_page(url)
+    no_errors(at.multiselect(key="agr_coders").unselect("ben").run())
+    assert [e.value for e in at.error] == ["name at least two different coders, got ['ana']"]
+
+
+def test_a_coder_cannot_open_the_page(url: str) -> None:
+    at = no_errors(app_as(url, "ana"))
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(PAGE)
