@@ -364,6 +364,7 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("exchange", ["export"]),
     ("cartography", ["cartography"]),
     ("agreement", ["agreement"]),
+    ("ops", ["backup", "restore", "verify", "serve"]),
 ]
 _register_feature_commands()
 

@@ -78,11 +78,13 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def connect(url: str, *, create: bool = False) -> Engine:
+def connect(url: str, *, create: bool = False, upgrade: bool = True) -> Engine:
     """Open the store at ``url``, migrating it to the current schema.
 
     With ``create=False`` a missing SQLite file is an error rather than a silently
     created empty store, so a typo in ``--db`` does not look like an empty study.
+    ``upgrade=False`` opens the store as it is, for tools that must change nothing
+    (``verify``) or replace everything (``restore``).
     """
     path = sqlite_path(url)
     if path is not None and not create and not path.exists():
@@ -100,7 +102,8 @@ def connect(url: str, *, create: bool = False) -> Engine:
         )
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    _migrate(engine, path)
+    if upgrade:
+        _migrate(engine, path)
     return engine
 
 
