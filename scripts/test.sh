@@ -19,8 +19,20 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# PostgreSQL, the second backend every store test also runs on (scripts/postgres.sh).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing postgresql (apt)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "PostgreSQL not found: its tests will be skipped here (and fail on CI);" \
+      "install it, e.g. sudo apt-get install postgresql" >&2
+  fi
+fi
+
 python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
+.venv/bin/pip install -q --disable-pip-version-check -e ".[test,postgres]"
 
 echo "== ruff"
 .venv/bin/ruff check src tests bench app.py app_pages
@@ -28,4 +40,8 @@ echo "== ruff"
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest"
+if [ -z "${QUALCARTO_TEST_PG:-}" ] && { ls /usr/lib/postgresql/*/bin/initdb || command -v initdb; } >/dev/null 2>&1; then
+  eval "$(bash scripts/postgres.sh start)"
+  trap 'bash scripts/postgres.sh stop "$QUALCARTO_PG_DIR"' EXIT
+fi
 .venv/bin/pytest "$@"
