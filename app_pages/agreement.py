@@ -102,7 +102,8 @@ st.subheader(f"Disagreements ({len(unmatched)} segments without a match)", ancho
 names = ["all", *sorted(set(unmatched["transcript"]))]
 where = st.selectbox("Transcript", names, key="agr_dis_transcript")
 shown = unmatched if where == "all" else unmatched[unmatched["transcript"] == where]
-for row in shown.head(MAX_DISAGREEMENTS).to_dict("records"):
+coded = data.codings.groupby("transcript")["coder"].agg(set).to_dict()
+for i, row in enumerate(shown.head(MAX_DISAGREEMENTS).to_dict("records")):
     with st.container(border=True):
         st.caption(f"{row['transcript']} · {row['code_id']} · {row['name']}")
         st.caption(f"{row['coder']} [{row['start']}, {row['end']})")
@@ -113,6 +114,12 @@ for row in shown.head(MAX_DISAGREEMENTS).to_dict("records"):
             st.caption(f"{row['other_coder']} [{row['other_start']}, {row['other_end']}) · "
                        f"{row['other_overlap']:.0%} of the longer span")  # fmt: skip
             st.text(str(row["other_text"]))
+        both = {row["coder"], row["other_coder"]} <= coded.get(row["transcript"], set())
+        if both and st.button(f"Reconcile {row['transcript']}", key=f"agr_reconcile_{i}"):
+            # The Reconcile page reads its choices from these widget keys.
+            st.session_state["rec_transcript"] = row["transcript"]
+            st.session_state["rec_a"] = row["coder"]
+            st.switch_page("app_pages/reconcile.py")
 if len(shown) > MAX_DISAGREEMENTS:
     st.caption(f"Showing the first {MAX_DISAGREEMENTS} of {len(shown)}; "
                "`qualcarto agreement --disagreements` lists all.")  # fmt: skip

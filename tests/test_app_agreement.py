@@ -115,3 +115,14 @@ def test_a_coder_cannot_open_the_page(url: str) -> None:
     at = no_errors(app_as(url, "ana"))
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGE)
+
+
+def test_a_disagreement_opens_the_reconcile_page_on_its_transcript(url: str) -> None:
+    at = open_page(url)
+    no_errors(at.selectbox(key="agr_dis_transcript").select("P2").run())
+    assert not at.main.button  # ben coded nothing in P2: nothing to reconcile there
+    no_errors(at.selectbox(key="agr_dis_transcript").select("P1").run())
+    no_errors(at.button(key="agr_reconcile_0").click().run())
+    assert [t.value for t in at.title] == ["Reconcile"]
+    assert at.selectbox(key="rec_transcript").value == "P1"
+    assert (at.selectbox(key="rec_a").value, at.selectbox(key="rec_b").value) == ("ana", "ben")
