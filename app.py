@@ -23,11 +23,11 @@ else:
             default=True,
         ),
         st.Page("app_pages/search.py", title="Search", icon=":material/search:"),
-        st.Page("app_pages/suggestions.py", title="Suggestions", icon="💡"),
+        st.Page("app_pages/suggestions.py", title="Suggestions", icon=":material/lightbulb:"),
         st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
         st.Page("app_pages/codebook.py", title="Codebook", icon=":material/sell:"),
-        st.Page("app_pages/exports.py", title="Exports", icon="📦"),
-        st.Page("app_pages/cartography.py", title="Cartography", icon="🗺️"),
+        st.Page("app_pages/exports.py", title="Exports", icon=":material/download:"),
+        st.Page("app_pages/cartography.py", title="Cartography", icon=":material/map:"),
     ]
     if user.is_lead:
         pages += [
