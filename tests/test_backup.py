@@ -94,6 +94,7 @@ def test_a_backup_taken_during_writes_is_a_consistent_prefix(
     writer.join()
     assert writer.error is None
     assert report.path == out
+    assert out.stat().st_mode & 0o077 == 0, "a backup must be readable by its owner only"
     assert after > before, "the writer was held up for the whole backup"
 
     if backend == "sqlite":

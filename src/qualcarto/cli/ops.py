@@ -74,6 +74,7 @@ def restore(ctx: click.Context, source: Path, force: bool) -> None:
     finally:
         engine.dispose()
     _report_problems(problems)
+    click.echo("verified: no integrity problems")
 
 
 @click.command()

@@ -73,6 +73,7 @@ def backup_store(url: str, out: Path, *, force: bool = False) -> BackupReport:
             revision = _pg_dump(url, partial)
         else:
             raise QualcartoError(f"{_backend(url)}: backups support SQLite and PostgreSQL only")
+        partial.chmod(0o600)  # interviews and password hashes: for the owner's eyes only
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
@@ -108,8 +109,9 @@ def _sqlite_revision(conn: sqlite3.Connection) -> str | None:
 def _pg_command(url: URL) -> tuple[list[str], dict[str, str]]:
     """Connection flags for the pg tools; the password goes in the environment, not argv."""
     args = ["--dbname", str(url.database)]
-    if url.host:
-        args += ["--host", url.host]
+    host = url.host or url.query.get("host")  # ?host=/var/run/postgresql: a Unix socket
+    if isinstance(host, str) and host:
+        args += ["--host", host]
     if url.port:
         args += ["--port", str(url.port)]
     if url.username:
