@@ -94,3 +94,5 @@ def test_serve_answers_on_its_address_and_refuses_forged_uploads(study: Engine) 
     finally:
         server.terminate()
         server.wait(timeout=30)
+    with pytest.raises(OSError):  # the server was the process itself: nothing left behind
+        _get(f"{base}/_stcore/health")

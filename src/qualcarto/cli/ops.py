@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -169,15 +168,19 @@ def serve(ctx: click.Context, address: str, port: int, app: Path) -> None:
     Example: qualcarto --db postgresql+psycopg://qualcarto@localhost/study serve --port 8501
     """
     from qualcarto.store import connect
+    from qualcarto.store.engine import sqlite_path
 
     if not app.is_file():
         raise NotFoundError(f"{app}: no Streamlit app here; pass --app path/to/app.py")
-    connect(ctx.obj["db"]).dispose()
-    env = {**os.environ, DB_ENV_VAR: ctx.obj["db"]}
-    click.echo(f"serving {ctx.obj['db']} on http://{address}:{port}", err=True)
-    try:
-        code = subprocess.call(streamlit_command(app, address, port), env=env, cwd=app.parent)
-    except KeyboardInterrupt:
-        code = 0
-    if code not in (0, -2, -15):
-        raise QualcartoError(f"the app server stopped with status {code}")
+    url = ctx.obj["db"]
+    path = sqlite_path(url)
+    if path is not None:  # the server runs beside app.py: a relative file must not move
+        url = f"sqlite:///{path.resolve()}"
+    connect(url).dispose()
+    env = {**os.environ, DB_ENV_VAR: url}
+    click.echo(f"serving {url} on http://{address}:{port}", err=True)
+    # Become the server (exec, not a child process), so the signals systemd or a terminal
+    # sends reach Streamlit itself and nothing is left running when it stops.
+    os.chdir(app.parent)
+    command = streamlit_command(app, address, port)
+    os.execve(command[0], command, env)
