@@ -11,9 +11,9 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-import yaml
 from sqlalchemy.orm import Session
 
+from qualcarto.codebook.files import load_yaml
 from qualcarto.coding import add_coding, get_transcript
 from qualcarto.errors import InputError, NotFoundError, ValidationError
 from qualcarto.transcripts.decode import decode_text, read_bytes
@@ -49,10 +49,7 @@ def load_layer(session: Session, folder: Path) -> tuple[str, int]:
 
 
 def _read_yaml(path: Path) -> object:
-    try:
-        return yaml.safe_load(decode_text(read_bytes(path, MAX_LAYER_BYTES), path))
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"not valid YAML ({exc})") from exc
+    return load_yaml(decode_text(read_bytes(path, MAX_LAYER_BYTES), path), str(path))[1]
 
 
 def _load_transcript_codings(session: Session, path: Path, coder: str) -> int:

@@ -7,6 +7,7 @@ that a validation error can say exactly where to look.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +41,7 @@ def load_codebook(path: Path) -> Codebook:
 
 def parse_codebook(text: str, source: str) -> Codebook:
     """Parse codebook YAML text; ``source`` names it in errors."""
-    try:
-        # compose() gives nodes with line marks; safe_load gives plain values. Aliases are
-        # refused outright: a codebook has no use for them and they enable billion laughs.
-        if ("&" in text or "*" in text) and _has_anchor(text):
-            raise InputError(source, "YAML anchors/aliases are not allowed in a codebook")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(source, f"{where}not valid YAML ({problem})") from exc
+    root, data = load_yaml(text, source)
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
         raise InputError(source, "a codebook is a mapping with a 'codes' list")
     lines = _code_lines(root)
@@ -77,6 +67,29 @@ def parse_codebook(text: str, source: str) -> Codebook:
         codes=tuple(codes),
     )
     return validate(codebook, source)
+
+
+def load_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+    """YAML text as its node tree (which keeps line numbers) and as plain values, safely.
+
+    Aliases are refused outright: our files have no use for them and they enable billion
+    laughs. Values PyYAML cannot build (a 5,000-digit number, 31 February, lists nested
+    thousands deep) are reported like syntax errors instead of escaping as exceptions.
+    """
+    try:
+        if ("&" in text or "*" in text) and _has_anchor(text):
+            raise InputError(source, "YAML anchors/aliases are not allowed")
+        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(source, f"{where}not valid YAML ({problem})") from exc
+    except RecursionError as exc:
+        raise InputError(source, "not valid YAML (nested too deeply)") from exc
+    except (ValueError, OverflowError) as exc:
+        reason = str(exc).split(";")[0]
+        raise InputError(source, f"not valid YAML (a value cannot be read: {reason})") from exc
 
 
 def _has_anchor(text: str) -> bool:
@@ -114,7 +127,7 @@ def _code_from_mapping(item: Any, line: int | None, source: str) -> CodeDef:
     split_from = item.get("split_from")
     return CodeDef(
         id=code_id,
-        name=str(item["name"]).strip(),
+        name=_nfc(item["name"]),
         parent=_opt(item.get("parent")),
         color=_opt(item.get("color")),
         facets={str(k): str(v) for k, v in facets.items()},
@@ -123,8 +136,13 @@ def _code_from_mapping(item: Any, line: int | None, source: str) -> CodeDef:
         merged_into=_opt(item.get("merged_into")),
         split_from=_opt(split_from),
         line=line,
-        **{name: str(item.get(name) or "").strip() for name in _TEXT_FIELDS},
+        **{name: _nfc(item.get(name) or "") for name in _TEXT_FIELDS},
     )
+
+
+def _nfc(value: Any) -> str:
+    """Names and texts as NFC, like transcripts, so a name typed anywhere matches."""
+    return unicodedata.normalize("NFC", str(value)).strip()
 
 
 def _opt(value: Any) -> str | None:

@@ -13,6 +13,7 @@ import io
 import re
 import uuid
 import zipfile
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
@@ -90,7 +91,9 @@ def parse_xml(data: bytes, source: str | Path) -> etree._Element:
     head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
     if not head.startswith(b"<"):
         raise InputError(source, "not an XML file")
-    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+    # UTF-16/32 put NUL bytes between the letters of '<!DOCTYPE'; look past them.
+    probe = (data.replace(b"\x00", b"") if b"\x00" in data[:64] else data).upper()
+    if b"<!DOCTYPE" in probe or b"<!ENTITY" in probe:
         raise InputError(source, "refused: the XML declares a DTD or entities")
     try:
         root = etree.fromstring(data, safe_parser())
@@ -153,7 +156,14 @@ class SafeArchive:
         try:
             with self.zip.open(member) as stream:
                 data = stream.read(limit + 1)
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            RuntimeError,  # an encrypted member
+            NotImplementedError,  # a compression method zipfile cannot undo
+            zlib.error,
+        ) as exc:
             raise InputError(self.source, f"cannot read {member.filename} ({exc})") from exc
         if len(data) > limit:
             raise InputError(self.source, f"refused: {member.filename} is larger than declared")

@@ -9,6 +9,7 @@ here touches the store; ``refi_import`` decides what becomes of these values.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -154,7 +155,8 @@ def read_codes(parent: etree._Element | None, owner: str | None = None) -> list[
         codes.append(
             RefiCode(
                 guid=guid,
-                name=(element.get("name") or "").strip() or f"code {guid[:8]}",
+                name=unicodedata.normalize("NFC", (element.get("name") or "").strip())
+                or f"code {guid[:8]}",
                 codable=(element.get("isCodable") or "true").strip().lower() != "false",
                 color=element.get("color"),
                 description=_text_of(element, "Description"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from pathlib import Path
 
 from qualcarto.errors import InputError
@@ -17,7 +18,9 @@ def read_participants(path: Path) -> dict[str, dict[str, str]]:
     """Map participant id to its attributes (every column but ``id``), in file order."""
     text = decode_text(read_bytes(path, MAX_CSV_BYTES), path)
     try:
-        rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n"))))
+        # Any mix of newlines; NFC like transcripts; an unclosed quote is an error, not a field.
+        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+        rows = list(csv.reader(io.StringIO(text), strict=True))
     except csv.Error as exc:
         raise InputError(path, f"not a valid csv ({exc})") from exc
     rows = [r for r in rows if any(cell.strip() for cell in r)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -56,24 +57,47 @@ def _check_zip(path: Path, data: bytes) -> zipfile.ZipFile:
     if total > MAX_DOCX_UNCOMPRESSED:
         raise InputError(path, f"refused: unpacks to {total / 1e6:.0f} MB (zip bomb?)")
     for member in members:
+        name = member.filename.replace("\\", "/")
+        if name.startswith("/") or ".." in name.split("/") or re.match(r"^[A-Za-z]:", name):
+            raise InputError(path, f"refused: member '{member.filename}' escapes the archive")
         if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO:
             raise InputError(
                 path, f"refused: {member.filename} is compressed suspiciously well (zip bomb?)"
             )
     if "word/document.xml" not in archive.namelist():
         raise InputError(path, "not a valid .docx (no word/document.xml)")
-    if b"<!DOCTYPE" in archive.read("word/document.xml")[:4096].upper():
-        raise InputError(path, "refused: word/document.xml declares a DTD (entity attack?)")
+    # python-docx parses every XML part, so every part is checked for a DTD, in full: a
+    # DTD may hide behind a long comment.
+    for member in members:
+        if member.filename.lower().endswith((".xml", ".rels")) and _declares_dtd(
+            _read_member(path, archive, member)
+        ):
+            raise InputError(path, f"refused: {member.filename} declares a DTD (entity attack?)")
     return archive
+
+
+def _read_member(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
+    """A member's bytes; zipfile stops at the declared size and checks the CRC."""
+    try:
+        return archive.read(member)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, OSError) as exc:
+        raise InputError(path, f"not a valid .docx (cannot read {member.filename}: {exc})") from exc
+
+
+def _declares_dtd(data: bytes) -> bool:
+    if b"\x00" in data[:64]:  # UTF-16 or UTF-32: look at the characters, not the bytes
+        data = data.replace(b"\x00", b"")
+    upper = data.upper()
+    return b"<!DOCTYPE" in upper or b"<!ENTITY" in upper
 
 
 def _read_docx(path: Path, data: bytes) -> str:
     _check_zip(path, data)
     try:
         document = Document(io.BytesIO(data))
+        paragraphs = [p.text.strip() for p in document.paragraphs]
     except Exception as exc:  # python-docx raises many kinds for a broken package
         raise InputError(path, f"not a valid .docx ({type(exc).__name__})") from exc
-    paragraphs = [p.text.strip() for p in document.paragraphs]
     return "\n\n".join(p for p in paragraphs if p)
 
 
