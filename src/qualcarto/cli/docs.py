@@ -32,7 +32,11 @@ def render_cli_docs() -> str:
     ]
     for path, command in _walk(cli, ["qualcarto"]):
         with click.Context(
-            command, info_name=" ".join(path), terminal_width=88, max_content_width=88
+            command,
+            info_name=" ".join(path),
+            terminal_width=88,
+            max_content_width=88,
+            help_option_names=["-h", "--help"],
         ) as ctx:
             help_text = command.get_help(ctx)
         lines += [f"## `{' '.join(path)}`", "", "```text", help_text, "```", ""]
