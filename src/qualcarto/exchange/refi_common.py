@@ -13,13 +13,13 @@ import io
 import re
 import uuid
 import zipfile
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
 from qualcarto.errors import InputError
+from qualcarto.transcripts.decode import BROKEN_ZIP
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -98,7 +98,8 @@ def parse_xml(data: bytes, source: str | Path) -> etree._Element:
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
-        raise InputError(source, f"not well-formed XML ({exc.msg})") from exc
+        problem = " ".join(str(exc.msg).split())  # libxml2 messages can hold newlines
+        raise InputError(source, f"not well-formed XML ({problem})") from exc
     if root is None:
         raise InputError(source, "not an XML file")
     info = root.getroottree().docinfo
@@ -123,7 +124,7 @@ class SafeArchive:
         self.source = source
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as exc:
+        except BROKEN_ZIP as exc:
             raise InputError(source, "not a .qdpx archive (not a zip file)") from exc
         members = self.zip.infolist()
         if len(members) > MAX_MEMBERS:
@@ -156,14 +157,7 @@ class SafeArchive:
         try:
             with self.zip.open(member) as stream:
                 data = stream.read(limit + 1)
-        except (
-            zipfile.BadZipFile,
-            OSError,
-            EOFError,
-            RuntimeError,  # an encrypted member
-            NotImplementedError,  # a compression method zipfile cannot undo
-            zlib.error,
-        ) as exc:
+        except BROKEN_ZIP as exc:
             raise InputError(self.source, f"cannot read {member.filename} ({exc})") from exc
         if len(data) > limit:
             raise InputError(self.source, f"refused: {member.filename} is larger than declared")

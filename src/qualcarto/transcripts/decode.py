@@ -8,13 +8,29 @@ Unicode NFC, ``\\n`` newlines, no NUL or other control characters but tab and ne
 from __future__ import annotations
 
 import codecs
+import struct
 import unicodedata
+import zipfile
+import zlib
 from pathlib import Path
 
 from qualcarto.errors import InputError
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 """Largest transcript file accepted (20 MiB, about 3 million words): larger is not an interview."""
+
+# What zipfile raises for a damaged, encrypted or exotic archive (a lying header can make
+# it seek before the start, a member can be encrypted or use a method it cannot undo).
+BROKEN_ZIP = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    ValueError,
+    struct.error,
+    RuntimeError,
+    NotImplementedError,
+    zlib.error,
+)
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from docx import Document
 from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from qualcarto.errors import InputError
-from qualcarto.transcripts.decode import decode_text, normalize_text
+from qualcarto.transcripts.decode import BROKEN_ZIP, decode_text, normalize_text
 from qualcarto.transcripts.turns import SPEAKER_LABEL
 
 SUFFIXES = (".txt", ".md", ".docx", ".vtt", ".srt")
@@ -48,7 +47,7 @@ def _read_plain(path: Path, data: bytes) -> str:
 def _check_zip(path: Path, data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
+    except BROKEN_ZIP as exc:
         raise InputError(path, "not a valid .docx (not a zip archive)") from exc
     members = archive.infolist()
     if len(members) > MAX_DOCX_MEMBERS:
@@ -80,7 +79,7 @@ def _read_member(path: Path, archive: zipfile.ZipFile, member: zipfile.ZipInfo) 
     """A member's bytes; zipfile stops at the declared size and checks the CRC."""
     try:
         return archive.read(member)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, OSError) as exc:
+    except BROKEN_ZIP as exc:
         raise InputError(path, f"not a valid .docx (cannot read {member.filename}: {exc})") from exc
 
 
