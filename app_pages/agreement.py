@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import require_lead, store
+from app_pages.common import md, require_lead, store
 from qualcarto.agreement_data import (
     agreement_data,
     code_table,
@@ -68,7 +68,7 @@ except QualcartoError as exc:
 for line in describe(data, unit, overlap, int(bootstrap), int(seed)):
     st.caption(line)
 if len(coders) == 2:
-    st.caption(f"a = {coders[0]}, b = {coders[1]}")
+    st.caption(f"a = {md(coders[0])}, b = {md(coders[1])}")
 numbers = {c: st.column_config.NumberColumn(format="%.3f")
            for c in per_code.select_dtypes("float").columns}  # fmt: skip
 
@@ -105,17 +105,17 @@ shown = unmatched if where == "all" else unmatched[unmatched["transcript"] == wh
 coded = data.codings.groupby("transcript")["coder"].agg(set).to_dict()
 for i, row in enumerate(shown.head(MAX_DISAGREEMENTS).to_dict("records")):
     with st.container(border=True):
-        st.caption(f"{row['transcript']} · {row['code_id']} · {row['name']}")
-        st.caption(f"{row['coder']} [{row['start']}, {row['end']})")
+        st.caption(f"{md(row['transcript'])} · {md(row['code_id'])} · {md(row['name'])}")
+        st.caption(f"{md(row['coder'])} \\[{row['start']}, {row['end']})")
         st.text(str(row["text"]))  # plain text: transcript markup is never rendered
         if pd.isna(row["other_start"]):
-            st.caption(f"{row['other_coder']}: coded none of it with this code")
+            st.caption(f"{md(row['other_coder'])}: coded none of it with this code")
         else:
-            st.caption(f"{row['other_coder']} [{row['other_start']}, {row['other_end']}) · "
+            st.caption(f"{md(row['other_coder'])} \\[{row['other_start']}, {row['other_end']}) · "
                        f"{row['other_overlap']:.0%} of the longer span")  # fmt: skip
             st.text(str(row["other_text"]))
         both = {row["coder"], row["other_coder"]} <= coded.get(row["transcript"], set())
-        if both and st.button(f"Reconcile {row['transcript']}", key=f"agr_reconcile_{i}"):
+        if both and st.button(f"Reconcile {md(row['transcript'])}", key=f"agr_reconcile_{i}"):
             # The Reconcile page reads its choices from these widget keys.
             st.session_state["rec_transcript"] = row["transcript"]
             st.session_state["rec_a"] = row["coder"]

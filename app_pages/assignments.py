@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import require_lead, store
+from app_pages.common import md, require_lead, store
 from qualcarto.assignments import (
     assign,
     assigned_users,
@@ -45,7 +45,7 @@ with st.form("assignments"):
     choices = {}
     for t in transcripts.itertuples():
         cols = st.columns([1, 3, 3])
-        cols[0].markdown(f"**{t.transcript}**")
+        cols[0].markdown(f"**{md(t.transcript)}**")
         for col, task, label in ((cols[1], "code", "Coders"), (cols[2], "review", "Reviewers")):
             choices[(t.transcript, task)] = col.multiselect(
                 label, people, current[(int(t.transcript_id), task)],

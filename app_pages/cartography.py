@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from app_pages.common import require_user, store
+from app_pages.common import md, require_user, store
 from qualcarto.cartography_data import (
     NO_SPLIT,
     cartography_data,
@@ -112,12 +112,12 @@ if clicked and clicked[0] in names:
 code_id = st.selectbox("Read the excerpts of", list(names), format_func=names.__getitem__,
                        key="carto_code", help="Or click a code on the map.")  # fmt: skip
 row = frame[frame["id"] == code_id].iloc[0]
-st.subheader(str(row["name"]))
+st.subheader(md(row["name"]))
 st.caption(f"{row['interviews']} interviews · {row['excerpts']} excerpts · "
-           f"participants: {row['participants'] or 'none'}")  # fmt: skip
+           f"participants: {md(row['participants'] or 'none')}")  # fmt: skip
 excerpts = code_excerpts(data, code_id, coders or None)
 for item in excerpts.head(MAX_EXCERPTS).itertuples():
-    st.caption(f"{item.transcript} · {item.coder} · {item.start}–{item.end}")
+    st.caption(f"{md(item.transcript)} · {md(item.coder)} · {item.start}–{item.end}")
     st.text(str(item.text))  # plain text: transcript markup is never rendered
 if len(excerpts) > MAX_EXCERPTS:
     st.caption(f"Showing the first {MAX_EXCERPTS} of {len(excerpts)} excerpts.")

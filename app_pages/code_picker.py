@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.coding_actions import RECENT, apply_codes
+from app_pages.common import md
 from qualcarto.codebook import Codebook
 
 
@@ -55,8 +56,8 @@ def code_picker(book: Codebook, user: str, has_selection: bool) -> None:
     )
     for code_id in chosen or options[:1]:
         code = by_id[code_id]
-        with st.expander(code.name, expanded=bool(chosen)):
-            st.markdown(f":material/palette: `{code.color or '—'}` · `{code.id}`")
+        with st.expander(md(code.name), expanded=bool(chosen)):
+            st.markdown(f":material/palette: {md(code.color or '—')} · {md(code.id)}")
             for label, value in (
                 ("Definition", code.definition),
                 ("Include", code.include),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import require_user, store
+from app_pages.common import md, require_user, store
 from qualcarto.codebook import Codebook, diff_codebooks, get_version, version_codebook
 from qualcarto.codebook_history import codebook_history
 
@@ -41,14 +41,14 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
         facets = ", ".join(f"{k}={v}" for k, v in code.facets.items())
         if book.children(code.id):
             if depth == 0:
-                st.subheader(code.name, anchor=False)
+                st.subheader(md(code.name), anchor=False)
             else:
-                st.markdown(f"**{code.name}**")
+                st.markdown(f"**{md(code.name)}**")
             if code.definition:
-                st.caption(code.definition)
+                st.caption(md(code.definition))
             _show(book, code.id, depth + 1, query)
             continue
-        with st.expander(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else "")):
+        with st.expander(md(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else ""))):
             st.markdown(f"colour {_swatch(code.color)}")
             for label, value in (("Definition", code.definition), ("Include", code.include),
                                  ("Exclude", code.exclude), ("Example", code.example)):  # fmt: skip
@@ -58,7 +58,7 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
 
 
 with tree_tab:
-    st.caption(f"{book.title} · version {current}")
+    st.caption(f"{md(book.title)} · version {current}")
     query = st.text_input("Search codes", key="code_search").strip().lower()
     _show(book, None, 0, query)
 

@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import coding_actions as act
 from app_pages.code_picker import code_picker
 from app_pages.coding_editor import coding_editor, transcript_memo
-from app_pages.common import require_user, store
+from app_pages.common import md, require_user, store
 from app_pages.span_selector import Mark, build_pieces, span_selector
 from qualcarto.assignments import assigned_transcripts
 from qualcarto.codebook import get_version, version_codebook
@@ -34,7 +34,7 @@ top = st.columns([2, 3, 2], vertical_alignment="bottom")
 name = top[0].selectbox("Transcript", names, key="code_transcript")
 row = info.loc[name]
 extras = {k: v for k, v in row.items() if k not in ("transcript_id", "length") and v}
-top[1].caption(" · ".join(f"**{k}**: {v}" for k, v in extras.items()))
+top[1].caption(" · ".join(f"**{md(k)}**: {md(v)}" for k, v in extras.items()))
 top[2].segmented_control(
     "Snap selection to", ["exact", "word", "sentence"], key="code_snap", default="exact"
 )

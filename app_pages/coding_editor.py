@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import coding_actions as act
-from app_pages.common import store
+from app_pages.common import md, store
 from qualcarto.assignments import is_done, mark_done
 from qualcarto.codebook import Codebook
 from qualcarto.coding import get_transcript
@@ -21,10 +21,10 @@ def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
     for row in codings.itertuples():
         code = by_id.get(row.code_id)
         title = f"{code.name if code else row.code_id} · {row.start}–{row.end}"
-        with st.expander(title, expanded=True):
+        with st.expander(md(title), expanded=True):
             st.text(row.text if len(row.text) < 300 else row.text[:300] + " …")
             if row.coder != user:
-                st.caption(f"Coded by {row.coder}; only they can change it.")
+                st.caption(f"Coded by {md(row.coder)}; only they can change it.")
                 continue
             cid = int(row.coding_id)
             options = leaves if row.code_id in leaves else [row.code_id, *leaves]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -17,12 +18,31 @@ from qualcarto.errors import QualcartoError
 from qualcarto.store import connect, session_scope
 
 TOKEN_KEY = "qc_token"
+# Marks that start markdown anywhere in a line, and those that only do at a line's start.
+_INLINE = re.compile(r"([\\`*_\[\]<>&~$:|#])")
+_LINE_START = re.compile(r"^(\s*[-+=]|\s*\d+[.)])", re.MULTILINE)
+
+
+def md(text: object) -> str:
+    """User text made literal inside Streamlit markdown (captions, labels, expanders).
+
+    A backslash before a punctuation mark makes CommonMark show the mark itself: no
+    emphasis, links, HTML, entities, lists, ``:material/...:`` icons or ``$`` maths can
+    be smuggled in through a code name, memo, file name or attribute.
+    """
+    escaped = _INLINE.sub(r"\\\1", str(text))
+    return _LINE_START.sub(lambda m: m[1][:-1] + "\\" + m[1][-1], escaped)
 
 
 @st.cache_resource
 def engine_for(url: str) -> Engine:
-    """One engine (and connection pool) per store per server process."""
-    return connect(url)
+    """One engine (and connection pool) per store per server process.
+
+    SQL parameters stay out of the logs even at DEBUG: they hold transcript text.
+    """
+    engine = connect(url)
+    engine.hide_parameters = True
+    return engine
 
 
 @contextmanager

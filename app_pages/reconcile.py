@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import require_lead, store
+from app_pages.common import md, require_lead, store
 from qualcarto.assignments import assigned_users
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import codings_frame, get_transcript
@@ -62,7 +62,7 @@ counts = units["kind"].value_counts()
 st.caption(" · ".join(f"{KIND[k]}: {counts.get(k, 0)}" for k in KIND)
            + f" · decided: {units['decision'].notna().sum()} of {len(units)}")  # fmt: skip
 if flash := st.session_state.pop("rec_flash", None):
-    st.info(flash)
+    st.info(md(flash))
 st.button("Copy all exact agreements to the consensus", key="rec_agree", on_click=_agreements)
 show = st.segmented_control("Show", ["undecided disagreements", "all"], key="rec_show",
                             default="undecided disagreements")  # fmt: skip
@@ -75,7 +75,7 @@ for u in units.head(100).itertuples():
     code = by_id[u.code_id].name if u.code_id in by_id else u.code_id
     with st.container(border=True):
         decided = f" · decided: **{u.decision}**" if isinstance(u.decision, str) else ""
-        st.markdown(f"**{code}** · :orange[{KIND[u.kind]}]{decided}")
+        st.markdown(f"**{md(code)}** · :orange[{KIND[u.kind]}]{decided}")
         left, right = st.columns(2)
         for col, who, cid, start, end, text in (
             (left, a, a_id, u.a_start, u.a_end, u.a_text),

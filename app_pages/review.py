@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import require_user, store
+from app_pages.common import md, require_user, store
 from qualcarto.assignments import assigned_transcripts, assigned_users
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import codings_frame, get_transcript
@@ -55,18 +55,18 @@ def _decide(coding_id: int, decision: str) -> None:
 
 
 if flash := st.session_state.pop("review_flash", None):
-    st.error(flash)
+    st.error(md(flash))
 for row in queue.itertuples():
     cid = int(row.coding_id)
     code = by_id[row.code_id].name if row.code_id in by_id else row.code_id
-    status = f" · {row.decision} by {row.reviewer}" if isinstance(row.decision, str) else ""
+    status = f" · {row.decision} by {md(row.reviewer)}" if isinstance(row.decision, str) else ""
     with st.container(border=True):
-        st.markdown(f"**{code}** · {row.start}–{row.end}{status}")
+        st.markdown(f"**{md(code)}** · {row.start}–{row.end}{status}")
         st.text(row.text)
         if isinstance(row.memo, str) and row.memo:
-            st.caption(f"Coder's memo: {row.memo}")
+            st.caption(f"Coder's memo: {md(row.memo)}")
         if isinstance(row.comment, str) and row.comment:
-            st.caption(f"Review comment: {row.comment}")
+            st.caption(f"Review comment: {md(row.comment)}")
         c = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
         c[0].text_input("Comment", key=f"review_note_{cid}", placeholder="why (needed to reject)")
         for col, decision in zip(c[1:], ("accept", "reject", "comment"), strict=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import require_user, store
+from app_pages.common import md, require_user, store
 from qualcarto.assignments import assigned_transcripts
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import add_coding, get_transcript
@@ -53,11 +53,11 @@ if query.strip():
     with store() as session:
         hits = search(session, query, lemma=bool(lemma), transcripts=scope)
     if flash := st.session_state.pop("search_flash", None):
-        (st.error if flash.startswith("Error") else st.success)(flash)
+        (st.error if flash.startswith("Error") else st.success)(md(flash))
     st.caption(f"{len(hits)} hits")
     for i, hit in enumerate(hits.head(200).itertuples()):
         row = st.columns([1, 8, 2], vertical_alignment="center")
-        row[0].caption(hit.transcript)
+        row[0].caption(md(hit.transcript))
         row[1].text(f"…{hit.left}【{hit.match}】{hit.right}…")
         row[2].button("Code", key=f"hit_{i}", on_click=_code_hit,
                       args=(hit.transcript, hit.start, hit.end))  # fmt: skip

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import TOKEN_KEY, store
-from qualcarto.auth import sign_in
+from qualcarto.auth import SignInThrottled, sign_in
 
 st.title("qualcarto")
 st.caption("Sign in to code your transcripts.")
@@ -15,8 +15,12 @@ with st.form("sign_in", border=True):
     password = st.text_input("Password", type="password", key="signin_password")
     submitted = st.form_submit_button("Sign in", type="primary")
 if submitted:
-    with store() as session:
-        user = sign_in(session, name, password)
+    try:
+        with store() as session:
+            user = sign_in(session, name, password)
+    except SignInThrottled as exc:
+        st.error(f"{str(exc).capitalize()}.")
+        st.stop()
     if user is None:
         st.error("Unknown user name or wrong password.")
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import require_user, store
+from app_pages.common import md, require_user, store
 from qualcarto.assignments import assigned_transcripts
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import get_transcript
@@ -77,7 +77,7 @@ try:
 except QualcartoError as exc:
     st.error(str(exc))
     st.stop()
-st.write(f"{len(pending)} open suggestions in {name}.")
+st.write(f"{len(pending)} open suggestions in {md(name)}.")
 # Transcript and codebook text is shown with st.text and st.code, which never interpret markup.
 for s in pending[:SHOWN]:
     key = f"{s.code_id}_{s.start}_{s.end}"

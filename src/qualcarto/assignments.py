@@ -40,7 +40,8 @@ def get_setting(session: Session, key: str, default: Any = None) -> Any:
 
 
 def set_setting(session: Session, key: str, value: Any, actor: str) -> None:
-    """Set a study setting; the audit log keeps the old and the new value."""
+    """Set a study setting as a lead; the audit log keeps the old and the new value."""
+    _require_lead(session, actor)
     project = current_project(session)
     found = session.scalars(
         select(StudySetting).where(StudySetting.project_id == project.id, StudySetting.key == key)

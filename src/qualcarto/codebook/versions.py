@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from qualcarto.codebook.diff import CodebookDiff, codings_target, diff_codebooks
 from qualcarto.codebook.files import load_codebook
 from qualcarto.codebook.model import Codebook, CodeDef, validate
-from qualcarto.errors import NotFoundError
+from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import CodebookVersion, CodeRevision, Coding, User, current_project, record
 from qualcarto.store.models import utcnow
 
@@ -117,6 +117,8 @@ def publish(
     author_user = (
         session.scalars(select(User).where(User.name == author)).first() if author else None
     )
+    if author_user is not None and author_user.role != "lead":
+        raise ValidationError(f"only a lead publishes a codebook, and '{author}' is not one")
     version = CodebookVersion(
         project_id=project.id,
         number=(previous.number + 1) if previous else 1,

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Tables of the team workflow: sign-in sessions, assignments, study settings, reconciliation.
+"""Tables of the team workflow: sign-in sessions and failures, assignments, study settings, reconciliation.
 
 They sit beside ``models.py`` on the same declarative base, so Alembic sees one schema;
 ``qualcarto.store`` imports this module, which is what registers them.
@@ -26,6 +26,15 @@ class AuthSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     user: Mapped[User] = relationship()
+
+
+class SignInFailure(Base):
+    """A failed sign-in, kept in the store so that throttling survives a server restart."""
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class Assignment(Base):

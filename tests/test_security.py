@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: MIT
+"""Security rules of the core: throttled sign-in, roles checked server-side, quiet logs.
+
+The pages hide what a person may not do; these tests call the core directly, as a
+crafted request would, and expect a refusal every time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from conftest import ODD_TRANSCRIPT, TINY_CODEBOOK
+from qualcarto.assignments import assign, set_blind, set_setting
+from qualcarto.auth import (
+    LOCKOUT,
+    MAX_FAILURES_OVERALL,
+    MAX_FAILURES_PER_NAME,
+    SignInThrottled,
+    sign_in,
+)
+from qualcarto.cli import main
+from qualcarto.codebook import load_codebook, publish
+from qualcarto.coding import add_coding, codings_frame, delete_coding, edit_coding
+from qualcarto.errors import ValidationError
+from qualcarto.reconcile import decide
+from qualcarto.review import review_coding
+from qualcarto.store import connect, session_scope
+from qualcarto.store.models import utcnow
+from qualcarto.store.workflow import SignInFailure
+from qualcarto.users import add_user
+
+LEAD_PASSWORD = "lena-secret-password"
+
+
+@pytest.fixture
+def team(study: Engine) -> Iterator[Session]:
+    """The study with a lead, lena, and one coding each by ana and ben on P1."""
+    with session_scope(study) as session:
+        add_user(session, "lena", "lead", LEAD_PASSWORD)
+        add_coding(session, "P1", 0, 11, "access", "ana")
+        add_coding(session, "P1", 14, 21, "docs", "ben")
+    with session_scope(study) as session:
+        yield session
+
+
+def _fail(session: Session, name: str, times: int) -> None:
+    for _ in range(times):
+        assert sign_in(session, name, "not-the-password") is None
+
+
+def test_sign_in_is_refused_after_repeated_failures_even_with_the_right_password(
+    team: Session,
+) -> None:
+    _fail(team, "ana", MAX_FAILURES_PER_NAME)
+    with pytest.raises(SignInThrottled, match="too many failed sign-ins for 'ana'; try again in"):
+        sign_in(team, "ana", "ana-password")
+    assert sign_in(team, "ben", "ben-password") is not None  # other names are not locked
+
+
+def test_the_lock_lifts_when_the_window_has_passed_and_success_clears_the_count(
+    team: Session,
+) -> None:
+    _fail(team, "ana", MAX_FAILURES_PER_NAME)
+    later = utcnow() + LOCKOUT + timedelta(seconds=1)
+    assert sign_in(team, "ana", "ana-password", now=later) is not None
+    left = team.scalar(select(func.count()).select_from(SignInFailure))
+    assert left == 0
+
+
+def test_failures_across_many_names_lock_the_whole_server(team: Session) -> None:
+    for i in range(MAX_FAILURES_OVERALL):
+        _fail(team, f"guess{i}", 1)
+    with pytest.raises(SignInThrottled, match="on this server"):
+        sign_in(team, "lena", LEAD_PASSWORD)
+
+
+def test_the_count_lives_in_the_store_so_a_restart_does_not_reset_it(
+    study: Engine, db_url: str
+) -> None:
+    with session_scope(study) as session:
+        _fail(session, "ana", MAX_FAILURES_PER_NAME)
+    study.dispose()
+    restarted = connect(db_url)  # a new server process would open the store afresh
+    with pytest.raises(SignInThrottled), session_scope(restarted) as session:
+        sign_in(session, "ana", "ana-password")
+    restarted.dispose()
+
+
+def test_a_coder_cannot_change_or_delete_another_coders_coding(team: Session) -> None:
+    bens = int(codings_frame(team, ["ben"])["coding_id"].iloc[0])
+    with pytest.raises(ValidationError, match="belongs to 'ben', not 'ana'"):
+        edit_coding(team, bens, "ana", memo="mine now")
+    with pytest.raises(ValidationError, match="belongs to 'ben'"):
+        delete_coding(team, bens, "ana")
+
+
+def test_in_a_blind_study_a_coder_sees_only_their_own_codings(team: Session) -> None:
+    assert set(codings_frame(team, viewer="ana")["coder"]) == {"ana"}
+    assert set(codings_frame(team, ["ben"], viewer="ana")["coder"]) == set()
+    assert set(codings_frame(team, viewer="lena")["coder"]) == {"ana", "ben"}
+    set_blind(team, False, "lena")
+    assert set(codings_frame(team, viewer="ana")["coder"]) == {"ana", "ben"}
+
+
+def test_only_a_lead_publishes_assigns_reconciles_and_changes_settings(
+    team: Session, tmp_path: Path
+) -> None:
+    book_file = tmp_path / "codebook.yaml"
+    book_file.write_text(TINY_CODEBOOK.replace("Funding", "Money"), encoding="utf-8")
+    book = load_codebook(book_file)
+    with pytest.raises(ValidationError, match="only a lead publishes a codebook"):
+        publish(team, book, "coder edit", author="ana")
+    with pytest.raises(ValidationError, match="only a lead"):
+        assign(team, "P1", "ben", "ana")
+    with pytest.raises(ValidationError, match="only a lead"):
+        set_blind(team, False, "ana")
+    with pytest.raises(ValidationError, match="only a lead"):
+        set_setting(team, "blind", False, "ben")
+    anas = int(codings_frame(team, ["ana"])["coding_id"].iloc[0])
+    with pytest.raises(ValidationError, match="only a lead reconciles"):
+        decide(team, "P1", anas, None, "take_a", "ben")
+    assert publish(team, book, "lead edit", author="lena").number == 2
+
+
+def test_a_coder_who_is_not_assigned_cannot_review(team: Session) -> None:
+    bens = int(codings_frame(team, ["ben"])["coding_id"].iloc[0])
+    with pytest.raises(ValidationError, match="not assigned to review"):
+        review_coding(team, bens, "ana", "accept")
+    assign(team, "P1", "ana", "lena", task="review")
+    assert review_coding(team, bens, "ana", "accept").decision == "accept"
+
+
+SECRET_LINE = "P8: the quartermaster hid the zebra ledger under floorboard nine."
+
+
+def _debug_everything(caplog: pytest.LogCaptureFixture, *, sql: bool) -> None:
+    # set_level also sets the capture handler's level, so DEBUG on the root comes last.
+    caplog.set_level(logging.DEBUG if sql else logging.WARNING, logger="sqlalchemy")
+    for name in ("qualcarto", "streamlit", "alembic", "urllib3"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    caplog.set_level(logging.DEBUG)
+
+
+def _sign_in_import_and_code(db_url: str, tmp_path: Path) -> None:
+    transcript = tmp_path / "P8.txt"
+    transcript.write_text(SECRET_LINE, encoding="utf-8")
+    engine = connect(db_url)
+    with session_scope(engine) as session:
+        add_user(session, "lena", "lead", LEAD_PASSWORD)
+        assert sign_in(session, "lena", LEAD_PASSWORD) is not None
+        assert sign_in(session, "lena", LEAD_PASSWORD + "-typo") is None
+    engine.dispose()
+    assert main(["--db", db_url, "import", str(transcript)]) == 0
+    start = SECRET_LINE.index("the quartermaster")
+    argv = ["--db", db_url, "coding", "add", "P8", str(start), str(len(SECRET_LINE))]
+    assert main([*argv, "access", "--coder", "ana", "--memo", "zebra memo words"]) == 0
+
+
+def _leaks(caplog: pytest.LogCaptureFixture) -> list[str]:
+    secrets = (LEAD_PASSWORD, "quartermaster", "zebra ledger", "zebra memo", ODD_TRANSCRIPT[:20])
+    logged = [r.getMessage() for r in caplog.records]
+    assert logged, "nothing was logged at all: the capture is not working"
+    return [line for line in logged for secret in secrets if secret in line]
+
+
+def test_no_password_or_transcript_text_reaches_the_logs_at_debug(
+    study: Engine, db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _debug_everything(caplog, sql=False)
+    logging.getLogger("qualcarto").debug("capture check")
+    _sign_in_import_and_code(db_url, tmp_path)
+    assert _leaks(caplog) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="store.engine.connect() must create engines with hide_parameters=True "
+    "(owned by the PostgreSQL/backends work; the app's engine already sets it)",
+)
+def test_sql_logging_at_debug_shows_no_transcript_text_either(
+    study: Engine, db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    _debug_everything(caplog, sql=True)
+    _sign_in_import_and_code(db_url, tmp_path)
+    assert _leaks(caplog) == []
+
+
+def test_the_apps_engine_keeps_sql_parameters_out_of_the_logs(
+    study: Engine, db_url: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
+    from app_pages.common import engine_for
+
+    engine = engine_for.__wrapped__(db_url)  # type: ignore[attr-defined]
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    with session_scope(engine) as session:
+        add_coding(session, "P1", 0, 11, "access", "ana", memo="zebra memo words")
+    engine.dispose()
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("INSERT INTO codings" in m for m in messages)
+    assert not any("zebra memo" in m for m in messages)
