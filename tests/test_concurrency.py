@@ -15,8 +15,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sqlite3
+import sys
 import threading
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -54,8 +56,16 @@ def coders_study(backend_url: str, tmp_path: Path) -> Engine:
 @pytest.mark.slow
 @pytest.mark.parametrize(("processes", "operations"), RUNS, ids=lambda v: str(v))
 def test_concurrent_coders_lose_nothing_and_never_overwrite(
-    coders_study: Engine, backend_url: str, tmp_path: Path, processes: int, operations: int
+    coders_study: Engine,
+    backend_url: str,
+    tmp_path: Path,
+    processes: int,
+    operations: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Streamlit's AppTest leaves the app script as __main__, and multiprocessing would re-run
+    # it in every child; the coders need a plain __main__.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     with session_scope(coders_study) as session:
         length = session.scalars(select(Transcript.length)).one()
         contested = session.scalars(
