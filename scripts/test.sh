@@ -33,6 +33,7 @@ fi
 
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e ".[test,postgres]"
+.venv/bin/pip install -q --disable-pip-version-check --no-deps 'irrCAC==0.4.4'  # AC1 reference; pins pandas<3, so no deps (tests/test_agreement_irrcac.py)
 
 echo "== ruff"
 .venv/bin/ruff check src tests bench app.py app_pages
