@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import require_user, store
+from app_pages.common import md, require_user, store
 from qualcarto.codebook import get_version
 from qualcarto.coding import visible_coders
 from qualcarto.errors import QualcartoError
@@ -65,7 +65,7 @@ if st.button("Prepare the files", key="exports_prepare", type="primary"):
             )
     except QualcartoError as exc:
         st.session_state.pop("exports_files", None)
-        st.error(str(exc))
+        st.error(md(str(exc)))
 
 prepared = st.session_state.get("exports_files")
 if prepared and prepared[0] == choice:

@@ -75,7 +75,7 @@ try:
         pending = pending_suggestions(session, name, user.name, suggester)
         text = get_transcript(session, name).text
 except QualcartoError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 st.write(f"{len(pending)} open suggestions in {md(name)}.")
 # Transcript and codebook text is shown with st.text and st.code, which never interpret markup.
