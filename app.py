@@ -7,7 +7,7 @@ Until someone signs in, the only page is the sign-in page.
 """
 
 import streamlit as st
-from app_pages.common import sign_out, signed_in
+from app_pages.common import md, sign_out, signed_in
 
 st.set_page_config(page_title="qualcarto", page_icon="🗺️", layout="wide")
 
@@ -38,7 +38,7 @@ else:
             st.Page("app_pages/agreement.py", title="Agreement", icon=":material/join_inner:"),
         ]
     with st.sidebar:
-        st.caption(f"Signed in as **{user.name}** ({user.role})")
+        st.caption(f"Signed in as **{md(user.name)}** ({md(user.role)})")
         st.button("Sign out", key="sign_out", on_click=sign_out)
 
 navigation = st.navigation(pages)

@@ -36,13 +36,8 @@ def md(text: object) -> str:
 
 @st.cache_resource
 def engine_for(url: str) -> Engine:
-    """One engine (and connection pool) per store per server process.
-
-    SQL parameters stay out of the logs even at DEBUG: they hold transcript text.
-    """
-    engine = connect(url)
-    engine.hide_parameters = True
-    return engine
+    """One engine (and connection pool) per store per server process."""
+    return connect(url)
 
 
 @contextmanager

@@ -179,11 +179,6 @@ def test_no_password_or_transcript_text_reaches_the_logs_at_debug(
     assert _leaks(caplog) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.engine.connect() must create engines with hide_parameters=True "
-    "(owned by the PostgreSQL/backends work; the app's engine already sets it)",
-)
 def test_sql_logging_at_debug_shows_no_transcript_text_either(
     study: Engine, db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -17,6 +17,7 @@ exponential backoff, so "database is locked" never reaches a coder.
 
 from __future__ import annotations
 
+import logging
 import random
 import shutil
 import sqlite3
@@ -35,6 +36,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from qualcarto.errors import NotFoundError, QualcartoError
 from qualcarto.store.migrate import current_revision, head_revision, upgrade_to_head
 from qualcarto.store.models import Project
+
+
+class _NoResultRows(logging.Filter):
+    """Drop the result rows SQLAlchemy logs at DEBUG: they hold transcript text and hashes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_NoResultRows())
 
 BUSY_TIMEOUT_MS = 30_000
 RETRY_ATTEMPTS = 8
@@ -92,16 +103,23 @@ def connect(url: str, *, create: bool = False, upgrade: bool = True) -> Engine:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+            url,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
         )
         _tune_sqlite(engine)
     elif make_url(url).get_backend_name() == "postgresql":
         # pre_ping and recycle survive a database restart or a proxy dropping idle connections.
         engine = create_engine(
-            url, pool_pre_ping=True, pool_recycle=1800, isolation_level="REPEATABLE READ"
+            url,
+            pool_pre_ping=True,
+            pool_recycle=1800,
+            isolation_level="REPEATABLE READ",
+            hide_parameters=True,
         )
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # hide_parameters: SQL logs and errors never carry transcript text or password hashes.
     if upgrade:
         _migrate(engine, path)
     return engine
