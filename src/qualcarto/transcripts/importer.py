@@ -173,19 +173,7 @@ def _import_one(
     transcript.text = text
     transcript.length = len(text)
     transcript.participant_id = participant_id
-    session.flush()
-    _store_structure(session, transcript.id, text)
-    record(
-        session,
-        actor,
-        "transcript.import",
-        "transcript",
-        transcript.id,
-        name=path.stem,
-        file=path.name,
-        checksum=checksum,
-        length=len(text),
-    )
+    _store_structure_and_audit(session, transcript, actor)
 
 
 def import_text(
@@ -220,20 +208,26 @@ def import_text(
         participant_id=participant_id,
     )
     session.add(transcript)
+    _store_structure_and_audit(session, transcript, actor)
+    return transcript
+
+
+def _store_structure_and_audit(session: Session, transcript: Transcript, actor: str) -> None:
+    """Store the turns and segments of a transcript whose text was just set, and audit
+    its import: the last steps of every import, from a file or from memory."""
     session.flush()
-    _store_structure(session, transcript.id, text)
+    _store_structure(session, transcript.id, transcript.text)
     record(
         session,
         actor,
         "transcript.import",
         "transcript",
         transcript.id,
-        name=name,
-        file=source_file,
-        checksum=checksum,
-        length=len(text),
+        name=transcript.name,
+        file=transcript.source_file,
+        checksum=transcript.checksum,
+        length=transcript.length,
     )
-    return transcript
 
 
 def _store_structure(session: Session, transcript_id: int, text: str) -> None:
