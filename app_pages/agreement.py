@@ -8,23 +8,27 @@ plain text, never rendered as markup.
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from app_pages.common import md, require_lead, store
 from qualcarto.agreement_data import (
+    DEFAULT_FLAG_BELOW,
+    FLAG_COLUMN,
     agreement_data,
-    code_table,
     describe,
-    disagreements,
-    pair_table,
-    transcript_table,
+    flag_measures,
+    flag_note,
 )
+from qualcarto.agreement_workbook import about_rows, agreement_tables, write_agreement_workbook
 from qualcarto.errors import QualcartoError
 from qualcarto.status import store_status
 
 MAX_DISAGREEMENTS = 50
+FLAGGED_ROW = "background-color: #fce4d6"
 UNDEFINED = (
     "Empty cells: the coefficient is undefined for these data (chance agreement is 1 or "
     "expected disagreement is 0, or nothing to compare). Formulas and sources: docs/agreement.md."
@@ -46,26 +50,29 @@ coders = cols[0].multiselect("Coders", list(counts), default, key="agr_coders",
 unit = cols[1].selectbox("Unit", ["segment", "char", "document"], key="agr_unit")
 versions = ["all", *range(1, int(status["codebook_version"] or 0) + 1)]
 version = cols[2].selectbox("Codings made under version", versions, key="agr_version")
-knobs = st.columns(3)
+knobs = st.columns(5)
 overlap = knobs[0].slider("Segment overlap (share of the longer span)", 0.05, 1.0, 0.9, 0.05,
                          key="agr_overlap", disabled=unit != "segment")  # fmt: skip
 bootstrap = knobs[1].number_input("Bootstrap resamples (0: no intervals)", 0, 5000, 0, 100,
                                  key="agr_bootstrap")  # fmt: skip
 seed = knobs[2].number_input("Seed", 0, 2**31 - 1, 0, key="agr_seed")
+flag_below = knobs[3].number_input("Flag codes below", -1.0, 1.0, DEFAULT_FLAG_BELOW, 0.05,
+                                   key="agr_flag_below")  # fmt: skip
+measure = knobs[4].selectbox("Flag on", flag_measures(unit, max(len(coders), 2)), key="agr_flag_on",
+                             format_func=lambda m: m.replace("_", " "))  # fmt: skip
 
 try:
     with store() as session:
         data = agreement_data(session, coders, codebook_version=None if version == "all"
                               else int(version))  # fmt: skip
-    per_code = code_table(data, unit, overlap, int(bootstrap), int(seed))
-    per_transcript = transcript_table(data, unit, overlap)
-    pairs = pair_table(data, unit, overlap) if len(coders) > 2 else None
-    unmatched = disagreements(data, overlap)
+    options = (unit, overlap, int(bootstrap), int(seed), float(flag_below), measure)
+    tables = agreement_tables(data, *options)
 except QualcartoError as exc:
     st.error(str(exc))
     st.stop()
 
-for line in describe(data, unit, overlap, int(bootstrap), int(seed)):
+per_code, unmatched = tables.per_code, tables.disagreements
+for line in [*describe(data, *options[:4]), flag_note(measure, float(flag_below))]:
     st.caption(line)
 if len(coders) == 2:
     st.caption(f"a = {md(coders[0])}, b = {md(coders[1])}")
@@ -73,29 +80,40 @@ numbers = {c: st.column_config.NumberColumn(format="%.3f")
            for c in per_code.select_dtypes("float").columns}  # fmt: skip
 
 st.subheader("Per code", anchor=False)
-st.dataframe(per_code, hide_index=True, column_config=numbers)
-if unit == "segment":
-    measure = "brennan_prediger"
-elif len(coders) == 2:
-    measure = "cohen_kappa"
-else:
-    measure = "krippendorff_alpha"
+shaded = per_code.style.apply(
+    lambda row: [FLAGGED_ROW if row[FLAG_COLUMN] else ""] * len(row), axis=1
+)
+st.dataframe(shaded, hide_index=True, column_config=numbers, key="agr_per_code")
+
+
+def workbook() -> bytes:
+    """The whole report as xlsx, built only when the lead asks for it."""
+    buffer = BytesIO()
+    write_agreement_workbook(buffer, data, tables, about_rows(data, *options))
+    return buffer.getvalue()
+
+
+st.download_button("Download the report (xlsx)", workbook, "agreement.xlsx", key="agr_xlsx",
+                   on_click="ignore")  # fmt: skip
 chart_data = per_code[per_code["code_id"] != "(all)"].dropna(subset=[measure])
 bars = alt.Chart(chart_data).encode(
     y=alt.Y("code_id:N", sort="-x", title=None),
     tooltip=["code_id", "name", alt.Tooltip(f"{measure}:Q", format=".3f")],
 )
-chart = bars.mark_bar().encode(x=alt.X(f"{measure}:Q", title=measure.replace("_", " ")))
+chart = bars.mark_bar().encode(
+    x=alt.X(f"{measure}:Q", title=measure.replace("_", " ")),
+    color=alt.Color(f"{FLAG_COLUMN}:N", title=f"below {flag_below:g}"),
+)
 if f"{measure}_ci_low" in chart_data:
     chart += bars.mark_rule(color="black").encode(x=f"{measure}_ci_low:Q",
                                                   x2=f"{measure}_ci_high:Q")  # fmt: skip
 st.altair_chart(chart.properties(height=max(120, 14 * len(chart_data))), key="agr_chart")
 
 st.subheader("Per transcript", anchor=False)
-st.dataframe(per_transcript, hide_index=True, column_config=numbers)
-if pairs is not None:
+st.dataframe(tables.per_transcript, hide_index=True, column_config=numbers)
+if tables.pairs is not None:
     st.subheader("Per coder pair", anchor=False)
-    st.dataframe(pairs, hide_index=True, column_config=numbers)
+    st.dataframe(tables.pairs, hide_index=True, column_config=numbers)
 st.caption(UNDEFINED)
 
 st.subheader(f"Disagreements ({len(unmatched)} segments without a match)", anchor=False)

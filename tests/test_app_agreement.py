@@ -7,6 +7,7 @@ Figures on the page must be those of ``qualcarto.agreement`` called directly on
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from pathlib import Path
 
@@ -126,3 +127,26 @@ def test_a_disagreement_opens_the_reconcile_page_on_its_transcript(url: str) -> 
     assert [t.value for t in at.title] == ["Reconcile"]
     assert at.selectbox(key="rec_transcript").value == "P1"
     assert (at.selectbox(key="rec_a").value, at.selectbox(key="rec_b").value) == ("ana", "ben")
+
+
+def shaded_rows(at: AppTest) -> set[int]:
+    """Rows of the per-code table whose cells carry the flag colour in the page's styler."""
+    styles = at.dataframe[0].proto.arrow_data.styler.styles
+    shaded = [selectors for selectors, body in re.findall(r"([^{}]*)\{([^}]*)\}", styles)
+              if "#fce4d6" in body]  # fmt: skip
+    return {int(row) for selectors in shaded for row in re.findall(r"_row(\d+)_", selectors)}
+
+
+def test_codes_below_the_threshold_are_flagged_and_shaded(url: str) -> None:
+    at = open_page(url)
+    measure = pure_report(url, ["ana", "ben"])["brennan_prediger"]
+    shown = at.dataframe[0].value
+    assert shown["flagged"].tolist() == (measure < 0.6).tolist()
+    assert shaded_rows(at) == set(np.flatnonzero(measure < 0.6)) != set()
+    assert any("Brennan-Prediger kappa is below 0.6" in c.value for c in at.caption)
+    no_errors(at.number_input(key="agr_flag_below").set_value(-1.0).run())
+    assert not at.dataframe[0].value["flagged"].any() and shaded_rows(at) == set()
+    no_errors(at.selectbox(key="agr_flag_on").select("unitized_alpha").run())
+    no_errors(at.number_input(key="agr_flag_below").set_value(0.99).run())
+    alpha = pure_report(url, ["ana", "ben"])["unitized_alpha"]
+    assert at.dataframe[0].value["flagged"].tolist() == (alpha < 0.99).tolist()

@@ -11,6 +11,7 @@ call the same functions, so both print the same figures and the same one-line er
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,17 @@ from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import Transcript, User, current_project
 
 ALL_CODES_NAME = "all codes (pooled)"
+# Landis & Koch (1977) call kappa .41-.60 "moderate" and .61-.80 "substantial": a code
+# below .6 has not reached substantial agreement and is worth a look (docs/agreement.md).
+DEFAULT_FLAG_BELOW = 0.6
+FLAG_COLUMN = "flagged"
+MEASURE_NAMES: dict[str, str] = {
+    "cohen_kappa": "Cohen's kappa",
+    "krippendorff_alpha": "Krippendorff's alpha",
+    "fleiss_kappa": "Fleiss' kappa",
+    "brennan_prediger": "Brennan-Prediger kappa",
+    "unitized_alpha": "unitizing alpha",
+}
 UNIT_RULES: dict[str, str] = {
     "char": "every character of every transcript, coded or not coded per code (NVivo's unit)",
     "segment": "each coded span; it matches when another coder put the same code on a span "
@@ -158,17 +170,59 @@ def _selection(
     return (" " + " ".join(parts)) if parts else ""
 
 
+def flag_measures(unit: str, n_coders: int) -> list[str]:
+    """The chance-corrected coefficients a code can be flagged on; the first is the default.
+
+    Cohen's kappa for two coders at char/document, Krippendorff's alpha for more, and
+    Brennan-Prediger at segment level (the only chance-corrected segment measure besides
+    the unitizing alpha, which is always offered).
+    """
+    checked = check_unit(unit)
+    offered = [m for m in _measures(checked, n_coders) if m != "percent_agreement"]
+    return [*offered, "unitized_alpha"]
+
+
+def flag_measure(unit: str, n_coders: int, chosen: str | None = None) -> str:
+    """``chosen`` if the table at ``unit`` reports it (else a one-line error); by default
+    the first of :func:`flag_measures`."""
+    offered = flag_measures(unit, n_coders)
+    if chosen is None or chosen == "auto":
+        return offered[0]
+    if chosen not in offered:
+        raise ValidationError(
+            f"--flag-on {chosen} is not reported at unit {unit} for {n_coders} coders; "
+            f"choose one of {', '.join(offered)}"
+        )
+    return chosen
+
+
+def flag_note(measure: str, below: float) -> str:
+    """The line stamped on a per-code table saying which rows are flagged and why."""
+    return (
+        f"flagged: codes whose {MEASURE_NAMES[measure]} is below {below:g}, undefined ones not "
+        "(the default 0.6 is where Landis & Koch's 1977 'substantial' band begins)"
+    )
+
+
 def code_table(
     data: AgreementData,
     unit: str = "segment",
     overlap: float = 0.9,
     bootstrap: int = 0,
     seed: int = 0,
+    flag_below: float = DEFAULT_FLAG_BELOW,
+    flag_on: str | None = None,
 ) -> pd.DataFrame:
     """Per code: :func:`qualcarto.agreement.agreement_report` with each code's name and facets.
 
-    Columns ``code_id``, ``name``, one per codebook facet, then the report's columns.
+    Columns ``code_id``, ``name``, one per codebook facet, the report's columns, then
+    ``flagged``: True where the :func:`flag_measure` coefficient (``flag_on``, default
+    Cohen's kappa for two coders at char/document, alpha for more, Brennan-Prediger at
+    segment) is below ``flag_below``; False where it is not or is undefined.
     """
+    measure = flag_measure(unit, len(data.coders), flag_on)
+    if not math.isfinite(flag_below):
+        raise ValidationError(f"--flag-below must be a number, got {flag_below}")
     with _plain_errors():
         report = agreement_report(
             data.codings, data.lengths, data.coders, check_unit(unit), overlap, bootstrap, seed
@@ -177,6 +231,7 @@ def code_table(
     report.insert(1, "name", [data.code_name(c) for c in report["code_id"]])
     for position, facet in enumerate(data.facets, start=2):
         report.insert(position, facet, [facets[facet].get(c) for c in report["code_id"]])
+    report[FLAG_COLUMN] = (report[measure] < flag_below).to_numpy(dtype=bool)
     return report
 
 
@@ -360,12 +415,17 @@ def describe(
 
 __all__ = [
     "ALL_CODES_NAME",
+    "DEFAULT_FLAG_BELOW",
     "DISAGREEMENT_COLUMNS",
+    "FLAG_COLUMN",
     "AgreementData",
     "agreement_data",
     "code_table",
     "describe",
     "disagreements",
+    "flag_measure",
+    "flag_measures",
+    "flag_note",
     "pair_table",
     "transcript_table",
 ]

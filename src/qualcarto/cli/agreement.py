@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""``qualcarto agreement``: the intercoder agreement report, as a table, csv or JSON.
+"""``qualcarto agreement``: the intercoder agreement report, as a table, csv, JSON or xlsx.
 
 The command gathers the codings through ``qualcarto.agreement_data`` and prints one of
 its tables; every figure comes from ``qualcarto.agreement``. What was measured (coders,
@@ -20,7 +20,11 @@ from qualcarto import __version__
 from qualcarto.cli import store_session
 
 BY_CHOICES = ("code", "transcript", "transcript-code", "pair")
-FORMAT_CHOICES = ("table", "csv", "json")
+FORMAT_CHOICES = ("table", "csv", "json", "xlsx")
+FLAG_CHOICES = (
+    "auto", "cohen_kappa", "krippendorff_alpha", "fleiss_kappa", "brennan_prediger",
+    "unitized_alpha",
+)  # fmt: skip
 DASH = "–"
 CITE = (
     "How to cite: qualcarto {version}; formulas, sources and a sentence for a methods "
@@ -42,6 +46,7 @@ LEGEND = {
     "BP kappa": "BP kappa = Brennan-Prediger kappa, K = number of codes",
     "u-alpha": "u-alpha = Krippendorff's unitizing alpha",
 }
+FLAG = "flagged"
 # Raw columns the terminal table leaves out (they are in csv and json).
 HIDDEN = ("units", "transcript_id")
 
@@ -88,7 +93,26 @@ HIDDEN = ("units", "transcript_id")
 @click.option("--transcript", "transcripts", multiple=True, help="Only these (repeatable).")
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="table", show_default=True
+    "--flag-below",
+    type=float,
+    default=0.6,
+    show_default=True,
+    help="Flag codes whose chance-corrected coefficient is below this (Landis & Koch 1977).",
+)
+@click.option(
+    "--flag-on",
+    type=click.Choice(FLAG_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Coefficient to flag on; auto: kappa (2 coders), alpha (3+), BP kappa (segment).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMAT_CHOICES),
+    default="table",
+    show_default=True,
+    help="xlsx: every table as a sheet of one workbook, with an About sheet (needs -o).",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File.")
 @click.pass_context
@@ -105,6 +129,8 @@ def agreement(
     codebook_version: int | None,
     transcripts: tuple[str, ...],
     codes: tuple[str, ...],
+    flag_below: float,
+    flag_on: str,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -113,7 +139,10 @@ def agreement(
     Name the coders after --coders (or as arguments). The table states the unit, the
     overlap rule, the coders and the codebook version(s) the codings were made under;
     '–' marks a coefficient that is undefined for the data. --disagreements lists each
-    segment the other coder did not match, beside that coder's nearest excerpt.
+    segment the other coder did not match, beside that coder's nearest excerpt. Codes
+    whose chance-corrected coefficient is below --flag-below are flagged. --format xlsx
+    -o FILE writes every table (per code, per transcript, coder pairs, disagreements)
+    into one workbook with an About sheet.
 
     Example: qualcarto agreement --coders linaker2025 auto --unit char --bootstrap 1000
     """
@@ -122,6 +151,11 @@ def agreement(
     names = [*coders, *more_coders]
     if bootstrap and (by != "code" or disagreements):
         raise click.UsageError("--bootstrap gives intervals per code; use it with --by code")
+    if fmt == "xlsx" and (output is None or by != "code" or disagreements):
+        raise click.UsageError(
+            "--format xlsx writes every table into one workbook: name it with -o FILE, "
+            "without --by or --disagreements"
+        )
     with store_session(ctx) as session:
         data = service.agreement_data(
             session,
@@ -131,20 +165,26 @@ def agreement(
             codes=codes or None,
         )
     header = service.describe(data, unit, overlap, bootstrap, seed)
-    if disagreements:
-        frame = service.disagreements(data, overlap)
-    elif by == "code":
-        frame = service.code_table(data, unit, overlap, bootstrap, seed)
-    elif by == "pair":
-        frame = service.pair_table(data, unit, overlap)
-    else:
-        frame = service.transcript_table(data, unit, overlap, by_code=by == "transcript-code")
-    stamp = {
+    if fmt == "xlsx" and output is not None:
+        _xlsx(output, data, unit, overlap, bootstrap, seed, flag_below, flag_on)
+        return
+    stamp: dict[str, Any] = {
         "coders": list(data.coders),
         "unit": unit,
         "overlap": overlap,
         "codebook_versions": list(data.codebook_versions),
     }
+    if disagreements:
+        frame = service.disagreements(data, overlap)
+    elif by == "code":
+        frame = service.code_table(data, unit, overlap, bootstrap, seed, flag_below, flag_on)
+        measure = service.flag_measure(unit, len(data.coders), flag_on)
+        header.append(service.flag_note(measure, flag_below))
+        stamp.update(flag_on=measure, flag_below=flag_below)
+    elif by == "pair":
+        frame = service.pair_table(data, unit, overlap)
+    else:
+        frame = service.transcript_table(data, unit, overlap, by_code=by == "transcript-code")
     if fmt == "csv":
         text = _csv(frame, stamp)
     elif fmt == "json":
@@ -158,6 +198,24 @@ def agreement(
         click.echo(f"wrote {len(frame)} rows to {output}")
     else:
         click.echo(text, nl=False)
+
+
+def _xlsx(
+    output: Path,
+    data: Any,
+    unit: str,
+    overlap: float,
+    bootstrap: int,
+    seed: int,
+    flag_below: float,
+    flag_on: str,
+) -> None:
+    from qualcarto.agreement_workbook import about_rows, agreement_tables, write_agreement_workbook
+
+    tables = agreement_tables(data, unit, overlap, bootstrap, seed, flag_below, flag_on)
+    about = about_rows(data, unit, overlap, bootstrap, seed, flag_below, flag_on)
+    sheets = write_agreement_workbook(output, data, tables, about)
+    click.echo(f"wrote {len(sheets)} sheets ({', '.join(sheets)}) to {output}")
 
 
 def _csv(frame: pd.DataFrame, stamp: dict[str, Any]) -> str:
@@ -216,7 +274,11 @@ def _table_text(
     facets: tuple[str, ...] = (),
 ) -> str:
     """The readable table: 3 decimals, '–' for undefined, intervals as 'low–high'."""
-    shown = frame.drop(columns=[c for c in (*HIDDEN, *facets) if c in frame.columns])
+    shown = frame.drop(columns=[c for c in HIDDEN if c in frame.columns])
+    for facet in [f for f in facets if f in shown]:
+        shown[facet] = shown[facet].map(lambda v: "" if pd.isna(v) else _short(v, 24))
+    if FLAG in shown:
+        shown[FLAG] = shown.pop(FLAG).map({True: "below", False: ""})
     notes = []
     if unit == "segment" and "cohen_kappa" in shown and shown["cohen_kappa"].isna().all():
         shown = shown.drop(columns="cohen_kappa")
