@@ -16,11 +16,12 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcarto.coding import add_coding, delete_coding, get_transcript
+from qualcarto.coding import delete_coding, get_transcript
 from qualcarto.errors import ValidationError
 from qualcarto.layers import LAYER_FILE
 from qualcarto.store import Coding, User, record
 from qualcarto.suggest.model import Suggestion
+from qualcarto.suggest.service import add_suggested_coding
 from qualcarto.users import add_user
 
 LAYER_HEADER = (
@@ -61,15 +62,8 @@ def store_machine_layer(
         for coding_id in list(old):
             delete_coding(session, coding_id, coder)
     for suggestion in suggestions:
-        add_coding(
-            session,
-            suggestion.transcript,
-            suggestion.start,
-            suggestion.end,
-            suggestion.code_id,
-            coder,
-            memo=suggestion.describe(),
-            origin="machine",
+        add_suggested_coding(
+            session, suggestion, coder, memo=suggestion.describe(), origin="machine"
         )
     record(
         session,

@@ -89,17 +89,25 @@ def _payload(suggestion: Suggestion) -> dict[str, Any]:
     }
 
 
-def accept_suggestion(session: Session, suggestion: Suggestion, coder: str) -> Coding:
-    """Make the suggestion ``coder``'s own coding; the audit log keeps where it came from."""
-    coding = add_coding(
+def add_suggested_coding(
+    session: Session, suggestion: Suggestion, coder: str, *, origin: str, memo: str = ""
+) -> Coding:
+    """Code the suggestion's span with its code as ``coder``, through every coding rule."""
+    return add_coding(
         session,
         suggestion.transcript,
         suggestion.start,
         suggestion.end,
         suggestion.code_id,
         coder,
-        origin="suggestion",
+        memo,
+        origin=origin,
     )
+
+
+def accept_suggestion(session: Session, suggestion: Suggestion, coder: str) -> Coding:
+    """Make the suggestion ``coder``'s own coding; the audit log keeps where it came from."""
+    coding = add_suggested_coding(session, suggestion, coder, origin="suggestion")
     record(session, coder, ACCEPT, "coding", coding.id, **_payload(suggestion))
     return coding
 
