@@ -82,29 +82,24 @@ def rerun_seconds(url: str) -> list[float]:
 def first_paint_seconds(url: str, folder: Path, transcript: str) -> list[float]:
     from playwright.sync_api import sync_playwright
 
+    from browser_app import CHROMIUM, FLAGS, running_app
     from qualcarto.auth import sign_in
-    from test_browser import CHROMIUM, FLAGS, start_app
 
-    process, base = start_app(url, folder / "streamlit.log")
     times = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-            for _ in range(3):
-                engine = connect(url)
-                with session_scope(engine) as session:
-                    token = sign_in(session, "ana", "ana-password").token  # type: ignore[union-attr]
-                engine.dispose()
-                page = browser.new_page(viewport={"width": 1400, "height": 900})
-                began = time.perf_counter()
-                page.goto(f"{base}/?session={token}&transcript={transcript}")
-                page.locator("[data-testid=qc-transcript] [data-s]").first.wait_for(timeout=60_000)
-                times.append(time.perf_counter() - began)
-                page.close()
-            browser.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with running_app(url, folder / "streamlit.log") as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        for _ in range(3):
+            engine = connect(url)
+            with session_scope(engine) as session:
+                token = sign_in(session, "ana", "ana-password").token  # type: ignore[union-attr]
+            engine.dispose()
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            began = time.perf_counter()
+            page.goto(f"{base}/?session={token}&transcript={transcript}")
+            page.locator("[data-testid=qc-transcript] [data-s]").first.wait_for(timeout=60_000)
+            times.append(time.perf_counter() - began)
+            page.close()
+        browser.close()
     return times
 
 

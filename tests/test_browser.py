@@ -1,19 +1,14 @@
 # SPDX-License-Identifier: MIT
 """The app in a real browser: mouse selections reach the store as exact str offsets.
 
-Debian's Chromium driven by Playwright against ``streamlit run app.py`` on 127.0.0.1. In
-CI (``$CI`` set) a missing Chromium fails the run: a skipped browser test proves nothing.
+Debian's Chromium driven by Playwright against ``streamlit run app.py`` on 127.0.0.1
+(both started by ``browser_app``).
 """
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import unicodedata
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,78 +16,31 @@ from typing import Any
 import pytest
 
 from app_study import HOSTILE_TRANSCRIPT, PASSWORDS, build_study
+from browser_app import chromium, need_chromium, running_app
 from conftest import ODD_TRANSCRIPT
 from qualcarto.coding import codings_frame
 from qualcarto.store import connect, session_scope
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 # Screenshots go to the test's temporary folder; UPDATE_SCREENSHOTS=1 refreshes docs/img.
 DOCS_SHOTS = ROOT / "docs" / "img"
 
 pytestmark = pytest.mark.browser
 
 
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} is missing (set CI=1 to make this a failure)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_app(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``streamlit run app.py`` on a free loopback port, once it answers its health check."""
-    port = _free_port()
-    env = {**os.environ, "QUALCARTO_DB": url}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true",
-               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
-                if answer.status == 200:
-                    return process, base
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    _need_chromium()
+    need_chromium()
     folder = tmp_path_factory.mktemp("browser")
     url = build_study(folder)
-    process, base = start_app(url, folder / "streamlit.log")
-    yield url, base
-    process.terminate()
-    process.wait(timeout=10)
+    with running_app(url, folder / "streamlit.log") as base:
+        yield url, base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def sign_in(browser: Any, base: str, name: str) -> Any:

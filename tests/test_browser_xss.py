@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from app_study import PASSWORDS
+from browser_app import chromium, need_chromium, running_app
 from conftest import TINY_CODEBOOK
 from qualcarto.assignments import assign
 from qualcarto.codebook import publish_codebook
@@ -28,7 +29,6 @@ from qualcarto.selection import set_memo
 from qualcarto.store import Project, connect, session_scope
 from qualcarto.transcripts import import_transcripts
 from qualcarto.users import add_user
-from test_browser import CHROMIUM, FLAGS, _need_chromium, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -90,23 +90,16 @@ def build_hostile_study(folder: Path) -> str:
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _need_chromium()
+    need_chromium()
     folder = tmp_path_factory.mktemp("xss")
-    process, base = start_app(build_hostile_study(folder), folder / "streamlit.log")
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with running_app(build_hostile_study(folder), folder / "streamlit.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def signed_in_page(browser: Any, base: str, name: str) -> tuple[Any, str, list[str]]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from browser_app import free_port
 from qualcarto.cli import main
 from qualcarto.cli.ops import DEFAULT_APP, streamlit_command
 
@@ -38,12 +38,6 @@ def test_a_wrong_store_fails_before_the_server_starts(
     assert "no store here" in capsys.readouterr().err
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _get(url: str) -> tuple[int, str]:
     with urllib.request.urlopen(url, timeout=5) as reply:
         return reply.status, reply.read().decode()
@@ -60,7 +54,7 @@ def _put_without_xsrf_token(url: str) -> tuple[int, str]:
 
 @pytest.mark.slow
 def test_serve_answers_on_its_address_and_refuses_forged_uploads(study: Engine) -> None:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("qualcarto")),

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: MIT
+"""The app served by ``streamlit run`` and Debian's Chromium, for the browser tests.
+
+Not a test module: ``test_browser``, ``test_browser_xss`` and ``bench/ui.py`` start the
+app and the browser with it, so they all run the same server on the same flags. In CI
+(``$CI`` set) a missing Chromium fails the run: a skipped browser test proves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def need_chromium() -> None:
+    """Skip the test when Chromium is missing, or fail it in CI."""
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    pytest.skip(f"{CHROMIUM} is missing (set CI=1 to make this a failure)")
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_app(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``streamlit run app.py`` on a free loopback port, once it answers its health check."""
+    port = free_port()
+    env = {**os.environ, "QUALCARTO_DB": url}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--server.headless", "true",
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as answer:
+                if answer.status == 200:
+                    return process, base
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
+
+
+@contextmanager
+def running_app(url: str, log: Path) -> Iterator[str]:
+    """The app on the store at ``url`` for the length of the block; yields its base address."""
+    process, base = start_app(url, log)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Headless Chromium through Playwright for the length of the block."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
