@@ -15,20 +15,11 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from sqlalchemy import Engine, MetaData, select
+from sqlalchemy import Engine
 
 from conftest import TINY_CODEBOOK
 from qualcarto.cli import main
-
-
-def _store_content(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
-    metadata = MetaData()
-    metadata.reflect(engine)
-    with engine.connect() as conn:
-        return {
-            name: sorted(map(tuple, conn.execute(select(table))), key=repr)
-            for name, table in metadata.tables.items()
-        }
+from store_snapshot import store_content
 
 
 def _docx_bytes() -> bytes:
@@ -166,13 +157,13 @@ def test_a_hostile_transcript_is_refused_and_the_store_is_unchanged(
 ) -> None:
     good = _write("P7.txt", b"P7: a fine transcript.")(tmp_path)
     bad = make(tmp_path)
-    before = _store_content(study)
+    before = store_content(study)
     status = main(["--db", db_url, "import", str(good), str(bad)])
     error = capsys.readouterr().err.strip().splitlines()[-1]
     assert status == 2
     assert error.startswith(f"error: {bad}: ") and message in error
     assert "Traceback" not in capsys.readouterr().err
-    assert _store_content(study) == before
+    assert store_content(study) == before
 
 
 def _participants(folder: Path, text: str) -> Path:
@@ -200,11 +191,11 @@ def test_a_bad_participants_csv_is_refused_and_the_store_is_unchanged(
 ) -> None:
     transcript = _write("P1.txt", b"P1: other words")(tmp_path)
     people = _participants(tmp_path, csv)
-    before = _store_content(study)
+    before = store_content(study)
     status = main(["--db", db_url, "import", str(transcript), "--participants", str(people)])
     error = capsys.readouterr().err.strip()
     assert status == 2 and error.startswith(f"error: {people}: ") and message in error
-    assert _store_content(study) == before
+    assert store_content(study) == before
 
 
 CODEBOOK_CASES = [
@@ -238,9 +229,9 @@ def test_a_bad_codebook_is_refused_and_the_store_is_unchanged(
 ) -> None:
     path = tmp_path / "bad-codebook.yaml"
     path.write_text(text, encoding="utf-8")
-    before = _store_content(study)
+    before = store_content(study)
     status = main(["--db", db_url, "codebook", "publish", str(path), "-m", "v2"])
     error = capsys.readouterr().err.strip()
     assert status == 2 and error.startswith(f"error: {path}: ") and message in error
     assert len(error.splitlines()) == 1
-    assert _store_content(study) == before
+    assert store_content(study) == before

@@ -22,12 +22,13 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, MetaData, select
+from sqlalchemy import Engine, select
 
 from conftest import ODD_TRANSCRIPT
 from qualcarto.cli import main
 from qualcarto.codebook import get_version
 from qualcarto.store import Coding, Participant, Segment, Transcript, Turn, session_scope
+from store_snapshot import store_content
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 TIME_LIMIT = 10.0
@@ -47,17 +48,6 @@ GENERATOR = _load_generator()
 CASES = {case.name: case for case in GENERATOR.cases()}
 REFUSED = [name for name, case in CASES.items() if case.refuse]
 VALID = [name for name, case in CASES.items() if not case.refuse]
-
-
-def store_content(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, sorted: equal before and after means nothing changed."""
-    metadata = MetaData()
-    metadata.reflect(engine)
-    with engine.connect() as conn:
-        return {
-            name: sorted(map(tuple, conn.execute(select(table))), key=repr)
-            for name, table in metadata.tables.items()
-        }
 
 
 def run_isolated(argv: list[str], folder: Path) -> dict[str, Any]:
