@@ -14,6 +14,7 @@ from conftest import ODD_TRANSCRIPT, TINY_CODEBOOK
 from qualcarto.assignments import assign
 from qualcarto.auth import sign_in
 from qualcarto.codebook import publish_codebook
+from qualcarto.coding import add_coding, get_transcript
 from qualcarto.store import Project, connect, session_scope
 from qualcarto.transcripts import import_transcripts
 from qualcarto.users import add_user
@@ -50,6 +51,15 @@ def build_study(folder: Path) -> str:
                 assign(session, transcript, coder, "lena")
     engine.dispose()
     return url
+
+
+def code_span(url: str, transcript: str, words: str, code: str, coder: str) -> None:
+    """``coder`` codes the first occurrence of ``words`` in ``transcript`` with ``code``."""
+    engine = connect(url)
+    with session_scope(engine) as session:
+        start = get_transcript(session, transcript).text.index(words)
+        add_coding(session, transcript, start, start + len(words), code, coder)
+    engine.dispose()
 
 
 def app_as(url: str, name: str | None) -> AppTest:

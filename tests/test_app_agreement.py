@@ -16,23 +16,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_study import app_as, build_study, no_errors
+from app_study import app_as, build_study, code_span, no_errors
 from qualcarto.agreement import agreement_report
-from qualcarto.coding import add_coding, codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.store import connect, session_scope
 from qualcarto.transcripts import transcripts_frame
 
 PAGE = "app_pages/agreement.py"
 MARKUP = "<b>not bold</b>"
-
-
-def code_span(url: str, transcript: str, words: str, code: str, coder: str) -> None:
-    """``coder`` codes the first occurrence of ``words`` in ``transcript`` with ``code``."""
-    engine = connect(url)
-    with session_scope(engine) as session:
-        start = get_transcript(session, transcript).text.index(words)
-        add_coding(session, transcript, start, start + len(words), code, coder)
-    engine.dispose()
 
 
 def pure_report(url: str, coders: list[str], **options: object) -> pd.DataFrame:

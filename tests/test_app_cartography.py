@@ -10,20 +10,9 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_study import app_as, build_study, no_errors
-from qualcarto.coding import add_coding, get_transcript
-from qualcarto.store import connect, session_scope
+from app_study import app_as, build_study, code_span, no_errors
 
 PAGE = "app_pages/cartography.py"
-
-
-def code_span(url: str, transcript: str, words: str, code: str, coder: str) -> None:
-    """``coder`` codes the first occurrence of ``words`` in ``transcript`` with ``code``."""
-    engine = connect(url)
-    with session_scope(engine) as session:
-        start = get_transcript(session, transcript).text.index(words)
-        add_coding(session, transcript, start, start + len(words), code, coder)
-    engine.dispose()
 
 
 @pytest.fixture
