@@ -11,16 +11,12 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from conftest import ODD_TRANSCRIPT, TINY_CODEBOOK
-from qualcarto.assignments import assign
 from qualcarto.auth import sign_in
-from qualcarto.codebook import publish_codebook
 from qualcarto.coding import add_coding, get_transcript
-from qualcarto.store import Project, connect, session_scope
-from qualcarto.transcripts import import_transcripts
-from qualcarto.users import add_user
+from qualcarto.store import connect, session_scope
+from team_study import PASSWORDS, build_team_store
 
 ROOT = Path(__file__).resolve().parents[1]
-PASSWORDS = {"lena": "lena-password", "ana": "ana-password", "ben": "ben-password"}
 
 # Markup that must show as text: if any of it ran, window.__pwned would be set.
 HOSTILE_TRANSCRIPT = (
@@ -32,25 +28,8 @@ HOSTILE_TRANSCRIPT = (
 
 def build_study(folder: Path) -> str:
     """Create the store in ``folder`` and return its URL; ana and ben both code P1 and P2."""
-    folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'app.db'}"
-    (folder / "codebook.yaml").write_text(TINY_CODEBOOK, encoding="utf-8")
-    (folder / "P1.txt").write_bytes(ODD_TRANSCRIPT.encode("utf-8"))
-    (folder / "P2.txt").write_text(HOSTILE_TRANSCRIPT, encoding="utf-8")
-    engine = connect(url, create=True)
-    with session_scope(engine) as session:
-        session.add(Project(name="app test study"))
-        session.flush()
-        add_user(session, "lena", "lead", PASSWORDS["lena"])
-        add_user(session, "ana", "coder", PASSWORDS["ana"])
-        add_user(session, "ben", "coder", PASSWORDS["ben"])
-        publish_codebook(session, folder / "codebook.yaml", "first version", author="lena")
-        import_transcripts(session, [folder / "P1.txt", folder / "P2.txt"], actor="lena")
-        for transcript in ("P1", "P2"):
-            for coder in ("ana", "ben"):
-                assign(session, transcript, coder, "lena")
-    engine.dispose()
-    return url
+    transcripts = {"P1": ODD_TRANSCRIPT, "P2": HOSTILE_TRANSCRIPT}
+    return build_team_store(folder, "app.db", "app test study", TINY_CODEBOOK, transcripts)
 
 
 def code_span(url: str, transcript: str, words: str, code: str, coder: str) -> None:

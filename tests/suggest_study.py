@@ -8,13 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualcarto.assignments import assign
-from qualcarto.codebook import publish_codebook
-from qualcarto.store import Project, connect, session_scope
-from qualcarto.transcripts import import_transcripts
-from qualcarto.users import add_user
-
-PASSWORDS = {"lena": "lena-password", "ana": "ana-password", "ben": "ben-password"}
+from team_study import build_team_store
 
 CODEBOOK = """\
 codebook: Suggestion study
@@ -52,19 +46,6 @@ TRANSCRIPT = (
 
 def build_study(folder: Path) -> str:
     """Create the store in ``folder`` and return its URL; ana and ben both code I1."""
-    folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'suggest.db'}"
-    (folder / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
-    (folder / "I1.txt").write_text(TRANSCRIPT, encoding="utf-8")
-    engine = connect(url, create=True)
-    with session_scope(engine) as session:
-        session.add(Project(name="suggestion test study"))
-        session.flush()
-        for name, role in (("lena", "lead"), ("ana", "coder"), ("ben", "coder")):
-            add_user(session, name, role, PASSWORDS[name])
-        publish_codebook(session, folder / "codebook.yaml", "first version", author="lena")
-        import_transcripts(session, [folder / "I1.txt"], actor="lena")
-        for coder in ("ana", "ben"):
-            assign(session, "I1", coder, "lena")
-    engine.dispose()
-    return url
+    return build_team_store(
+        folder, "suggest.db", "suggestion test study", CODEBOOK, {"I1": TRANSCRIPT}
+    )

@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 from qualcarto.auth import sign_in
 from qualcarto.coding import codings_frame
 from qualcarto.store import AuditEvent, connect, session_scope
-from suggest_study import PASSWORDS, build_study
+from suggest_study import build_study
+from team_study import PASSWORDS
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = str(ROOT / "app_pages" / "suggestions.py")
