@@ -38,6 +38,12 @@ class TextStyle:
     weight: str = "normal"
 
 
+def type_scale(fontsize: float) -> tuple[TextStyle, TextStyle, TextStyle]:
+    """Body, heading and title styles of a figure set in ``fontsize`` points, the same
+    steps in every figure: headings half a point larger, titles two, both bold."""
+    return TextStyle(fontsize), TextStyle(fontsize + 0.5, "bold"), TextStyle(fontsize + 2.0, "bold")
+
+
 def new_figure(width_in: float, height_in: float, dpi: int = SCREEN_DPI) -> Figure:
     """Create a figure drawn by Agg, outside pyplot (no display, no global state)."""
     fig = Figure(figsize=(width_in, height_in), dpi=dpi)

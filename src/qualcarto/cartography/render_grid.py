@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from matplotlib.figure import Figure
 
 from qualcarto.cartography.grid import CartographyMap, Cell
-from qualcarto.cartography.layout import TextMeasurer, TextStyle, with_count
+from qualcarto.cartography.layout import TextMeasurer, TextStyle, type_scale, with_count
 from qualcarto.cartography.palette import (
     BAND_FILL,
     HEADER_FILL,
@@ -163,9 +163,7 @@ def draw_grid(
         marker_pt=base.marker_pt * scale,
     )
     measurer = TextMeasurer()
-    body = TextStyle(fontsize)
-    head = TextStyle(fontsize + 0.5, "bold")
-    title_style = TextStyle(fontsize + 2.0, "bold")
+    body, head, title_style = type_scale(fontsize)
     styles = split_styles(m.splits)
     marker_pt = g.marker_pt
     marker_w = marker_pt / 72 + 0.045 * scale
@@ -186,9 +184,7 @@ def draw_grid(
     top = g.margin
 
     if title:
-        wrapped, _, height = measurer.block(title, inner_w, title_style)
-        sheet.text(g.margin, top, wrapped, title_style)
-        top += height + g.title_gap
+        top += sheet.paragraph(measurer, g.margin, top, title, inner_w, title_style) + g.title_gap
 
     headers = [
         measurer.block(heading(c), w - 2 * g.pad, head) for c, w in zip(m.cols, col_ws, strict=True)
@@ -240,9 +236,7 @@ def draw_grid(
         sheet.legend(g.margin, top, entries, COUNT_NOTE, body, marker_pt, ncols)
         top += legend_h
     else:
-        wrapped, _, height = measurer.block(COUNT_NOTE, inner_w, body)
-        sheet.text(g.margin, top, wrapped, body)
-        top += height
+        top += sheet.paragraph(measurer, g.margin, top, COUNT_NOTE, inner_w, body)
     return sheet.figure(top + g.margin, title)
 
 

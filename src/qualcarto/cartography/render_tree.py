@@ -17,7 +17,7 @@ import networkx as nx
 import pandas as pd
 from matplotlib.figure import Figure
 
-from qualcarto.cartography.layout import TextMeasurer, TextStyle, with_count
+from qualcarto.cartography.layout import TextMeasurer, TextStyle, type_scale, with_count
 from qualcarto.cartography.motivations import children, motivation_graph
 from qualcarto.cartography.organizations import organization_graph
 from qualcarto.cartography.palette import HEADER_FILL, INK, RULE
@@ -71,9 +71,7 @@ def draw_tree(
     """Draw ``graph`` (a tree rooted at ``graph.graph["root"]``) as an organization chart."""
     g = geometry or TreeGeometry()
     measurer = TextMeasurer()
-    body = TextStyle(fontsize)
-    head = TextStyle(fontsize + 0.5, "bold")
-    title_style = TextStyle(fontsize + 2.0, "bold")
+    body, head, title_style = type_scale(fontsize)
     line_h = measurer.line_height(body)
     pen = _Pen(measurer, body, line_h, count_attr, g)
     root = graph.graph["root"]
@@ -87,9 +85,7 @@ def draw_tree(
     top = g.margin
 
     if title:
-        wrapped, _, height = measurer.block(title, inner_w, title_style)
-        sheet.text(g.margin, top, wrapped, title_style)
-        top += height + g.title_gap
+        top += sheet.paragraph(measurer, g.margin, top, title, inner_w, title_style) + g.title_gap
 
     root_text, root_w, root_h = measurer.block(
         node_text(graph, root, count_attr), min(inner_w, 3.0) - 2 * g.pad, head
@@ -129,9 +125,8 @@ def draw_tree(
         top = bottom + g.link + g.title_gap
 
     top -= g.link
-    wrapped, _, height = measurer.block(note, inner_w, body)
-    sheet.text(g.margin, top, wrapped, body)
-    return sheet.figure(top + height + g.margin, title)
+    top += sheet.paragraph(measurer, g.margin, top, note, inner_w, body)
+    return sheet.figure(top + g.margin, title)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,13 @@ from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from qualcarto.cartography.layout import LINESPACING, TextStyle, new_figure, renderer_of
+from qualcarto.cartography.layout import (
+    LINESPACING,
+    TextMeasurer,
+    TextStyle,
+    new_figure,
+    renderer_of,
+)
 from qualcarto.cartography.palette import INK
 from qualcarto.cartography.palette import marker_size as scaled_marker
 
@@ -125,6 +131,20 @@ class Sheet:
 
         if text:
             self.ops.append(draw)
+
+    def paragraph(
+        self,
+        measurer: TextMeasurer,
+        x: float,
+        top: float,
+        text: str,
+        width: float,
+        style: TextStyle,
+    ) -> float:
+        """Wrap ``text`` to ``width`` inches, draw it from ``(x, top)``; return its height."""
+        wrapped, _, height = measurer.block(text, width, style)
+        self.text(x, top, wrapped, style)
+        return height
 
     def rect(
         self,
