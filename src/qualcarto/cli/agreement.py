@@ -46,7 +46,7 @@ LEGEND = {
     "BP kappa": "BP kappa = Brennan-Prediger kappa, K = number of codes",
     "u-alpha": "u-alpha = Krippendorff's unitizing alpha",
 }
-FLAG = "flagged"
+FLAG = "flagged"  # agreement_data.FLAG_COLUMN (that module is imported only when run)
 # Raw columns the terminal table leaves out (they are in csv and json).
 HIDDEN = ("units", "transcript_id")
 
