@@ -124,7 +124,7 @@ def visit(page: Any, base: str, path: str, token: str, literal: str) -> str:
         page.get_by_label("Word or phrase").fill("typed")
         page.keyboard.press("Enter")
     if literal:
-        page.get_by_text(literal, exact=False).first.wait_for(timeout=30_000)
+        page.get_by_text(literal, exact=False).filter(visible=True).first.wait_for(timeout=30_000)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
     )
