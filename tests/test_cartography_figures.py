@@ -32,15 +32,12 @@ from qualcarto.cartography import (
     write_json,
 )
 from qualcarto.cartography.layout import new_figure
+from qualcarto.coding import CODINGS_COLUMNS as CODING_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO_CODEBOOK = REPO / "codebook" / "linaker2025.yaml"
 DEMO_PARTICIPANTS = REPO / "transcripts" / "participants.csv"
 DEMO = yaml.safe_load(DEMO_CODEBOOK.read_text(encoding="utf-8"))
-CODING_COLUMNS = [
-    "coding_id", "transcript_id", "transcript", "participant_id", "coder", "code_id",
-    "start", "end", "text", "memo", "codebook_version", "created_at",
-]  # fmt: skip
 
 
 def codes_from_codebook(data):

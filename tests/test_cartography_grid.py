@@ -26,23 +26,10 @@ from qualcarto.cartography import (
 from qualcarto.cartography import palette as palette_module
 from qualcarto.cartography import support as support_module
 from qualcarto.cartography.motivations import children
+from qualcarto.coding import CODINGS_COLUMNS as CODING_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 FACETS = ("stage", "collab_type", "polarity", "category", "org_model")
-CODING_COLUMNS = [
-    "coding_id",
-    "transcript_id",
-    "transcript",
-    "participant_id",
-    "coder",
-    "code_id",
-    "start",
-    "end",
-    "text",
-    "memo",
-    "codebook_version",
-    "created_at",
-]
 
 
 def code(code_id, name, parent=None, status="active", **facets):
