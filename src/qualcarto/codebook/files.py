@@ -79,7 +79,14 @@ def load_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
     try:
         if ("&" in text or "*" in text) and _has_anchor(text):
             raise InputError(source, "YAML anchors/aliases are not allowed")
-        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
+        # One parse gives both: the composed nodes keep their marks, and the values are
+        # constructed from those same nodes.
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            return root, loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
