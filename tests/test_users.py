@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from qualcarto.errors import ValidationError
-from qualcarto.users import add_user, authenticate
+from qualcarto.store import session_scope
+from qualcarto.users import add_user, authenticate, set_password
 
 
 def test_passwords_are_stored_as_argon2id_hashes(session: Session) -> None:
@@ -43,3 +47,31 @@ def test_bad_users_are_refused(
 ) -> None:
     with pytest.raises(ValidationError, match=message):
         add_user(session, name, role, password)
+
+
+def test_a_person_without_a_password_can_be_given_one(session: Session) -> None:
+    from qualcarto.store import User
+
+    session.add(User(name="imported", role="coder", kind="human", password_hash=None))
+    session.flush()
+    assert authenticate(session, "imported", "new password") is None
+    set_password(session, "imported", "new password", actor="lena")
+    assert authenticate(session, "imported", "new password") is not None
+
+
+def test_a_machine_layer_cannot_be_given_a_password(session: Session) -> None:
+    add_user(session, "auto", "coder", kind="machine")
+    with pytest.raises(ValidationError, match="'auto' is a machine layer"):
+        set_password(session, "auto", "long enough")
+
+
+def test_the_cli_sets_a_password_read_from_stdin(
+    study: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualcarto.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a fresh password\n"))
+    assert main(["--db", db_url, "user", "password", "ana", "--password-stdin"]) == 0
+    with session_scope(study) as s:
+        assert authenticate(s, "ana", "a fresh password") is not None
+        assert authenticate(s, "ana", "ana-password") is None

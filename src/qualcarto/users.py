@@ -39,18 +39,33 @@ def add_user(
         raise ValidationError(f"kind '{kind}' is not one of {KINDS}")
     if session.scalars(select(User).where(User.name == name)).first() is not None:
         raise ValidationError(f"user '{name}' already exists")
-    if kind == "human":
-        if password is None or len(password) < MIN_PASSWORD_LENGTH:
-            raise ValidationError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-        password_hash: str | None = _hasher.hash(password)
-    else:
-        password_hash = None
+    password_hash = _hash_password(password) if kind == "human" else None
     user = User(
         name=name, role=role, kind=kind, description=description, password_hash=password_hash
     )
     session.add(user)
     session.flush()
     record(session, actor, "user.add", "user", user.id, name=name, role=role, kind=kind)
+    return user
+
+
+def _hash_password(password: str | None) -> str:
+    if password is None or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return _hasher.hash(password)
+
+
+def set_password(session: Session, name: str, password: str, *, actor: str = "system") -> User:
+    """Give a person a new password (e.g. a coder imported from a REFI-QDA project, who has none).
+
+    Machine and reference layers never sign in, so they cannot get one.
+    """
+    user = get_user(session, name)
+    if user.kind != "human":
+        raise ValidationError(f"'{name}' is a {user.kind} layer, not a person; it cannot sign in")
+    user.password_hash = _hash_password(password)
+    session.flush()
+    record(session, actor, "user.password", "user", user.id, name=name)
     return user
 
 

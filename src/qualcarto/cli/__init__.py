@@ -236,13 +236,33 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> 
     """
     from qualcarto.users import add_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     with store_session(ctx) as session:
         add_user(session, name, role, password)
     click.echo(f"added {role} '{name}'")
+
+
+@user.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_context
+def user_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Set a person's password, e.g. for a coder imported from a REFI-QDA project.
+
+    Example: qualcarto user password maria
+    """
+    from qualcarto.users import set_password
+
+    password = _read_password(password_stdin)
+    with store_session(ctx) as session:
+        set_password(session, name, password)
+    click.echo(f"password set for '{name}'")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("password", hide_input=True, confirmation_prompt=True))
 
 
 @cli.command()
