@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The whole content of a store, for tests that must prove a refused input changed nothing.
 
-Not a test module: ``test_hostile`` and ``test_hostile_corpus`` compare it before and
+Not a test module: the hostile-input tests (transcripts, corpus, REFI-QDA) compare it before and
 after each refused import.
 """
 

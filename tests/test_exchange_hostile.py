@@ -7,18 +7,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from qualcarto.cli import main
 from qualcarto.store import (
-    AuditEvent,
-    CodebookVersion,
     Coding,
-    Participant,
-    Transcript,
-    User,
     session_scope,
 )
+from store_snapshot import store_content
 
 NS = "urn:QDA-XML:project:1.0"
 SOURCE = "33333333-3333-3333-3333-333333333333"
@@ -130,14 +126,6 @@ def hostile_files(folder: Path) -> dict[str, tuple[Path, str]]:
     return cases
 
 
-def store_counts(engine: Engine) -> dict[str, int]:
-    with session_scope(engine) as session:
-        return {
-            model.__name__: session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (AuditEvent, Coding, CodebookVersion, Participant, Transcript, User)
-        }
-
-
 CASES = [
     "entity expansion",
     "external entity",
@@ -160,12 +148,12 @@ def test_hostile_file_gives_one_line_naming_it_and_changes_nothing(
     case: str, study: Engine, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path, word = hostile_files(tmp_path)[case]
-    before = store_counts(study)
+    before = store_content(study)
     assert main(["--db", db_url, "import", str(path)]) == 2
     error = capsys.readouterr().err.strip()
     assert len(error.splitlines()) == 1, error
     assert str(path) in error and word in error, error
-    assert store_counts(study) == before
+    assert store_content(study) == before
 
 
 def test_the_well_formed_twin_of_the_hostile_files_imports(
