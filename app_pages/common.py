@@ -15,7 +15,7 @@ from qualcarto.auth import SignedIn, resume
 from qualcarto.auth import sign_out as auth_sign_out
 from qualcarto.config import resolve_db_url
 from qualcarto.errors import QualcartoError
-from qualcarto.store import connect, session_scope
+from qualcarto.store import connect, read_scope, session_scope
 
 TOKEN_KEY = "qc_token"
 # Marks that start markdown anywhere in a line, and those that only do at a line's start.
@@ -40,15 +40,25 @@ def engine_for(url: str) -> Engine:
     return connect(url)
 
 
-@contextmanager
-def store() -> Iterator[Session]:
-    """A transaction on the app's store; a missing store stops the page with advice."""
+def _engine() -> Engine:
     try:
-        engine = engine_for(resolve_db_url())
+        return engine_for(resolve_db_url())
     except QualcartoError as exc:
         st.error(str(exc))
         st.stop()
-    with session_scope(engine) as session:
+
+
+@contextmanager
+def store() -> Iterator[Session]:
+    """A write transaction on the app's store; a missing store stops the page with advice."""
+    with session_scope(_engine()) as session:
+        yield session
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """A read-only snapshot of the app's store: takes no lock, so it never waits for a save."""
+    with read_scope(_engine()) as session:
         yield session
 
 
@@ -61,7 +71,7 @@ def signed_in() -> SignedIn | None:
     token = st.session_state.get(TOKEN_KEY) or st.query_params.get("session", "")
     if not token:
         return None
-    with store() as session:
+    with reading() as session:
         user = resume(session, token)
     if user is None:
         st.session_state.pop(TOKEN_KEY, None)

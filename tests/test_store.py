@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 
 from qualcarto.config import resolve_db_url
 from qualcarto.errors import NotFoundError
-from qualcarto.store import Base, connect
+from qualcarto.store import Base, Project, connect, session_scope
 from qualcarto.store.migrate import current_revision, head_revision
 
 
@@ -65,3 +65,42 @@ def test_the_store_url_comes_from_db_then_environment_then_default(
     else:
         monkeypatch.setenv("QUALCARTO_DB", env)
     assert resolve_db_url(explicit) == expected
+
+
+def test_a_read_scope_does_not_wait_for_a_writer(engine: Engine) -> None:
+    """A page's read runs while another coder's write transaction holds the store."""
+    import threading
+    import time
+
+    from qualcarto.store import read_scope
+
+    holding = threading.Event()
+    release = threading.Event()
+
+    def writer() -> None:
+        with session_scope(engine) as session:
+            session.add(Project(name="held"))
+            session.flush()
+            holding.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert holding.wait(5)
+    started = time.monotonic()
+    with read_scope(engine) as session:
+        names = list(session.scalars(select(Project.name)))
+    waited = time.monotonic() - started
+    release.set()
+    thread.join()
+    assert names == ["test study"]  # the snapshot before the writer commits
+    assert waited < 1.0
+
+
+def test_a_read_scope_refuses_to_write(engine: Engine) -> None:
+    from qualcarto.store import ReadOnlyError, read_scope
+
+    with pytest.raises(ReadOnlyError), read_scope(engine) as session:
+        session.add(Project(name="sneaked in"))
+    with read_scope(engine) as session:
+        assert list(session.scalars(select(Project.name))) == ["test study"]

@@ -2,7 +2,14 @@
 """The store: SQLAlchemy models, one way to connect, Alembic migrations, the audit log."""
 
 from qualcarto.store.audit import record
-from qualcarto.store.engine import connect, current_project, open_session, session_scope
+from qualcarto.store.engine import (
+    ReadOnlyError,
+    connect,
+    current_project,
+    open_session,
+    read_scope,
+    session_scope,
+)
 from qualcarto.store.models import (
     AuditEvent,
     Base,
@@ -36,6 +43,7 @@ __all__ = [
     "Memo",
     "Participant",
     "Project",
+    "ReadOnlyError",
     "ReconciliationDecision",
     "Review",
     "Segment",
@@ -46,6 +54,7 @@ __all__ = [
     "connect",
     "current_project",
     "open_session",
+    "read_scope",
     "record",
     "session_scope",
 ]

@@ -56,6 +56,8 @@ _PG_RETRY_STATES = frozenset({"40001", "40P01"})
 _SQLITE_BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
 
 T = TypeVar("T")
+# Execution option of the engine view that read_scope binds its sessions to.
+_READ_ONLY_KEY = "qualcarto_read_only"
 
 
 class StoreBusyError(QualcartoError):
@@ -86,7 +88,12 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read-only scope opens a deferred transaction: it takes no write lock, so in WAL
+        # mode it never waits for a writer and no writer waits for it.
+        if conn.get_execution_options().get(_READ_ONLY_KEY):
+            conn.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def connect(url: str, *, create: bool = False, upgrade: bool = True) -> Engine:
@@ -233,6 +240,32 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     """
     with _transaction(engine, retry_begin=True) as session:
         yield session
+
+
+class ReadOnlyError(QualcartoError):
+    """A read-only scope tried to write."""
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A transaction that only reads: one consistent snapshot, no write lock, never commits.
+
+    On SQLite the transaction is deferred (WAL readers neither wait for writers nor block
+    them); on PostgreSQL it is ``READ ONLY``. Pages read through this scope, so one
+    coder's page never queues behind another coder's save. Anything the block adds or
+    changes is refused with ``ReadOnlyError`` and rolled back.
+    """
+    options: dict[str, Any] = {_READ_ONLY_KEY: True}
+    if engine.dialect.name == "postgresql":
+        options["postgresql_readonly"] = True
+    session = open_session(engine.execution_options(**options))
+    try:
+        yield session
+        if session.new or session.dirty or session.deleted:
+            raise ReadOnlyError("a read-only scope tried to change the store; nothing was saved")
+    finally:
+        session.rollback()
+        session.close()
 
 
 def with_retry(engine: Engine, work: Callable[[Session], T]) -> T:
