@@ -19,8 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
+from qualcarto.store.backup import sqlite_file_problem
+from qualcarto.store.engine import connect, open_session, sqlite_path
 from qualcarto.store.migrate import current_revision, head_revision
 from qualcarto.store.models import (
     CodebookVersion,
@@ -42,6 +45,30 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.detail} [{self.check}]"
+
+
+def verify_url(url: str) -> tuple[list[Problem], dict[str, int]]:
+    """Every problem of the store at ``url`` and, when sound, how much was checked.
+
+    A SQLite file is first checked as a file, without the ORM: a truncated, cut or
+    overwritten file is reported as one problem rather than failing halfway through.
+    """
+    path = sqlite_path(url)
+    if path is not None and path.exists():
+        problem = sqlite_file_problem(path)
+        if problem is not None:
+            return [Problem("sqlite-file", str(path), problem)], {}
+    engine = connect(url, upgrade=False)
+    session = open_session(engine)
+    try:
+        problems = verify_store(session)
+        return problems, ({} if problems else count_checked(session))
+    except DatabaseError as exc:
+        return [Problem("database", "store", f"could not be read: {exc.orig}")], {}
+    finally:
+        session.rollback()
+        session.close()
+        engine.dispose()
 
 
 def verify_store(session: Session) -> list[Problem]:

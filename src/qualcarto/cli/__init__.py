@@ -9,6 +9,7 @@ registered at the bottom of this file with ``cli.add_command``.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from qualcarto import __version__
@@ -402,8 +403,11 @@ def main(argv: list[str] | None = None) -> int:
     except QualcartoError as exc:
         click.echo(f"error: {exc}", err=True)
         return 2
-    except OperationalError as exc:
+    except DatabaseError as exc:  # busy, damaged or not a database at all: one line
         click.echo(f"error: the store could not be used ({exc.orig})", err=True)
+        return 2
+    except sqlite3.DatabaseError as exc:
+        click.echo(f"error: the store could not be used ({exc})", err=True)
         return 2
     return 0
 

@@ -53,25 +53,19 @@ def backup(ctx: click.Context, out: Path, force: bool) -> None:
 def restore(ctx: click.Context, source: Path, force: bool) -> None:
     """Replace the store with a backup made by `qualcarto backup`, then verify it.
 
-    Stop the app first. A SQLite store that is replaced is first copied aside
-    (<file>.before-restore.<time>.bak).
+    Stop the app first. A SQLite store that is replaced is first copied aside byte for
+    byte (<file>.before-restore.<time>.bak), so a damaged store can be restored too.
 
     Example: qualcarto --db study.db restore backups/study-2025-03-01.db --force
     """
-    from qualcarto.store import connect, session_scope
     from qualcarto.store.backup import restore_store
-    from qualcarto.verify import verify_store
+    from qualcarto.verify import verify_url
 
     report = restore_store(ctx.obj["db"], source, force=force)
     if report.kept is not None:
         click.echo(f"kept the replaced store as {report.kept}")
     click.echo(f"restored {source} into {ctx.obj['db']} (schema {report.revision})")
-    engine = connect(ctx.obj["db"])
-    try:
-        with session_scope(engine) as session:
-            problems = verify_store(session)
-    finally:
-        engine.dispose()
+    problems, _counts = verify_url(ctx.obj["db"])
     _report_problems(problems)
     click.echo("verified: no integrity problems")
 
@@ -88,18 +82,9 @@ def verify(ctx: click.Context, as_json: bool) -> None:
 
     Example: qualcarto --db study.db verify
     """
-    from qualcarto.store import connect, open_session
-    from qualcarto.verify import count_checked, verify_store
+    from qualcarto.verify import verify_url
 
-    engine = connect(ctx.obj["db"], upgrade=False)
-    session = open_session(engine)
-    try:
-        problems = verify_store(session)
-        counts = count_checked(session) if not problems else {}
-    finally:
-        session.rollback()
-        session.close()
-        engine.dispose()
+    problems, counts = verify_url(ctx.obj["db"])
     if as_json:
         click.echo(
             json.dumps([vars(p) for p in problems] if problems else counts, ensure_ascii=False)
@@ -118,7 +103,8 @@ def _report_problems(problems: list[Problem], quiet: bool = False) -> None:
     if not quiet:
         for problem in problems:
             click.echo(str(problem))
-    raise QualcartoError(f"{len(problems)} integrity problems found; nothing was changed")
+    noun = "problem" if len(problems) == 1 else "problems"
+    raise QualcartoError(f"{len(problems)} integrity {noun} found; nothing was changed")
 
 
 def streamlit_command(app: Path, address: str, port: int) -> list[str]:

@@ -66,6 +66,8 @@ def backup_store(url: str, out: Path, *, force: bool = False) -> BackupReport:
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     partial.unlink(missing_ok=True)
+    # Owner-only from the first byte: an interrupted copy must not leave the study readable.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
         if _backend(url) == "sqlite":
             revision = _sqlite_backup(url, partial)
@@ -73,7 +75,7 @@ def backup_store(url: str, out: Path, *, force: bool = False) -> BackupReport:
             revision = _pg_dump(url, partial)
         else:
             raise QualcartoError(f"{_backend(url)}: backups support SQLite and PostgreSQL only")
-        partial.chmod(0o600)  # interviews and password hashes: for the owner's eyes only
+        partial.chmod(0o600)  # pg_dump may recreate the file: owner-only again
         os.replace(partial, out)
     finally:
         partial.unlink(missing_ok=True)
@@ -84,7 +86,7 @@ def _sqlite_backup(url: str, target: Path) -> str | None:
     path = sqlite_path(url)
     if path is None or not path.exists():
         raise NotFoundError(f"{path or url}: no store here")
-    source = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    source = open_sqlite_file(path)
     dest = sqlite3.connect(target)
     try:
         source.backup(dest)  # all pages in one step: one consistent snapshot
@@ -96,6 +98,35 @@ def _sqlite_backup(url: str, target: Path) -> str | None:
     finally:
         dest.close()
         source.close()
+
+
+def open_sqlite_file(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    """Open a SQLite file by its path: ``#``, ``?`` or ``%`` in a name are just characters.
+
+    A ``file:`` URI built from ``Path.as_uri`` percent-encodes them, so ``study#1.db`` is
+    never read as ``study`` with a fragment, and ``mode=ro`` can't create a missing file.
+    """
+    uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def sqlite_file_problem(path: Path) -> str | None:
+    """Why a SQLite file cannot be used as it is (unreadable, not SQLite, damaged), or None."""
+    try:
+        conn = open_sqlite_file(path, read_only=True)
+    except sqlite3.Error as exc:
+        return f"cannot be opened: {exc}"
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return f"is damaged: {exc}"
+    finally:
+        conn.close()
+    problems = [str(row[0]) for row in rows if row[0] != "ok"]
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return f"is damaged: {problems[0]}{more}"
+    return None
 
 
 def _sqlite_revision(conn: sqlite3.Connection) -> str | None:
@@ -187,31 +218,71 @@ def _sqlite_restore(url: str, source: Path, *, force: bool) -> Path | None:
     target = sqlite_path(url)
     if target is None:
         raise QualcartoError(f"{url}: restore needs a SQLite file, not an in-memory store")
-    incoming = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    problem = sqlite_file_problem(source)
+    if problem is not None:
+        raise InputError(source, problem)
+    incoming = open_sqlite_file(source, read_only=True)
     try:
-        if incoming.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            raise InputError(source, "is damaged (SQLite quick_check failed)")
         if _sqlite_revision(incoming) is None:
             raise InputError(source, "is a SQLite file but not a qualcarto store")
         kept = None
+        damaged = False
         if target.exists() and target.stat().st_size > 0:
             if not force:
                 raise QualcartoError(
                     f"{target}: already holds a store; use --force to replace it "
                     "(a copy of it is kept beside it)"
                 )
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-            kept = target.with_name(f"{target.name}.before-restore.{stamp}.bak")
-            _sqlite_backup(f"sqlite:///{target}", kept)
+            kept = _keep_raw_copy(target)
+            damaged = sqlite_file_problem(target) is not None
         target.parent.mkdir(parents=True, exist_ok=True)
-        dest = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            incoming.backup(dest)  # page by page under the target's write lock: all or nothing
-        finally:
-            dest.close()
+        if damaged:
+            _replace_file(incoming, target)
+        else:
+            dest = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                incoming.backup(dest)  # page by page under the target's write lock
+            finally:
+                dest.close()
         return kept
     finally:
         incoming.close()
+
+
+def _keep_raw_copy(target: Path) -> Path:
+    """Copy the store's bytes aside (with its ``-wal``), never through SQLite.
+
+    A damaged store is exactly the one restore exists for, and SQLite may refuse to read
+    it; a byte copy keeps whatever is left of it for a later rescue.
+    """
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    kept = target.with_name(f"{target.name}.before-restore.{stamp}.bak")
+    for suffix in ("", "-wal"):
+        original = Path(f"{target}{suffix}")
+        if original.exists():
+            copy = Path(f"{kept}{suffix}")
+            os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+            shutil.copyfile(original, copy)
+    return kept
+
+
+def _replace_file(incoming: sqlite3.Connection, target: Path) -> None:
+    """Write the backup to a new file beside the damaged store and rename it into place."""
+    fresh = target.with_name(target.name + ".restoring")
+    fresh.unlink(missing_ok=True)
+    os.close(os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        dest = sqlite3.connect(fresh)
+        try:
+            incoming.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+        for suffix in ("-wal", "-shm"):  # they belong to the damaged file, not to the backup
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        os.replace(fresh, target)
+    finally:
+        fresh.unlink(missing_ok=True)
 
 
 def _pg_restore(url: str, source: Path, *, force: bool) -> None:
