@@ -24,6 +24,11 @@ from qualcarto import __version__
 from qualcarto.config import DB_ENV_VAR, resolve_db_url
 from qualcarto.errors import QualcartoError
 
+RAW_CSV_HELP = (
+    "Write text exactly as stored: no apostrophe before cells starting with = + - @ "
+    "(for pandas or R, not for spreadsheets)."
+)
+
 
 @contextmanager
 def store_session(ctx: click.Context, *, create: bool = False) -> Iterator[Session]:
@@ -349,20 +354,26 @@ def coding_add(
 @click.option("--coder", "coders", multiple=True, help="Only these coders (repeatable).")
 @click.option("--transcript", "transcripts", multiple=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="csv file.")
+@click.option("--raw", is_flag=True, help=RAW_CSV_HELP)
 @click.pass_context
 def coding_list(
-    ctx: click.Context, coders: tuple[str, ...], transcripts: tuple[str, ...], output: Path | None
+    ctx: click.Context,
+    coders: tuple[str, ...],
+    transcripts: tuple[str, ...],
+    output: Path | None,
+    raw: bool,
 ) -> None:
     """List codings with their excerpts (csv to a file, a table to the terminal).
 
     Example: qualcarto coding list --coder linaker2025 -o codings.csv
     """
     from qualcarto.coding import codings_frame
+    from qualcarto.exchange.csv_safe import to_csv
 
     with store_session(ctx) as session:
         frame = codings_frame(session, coders or None, transcripts or None)
     if output:
-        frame.to_csv(output, index=False)
+        to_csv(frame, output, raw=raw)
         click.echo(f"wrote {len(frame)} codings to {output}")
     else:
         columns = ["coding_id", "transcript", "coder", "code_id", "start", "end", "text"]

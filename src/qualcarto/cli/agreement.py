@@ -223,7 +223,9 @@ def _csv(frame: pd.DataFrame, stamp: dict[str, Any]) -> str:
     stamped = frame.copy()
     for key, value in stamp.items():
         stamped[key] = ";".join(map(str, value)) if isinstance(value, list) else value
-    return str(stamped.to_csv(index=False))
+    from qualcarto.exchange.csv_safe import to_csv
+
+    return str(to_csv(stamped))
 
 
 def _json(

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from qualcarto.cli import progress_bar, store_session
+from qualcarto.cli import RAW_CSV_HELP, progress_bar, store_session
 
 
 def _layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -73,9 +73,15 @@ def export_xlsx(
 
 @export.command("csv")
 @_layer_options
+@click.option("--raw", is_flag=True, help=RAW_CSV_HELP)
 @click.pass_context
 def export_csv(
-    ctx: click.Context, out: Path, coders: tuple[str, ...], consensus: bool, version: int | None
+    ctx: click.Context,
+    out: Path,
+    coders: tuple[str, ...],
+    consensus: bool,
+    version: int | None,
+    raw: bool,
 ) -> None:
     """Write the tidy table: one row per coding with its labels, attributes and facets.
 
@@ -85,7 +91,7 @@ def export_csv(
 
     with store_session(ctx) as session:
         data = study_data(session, coders, consensus=consensus, version=version)
-    rows = write_tidy_csv(data, out)
+    rows = write_tidy_csv(data, out, raw=raw)
     click.echo(f"wrote {rows} codings to {out}")
 
 

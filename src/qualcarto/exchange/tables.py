@@ -13,6 +13,7 @@ from typing import Literal
 import networkx as nx
 import pandas as pd
 
+from qualcarto.exchange.csv_safe import to_csv
 from qualcarto.exchange.data import StudyData
 from qualcarto.reports import cooccurrence_graph, tidy_codings
 from qualcarto.reports.cooccurrence import Scope
@@ -25,15 +26,15 @@ def tidy_frame(data: StudyData) -> pd.DataFrame:
     return tidy_codings(data.codings, data.codes, data.transcripts, data.project, data.facets)
 
 
-def write_tidy_csv(data: StudyData, path: Path) -> int:
+def write_tidy_csv(data: StudyData, path: Path, *, raw: bool = False) -> int:
     """Write the tidy table as UTF-8 csv (no index); returns the number of rows.
 
     Quotes keep their newlines inside quoted fields, which pandas' ``read_csv`` and
-    R's ``read.csv`` both read back as they were.
+    R's ``read.csv`` both read back as they were. Text that a spreadsheet would run as a
+    formula gets a leading apostrophe unless ``raw`` (see ``exchange.csv_safe``).
     """
     frame = tidy_frame(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    to_csv(frame, path, raw=raw)
     return len(frame)
 
 
