@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 from backends import *  # noqa: F403 (the backend fixtures)
 from conftest import ODD_TRANSCRIPT
 from qualcarto.coding import add_coding, codings_frame, delete_coding, edit_coding
-from qualcarto.errors import ConflictError, InputError, ValidationError
+from qualcarto.errors import ConflictError, DuplicateCodingError, InputError, ValidationError
 from qualcarto.store import AuditEvent, Segment, Transcript, Turn, session_scope
 from qualcarto.transcripts import import_transcripts, participants_frame, transcripts_frame
 
@@ -89,3 +89,13 @@ def test_a_stale_edit_and_another_coders_edit_are_refused(backend_study: Engine)
     with session_scope(backend_study) as session:
         frame = codings_frame(session)
         assert list(frame["memo"]) == ["first"]
+
+
+def test_a_duplicate_coding_is_refused_on_every_backend(backend_study: Engine) -> None:
+    with session_scope(backend_study) as session:
+        add_coding(session, "P1", 0, 11, "access", "ana")
+    refused = pytest.raises(DuplicateCodingError, match="'ana' already coded this span")
+    with refused, session_scope(backend_study) as session:
+        add_coding(session, "P1", 0, 11, "access", "ana")
+    with session_scope(backend_study) as session:
+        assert len(codings_frame(session)) == 1

@@ -25,7 +25,7 @@ from qualcarto.codebook import (
 )
 from qualcarto.coding import add_coding, codings_frame
 from qualcarto.errors import InputError, ValidationError
-from qualcarto.store import Coding, session_scope
+from qualcarto.store import AuditEvent, Coding, session_scope
 
 
 def _tiny_with(extra: str) -> str:
@@ -243,3 +243,22 @@ def test_diff_of_identical_codebooks_is_empty() -> None:
     book = parse_codebook(TINY_CODEBOOK, "codebook.yaml")
     assert diff_codebooks(book, book).empty
     assert diff_codebooks(book, book).lines() == ["(no changes)"]
+
+
+def test_merging_two_codes_one_coder_used_on_one_span_keeps_one_coding(
+    study: Engine, tmp_path: Path
+) -> None:
+    with session_scope(study) as session:
+        kept = add_coding(session, "P1", 0, 10, "access", "ana").id
+        merged = add_coding(session, "P1", 0, 10, "money", "ana", memo="also money").id
+        other = add_coding(session, "P1", 0, 10, "money", "ben").id
+    with session_scope(study) as session:
+        result = publish_codebook(session, _v2(tmp_path / "v2.yaml"), "merge money")
+        assert result.migrated == {"money->access": 2}
+    with session_scope(study) as session:
+        codings = {c.id: c for c in session.scalars(select(Coding))}
+        assert sorted(codings) == [kept, other]
+        assert codings[kept].memo == "also money"
+        assert codings[other].code_id == "access"
+        merge = session.scalars(select(AuditEvent).where(AuditEvent.action == "coding.merge")).one()
+        assert (merge.entity_id, merge.payload["merged"]) == (str(kept), merged)

@@ -118,3 +118,17 @@ def test_only_a_lead_reconciles(session: Session) -> None:
     a = add_coding(session, "P1", 30, 60, "docs", "ana")
     with pytest.raises(ValidationError, match="only a lead reconciles"):
         decide(session, "P1", a.id, None, "take_a", "ben")
+
+
+def test_two_units_settled_on_one_span_share_one_consensus_coding(
+    session: Session, lead: str
+) -> None:
+    a_exact = add_coding(session, "P1", 0, 11, "access", "ana")
+    a_wide = add_coding(session, "P1", 0, 20, "access", "ana")
+    b_exact = add_coding(session, "P1", 0, 11, "access", "ben")
+    decide(session, "P1", a_exact.id, b_exact.id, "take_a", lead)
+    decide(session, "P1", a_wide.id, None, "edit", lead, span=(0, 11))
+    consensus = codings_frame(session, [CONSENSUS])
+    assert consensus[["start", "end"]].values.tolist() == [[0, 11]]
+    decide(session, "P1", a_wide.id, None, "neither", lead)
+    assert codings_frame(session, [CONSENSUS])[["start", "end"]].values.tolist() == [[0, 11]]

@@ -104,3 +104,25 @@ def test_a_read_scope_refuses_to_write(engine: Engine) -> None:
         session.add(Project(name="sneaked in"))
     with read_scope(engine) as session:
         assert list(session.scalars(select(Project.name))) == ["test study"]
+
+
+def test_a_read_scope_on_postgresql_is_read_only(tmp_path: Path) -> None:
+    """On PostgreSQL the server itself refuses a write inside a read scope, not only our check."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import DBAPIError
+
+    from backends import fresh_postgres_database, make_store, postgres_base_url
+    from qualcarto.store import read_scope
+
+    with fresh_postgres_database(postgres_base_url()) as url:
+        engine = make_store(url)
+        try:
+            with (
+                pytest.raises(DBAPIError, match="read-only transaction"),
+                read_scope(engine) as session,
+            ):
+                session.execute(insert(Project).values(name="sneaked in", description=""))
+            with read_scope(engine) as session:
+                assert list(session.scalars(select(Project.name))) == ["test study"]
+        finally:
+            engine.dispose()

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, select
 
 from qualcarto.cli import main
 from qualcarto.coding import codings_frame, get_transcript
-from qualcarto.errors import ValidationError
+from qualcarto.errors import DuplicateCodingError, ValidationError
 from qualcarto.layers import load_layer
 from qualcarto.store import AuditEvent, Coding, connect, session_scope
 from qualcarto.suggest import (
@@ -88,6 +88,14 @@ def test_accepting_makes_the_coders_own_coding_and_logs_the_evidence(engine: Eng
         pending = pending_suggestions(session, "I1", "ana")
         assert first.key not in {s.key for s in pending}
         assert first.key in {s.key for s in pending_suggestions(session, "I1", "ben")}
+
+
+def test_accepting_a_suggestion_twice_is_refused_as_a_duplicate(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        first = suggest_for_transcript(session, "I1")[0]
+        accept_suggestion(session, first, "ana")
+        with pytest.raises(DuplicateCodingError, match="'ana' already coded this span"):
+            accept_suggestion(session, first, "ana")
 
 
 def test_rejecting_is_logged_and_hides_the_suggestion_from_that_coder_only(engine: Engine) -> None:

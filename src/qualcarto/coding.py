@@ -8,15 +8,18 @@ text), and every change lands in the audit log with the coder who made it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from qualcarto.codebook.versions import get_version
-from qualcarto.errors import ConflictError, NotFoundError, ValidationError
+from qualcarto.duplicates import find_duplicate
+from qualcarto.errors import ConflictError, DuplicateCodingError, NotFoundError, ValidationError
 from qualcarto.store import (
     CodebookVersion,
     CodeRevision,
@@ -26,7 +29,7 @@ from qualcarto.store import (
     User,
     record,
 )
-from qualcarto.store.models import utcnow
+from qualcarto.store.models import CODINGS_UNIQUE_INDEX, utcnow
 from qualcarto.users import get_user
 
 CODINGS_COLUMNS = [
@@ -79,6 +82,44 @@ def _active_code(session: Session, code_id: str) -> tuple[int, CodeRevision]:
     return version.id, revision
 
 
+def _duplicate_error(
+    doc: Transcript, coder: str, start: int, end: int, code_id: str, existing: int | None
+) -> DuplicateCodingError:
+    which = f" (coding {existing})" if existing is not None else ""
+    return DuplicateCodingError(
+        f"{doc.name} {start}-{end}: '{coder}' already coded this span with '{code_id}'{which}"
+    )
+
+
+def _refuse_duplicate(
+    session: Session,
+    doc: Transcript,
+    user: User,
+    start: int,
+    end: int,
+    code_id: str,
+    besides: int | None = None,
+) -> None:
+    found = find_duplicate(session, doc.id, user.id, start, end, code_id, besides=besides)
+    if found is not None:
+        raise _duplicate_error(doc, user.name, start, end, code_id, found.id)
+
+
+def _flush_refusing_duplicates(
+    session: Session, doc: Transcript, coder: str, start: int, end: int, code_id: str
+) -> None:
+    # The check above sees committed rows; two PostgreSQL writers racing past it meet the
+    # unique index here, and the loser gets the same message instead of a database error.
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if CODINGS_UNIQUE_INDEX in str(exc.orig) or "UNIQUE constraint failed: codings" in str(
+            exc.orig
+        ):
+            raise _duplicate_error(doc, coder, start, end, code_id, None) from exc
+        raise
+
+
 def add_coding(
     session: Session,
     transcript: str | int,
@@ -95,6 +136,7 @@ def add_coding(
     user = get_user(session, coder)
     _check_span(doc, start, end)
     version_id, _ = _active_code(session, code_id)
+    _refuse_duplicate(session, doc, user, start, end, code_id)
     coding = Coding(
         transcript_id=doc.id,
         coder_id=user.id,
@@ -108,7 +150,7 @@ def add_coding(
         origin=origin,
     )
     session.add(coding)
-    session.flush()
+    _flush_refusing_duplicates(session, doc, coder, start, end, code_id)
     record(
         session,
         coder,
@@ -157,20 +199,71 @@ def edit_coding(
     new_start = coding.start if start is None else start
     new_end = coding.end if end is None else end
     _check_span(coding.transcript, new_start, new_end)
-    if code_id is not None and code_id != coding.code_id:
-        _active_code(session, code_id)
-        coding.code_id = code_id
+    new_code = coding.code_id if code_id is None else code_id
+    if new_code != coding.code_id:
+        _active_code(session, new_code)
+    _refuse_duplicate(
+        session, coding.transcript, coding.coder, new_start, new_end, new_code, besides=coding.id
+    )
+    coding.code_id = new_code
     coding.start, coding.end = new_start, new_end
     coding.text = coding.transcript.text[new_start:new_end]
     if memo is not None:
         coding.memo = memo
     coding.row_version += 1
     coding.updated_at = utcnow()
-    session.flush()
+    _flush_refusing_duplicates(session, coding.transcript, coder, new_start, new_end, new_code)
     record(
         session, coder, "coding.edit", "coding", coding.id, before=before, after=_snapshot(coding)
     )
     return coding
+
+
+@dataclass
+class CodedSpans:
+    """What ``code_spans`` did: the codings it made and the spans it left alone."""
+
+    made: list[int] = field(default_factory=list)
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+def code_spans(
+    session: Session,
+    spans: Iterable[tuple[str | int, int, int]],
+    code_id: str,
+    coder: str,
+    *,
+    origin: str = "manual",
+) -> CodedSpans:
+    """Code many ``(transcript, start, end)`` spans with one code in the caller's transaction.
+
+    A span ``coder`` already coded with ``code_id`` (or listed twice) is skipped and
+    reported in ``duplicates``; any other problem (a span outside its transcript, a
+    retired code) raises, and the caller's transaction rolls all of it back.
+    """
+    user = get_user(session, coder)
+    result = CodedSpans()
+    seen: set[tuple[int, int, int]] = set()
+    for transcript, start, end in spans:
+        doc = get_transcript(session, transcript)
+        key = (doc.id, start, end)
+        if key in seen or find_duplicate(session, doc.id, user.id, start, end, code_id):
+            result.duplicates.append((doc.name, start, end))
+            continue
+        seen.add(key)
+        result.made.append(
+            add_coding(session, doc.id, start, end, code_id, coder, origin=origin).id
+        )
+    record(
+        session,
+        coder,
+        "coding.add_many",
+        "code",
+        code_id,
+        made=result.made,
+        duplicates=[list(d) for d in result.duplicates],
+    )
+    return result
 
 
 def delete_coding(

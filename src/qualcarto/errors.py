@@ -33,3 +33,7 @@ class NotFoundError(QualcartoError):
 
 class ConflictError(QualcartoError):
     """A write would overwrite a change somebody else made meanwhile."""
+
+
+class DuplicateCodingError(ValidationError):
+    """The same coder already coded exactly this span of this transcript with this code."""

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcarto.coding import add_coding, codings_frame, get_transcript
+from qualcarto.duplicates import find_duplicate
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import Coding, ReconciliationDecision, User, record
 from qualcarto.users import get_user
@@ -153,13 +154,17 @@ def decide(
         raise ValidationError("a unit needs at least one coding")
     if decision == "edit" and span is None:
         raise ValidationError("an edited consensus needs its start and end")
-    consensus_user(session)
-    previous = _decisions(session, doc.id).get((coding_a_id, coding_b_id))
+    consensus = consensus_user(session)
+    decided = _decisions(session, doc.id)
+    previous = decided.get((coding_a_id, coding_b_id))
     if previous is not None:
-        for old in previous.consensus_ids:
+        # A consensus coding another unit's decision also stands on stays.
+        shared = {i for d in decided.values() if d is not previous for i in d.consensus_ids}
+        for old in set(previous.consensus_ids) - shared:
             found = session.get(Coding, old)
             if found is not None:
                 session.delete(found)
+        session.flush()
     code = (a or b).code_id  # type: ignore[union-attr]
     spans: list[tuple[int, int]] = []
     if decision == "take_a" and a is not None:
@@ -172,8 +177,11 @@ def decide(
         spans = [span]
     elif decision in ("take_a", "take_b"):
         raise ValidationError(f"'{decision}': that side has no coding in this unit")
+    # Two units may settle on the same consensus span: they share one coding, not two.
     made = [
-        add_coding(session, doc.id, s, e, code, CONSENSUS, origin="consensus") for s, e in spans
+        find_duplicate(session, doc.id, consensus.id, s, e, code)
+        or add_coding(session, doc.id, s, e, code, CONSENSUS, origin="consensus")
+        for s, e in spans
     ]
     row = ReconciliationDecision(
         transcript_id=doc.id,

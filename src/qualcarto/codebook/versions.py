@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from qualcarto.codebook.diff import CodebookDiff, codings_target, diff_codebooks
 from qualcarto.codebook.files import load_codebook
 from qualcarto.codebook.model import Codebook, CodeDef, validate
+from qualcarto.duplicates import find_duplicate, merge_duplicate
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import CodebookVersion, CodeRevision, Coding, User, current_project, record
 from qualcarto.store.models import utcnow
@@ -181,9 +182,10 @@ def _migrate_codings(
         ids = list(session.scalars(select(Coding.id).where(Coding.code_id == source)))
         if not ids:
             continue
+        moving = _fold_clashes(session, ids, target, actor)
         session.execute(
             update(Coding)
-            .where(Coding.id.in_(ids))
+            .where(Coding.id.in_(moving))
             .values(code_id=target, row_version=Coding.row_version + 1, updated_at=utcnow())
         )
         moved[f"{source}->{target}"] = len(ids)
@@ -196,8 +198,26 @@ def _migrate_codings(
             to=target,
             version=number,
             coding_ids=ids,
+            merged_into_duplicates=sorted(set(ids) - set(moving)),
         )
     return moved
+
+
+def _fold_clashes(session: Session, ids: list[int], target: str, actor: str) -> list[int]:
+    """Merge each coding that would become a duplicate under ``target``; returns those that move.
+
+    A coder who coded one span with both codes of a merge keeps one coding, not two.
+    """
+    moving = []
+    for coding in session.scalars(select(Coding).where(Coding.id.in_(ids)).order_by(Coding.id)):
+        keep = find_duplicate(
+            session, coding.transcript_id, coding.coder_id, coding.start, coding.end, target
+        )
+        if keep is None:
+            moving.append(coding.id)
+        else:
+            merge_duplicate(session, keep, coding, actor)
+    return moving
 
 
 def codes_frame(session: Session, number: int | None = None) -> pd.DataFrame:

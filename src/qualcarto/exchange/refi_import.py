@@ -344,12 +344,13 @@ def _codings(
         for c in session.scalars(select(Coding).where(Coding.transcript_id == transcript.id))
     }
     user_ids = {name: uid for name, uid in session.execute(select(User.name, User.id))}
+    made_here: set[tuple[int | None, str, int, int]] = set()
     pairs = spans.get(source.guid, [])
     work: list[tuple[RefiSelection | None, tuple[int, int], list[RefiCoding]]] = [
         (sel, pairs[i], sel.codings) for i, sel in enumerate(source.selections)
     ]
     work.append((None, (0, transcript.length), source.whole_codings))
-    skipped = {"empty": 0, "code": 0, "comment": 0}
+    skipped = {"empty": 0, "code": 0, "comment": 0, "duplicate": 0}
     for selection, (start, end), codings in work:
         if selection is not None and not codings and selection.description.strip():
             skipped["comment"] += 1
@@ -362,7 +363,11 @@ def _codings(
             if start >= end:
                 skipped["empty"] += 1
                 continue
-            if (user_ids.get(coder), code_id, start, end) in done:
+            # The project may code one span twice with one code (two selections); our
+            # store keeps one coding, which the first of them becomes.
+            key = (user_ids.get(coder), code_id, start, end)
+            if key in done:
+                skipped["duplicate"] += key in made_here
                 continue
             refs = coding.notes + (selection.notes if selection else [])
             memo = (
@@ -381,6 +386,8 @@ def _codings(
                 "\n\n".join(memo),
                 origin="import",
             )
+            done.add((made.coder_id, code_id, start, end))
+            made_here.add((made.coder_id, code_id, start, end))
             created = coding.created or (selection.created if selection else None)
             if created is not None:
                 made.created_at = made.updated_at = created
@@ -389,6 +396,7 @@ def _codings(
         ("code", "coding(s) refer to a code not in the file; left out"),
         ("empty", "empty selection(s) left out"),
         ("comment", "selection comment(s) without a code left out"),
+        ("duplicate", "exact duplicate coding(s) (same coder, span and code) kept once"),
     ):
         if skipped[what]:
             report.warnings.append(f"{transcript.name}: {skipped[what]} {message}")

@@ -17,6 +17,7 @@ from sqlalchemy import (
     JSON,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -33,6 +34,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# The unique index that refuses a second identical coding (migration 0004 creates it).
+CODINGS_UNIQUE_INDEX = "uq_codings_span"
 
 
 def utcnow() -> datetime:
@@ -195,6 +199,18 @@ class Coding(Base):
     """
 
     __tablename__ = "codings"
+    # One coder codes one span with one code once: a second copy would inflate every count.
+    __table_args__ = (
+        Index(
+            CODINGS_UNIQUE_INDEX,
+            "transcript_id",
+            "coder_id",
+            "start",
+            "end",
+            "code_id",
+            unique=True,
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     transcript_id: Mapped[int] = mapped_column(
         ForeignKey("transcripts.id", ondelete="RESTRICT"), index=True
