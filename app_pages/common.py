@@ -40,7 +40,8 @@ def engine_for(url: str) -> Engine:
     return connect(url)
 
 
-def _engine() -> Engine:
+def engine() -> Engine:
+    """The app's engine, or stop the page with advice when the store is missing."""
     try:
         return engine_for(resolve_db_url())
     except QualcartoError as exc:
@@ -51,15 +52,27 @@ def _engine() -> Engine:
 @contextmanager
 def store() -> Iterator[Session]:
     """A write transaction on the app's store; a missing store stops the page with advice."""
-    with session_scope(_engine()) as session:
+    with session_scope(engine()) as session:
         yield session
 
 
 @contextmanager
 def reading() -> Iterator[Session]:
     """A read-only snapshot of the app's store: takes no lock, so it never waits for a save."""
-    with read_scope(_engine()) as session:
+    with read_scope(engine()) as session:
         yield session
+
+
+def client_address() -> str | None:
+    """Where this browser connects from, for per-client sign-in delays.
+
+    Behind the reverse proxy of docs/deploy.md every request comes from the proxy, so its
+    ``X-Real-IP`` header (set by the proxy, overwriting what a client sends) names the
+    browser; without a proxy, Streamlit's own view of the peer address.
+    """
+    forwarded = st.context.headers.get("X-Real-IP")
+    address = forwarded or st.context.ip_address
+    return address if isinstance(address, str) and address else None
 
 
 def signed_in() -> SignedIn | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import TOKEN_KEY, store
+from app_pages.common import TOKEN_KEY, client_address, engine
 from qualcarto.auth import SignInThrottled, sign_in
 
 st.title("qualcarto")
@@ -16,8 +16,7 @@ with st.form("sign_in", border=True):
     submitted = st.form_submit_button("Sign in", type="primary")
 if submitted:
     try:
-        with store() as session:
-            user = sign_in(session, name, password)
+        user = sign_in(engine(), name, password, client=client_address())
     except SignInThrottled as exc:
         st.error(f"{str(exc).capitalize()}.")
         st.stop()

@@ -90,8 +90,7 @@ def first_paint_seconds(url: str, folder: Path, transcript: str) -> list[float]:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         for _ in range(3):
             engine = connect(url)
-            with session_scope(engine) as session:
-                token = sign_in(session, "ana", "ana-password").token  # type: ignore[union-attr]
+            token = sign_in(engine, "ana", "ana-password").token  # type: ignore[union-attr]
             engine.dispose()
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             began = time.perf_counter()

@@ -46,8 +46,7 @@ def app_as(url: str, name: str | None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if name is not None:
         engine = connect(url)
-        with session_scope(engine) as session:
-            user = sign_in(session, name, PASSWORDS[name])
+        user = sign_in(engine, name, PASSWORDS[name])
         engine.dispose()
         assert user is not None
         at.query_params["session"] = user.token

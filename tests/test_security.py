@@ -7,6 +7,7 @@ crafted request would, and expect a refusal every time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
@@ -19,10 +20,12 @@ from sqlalchemy.orm import Session
 from conftest import ODD_TRANSCRIPT, TINY_CODEBOOK
 from qualcarto.assignments import assign, set_blind, set_setting
 from qualcarto.auth import (
-    LOCKOUT,
-    MAX_FAILURES_OVERALL,
-    MAX_FAILURES_PER_NAME,
+    FREE_FAILURES_PER_CLIENT,
+    FREE_FAILURES_PER_NAME,
+    MAX_DELAY,
+    WINDOW,
     SignInThrottled,
+    retry_delay,
     sign_in,
 )
 from qualcarto.cli import main
@@ -50,46 +53,100 @@ def team(study: Engine) -> Iterator[Session]:
         yield session
 
 
-def _fail(session: Session, name: str, times: int) -> None:
+def _fail(engine: Engine, name: str, times: int, client: str | None = None, **kw: object) -> None:
+    """``times`` failed sign-ins, each after the delay the previous one asked for."""
+    now = utcnow()
     for _ in range(times):
-        assert sign_in(session, name, "not-the-password") is None
+        with session_scope(engine) as session:
+            failures = session.scalar(select(func.count()).select_from(SignInFailure)) or 0
+        now += retry_delay(failures, 0) + timedelta(seconds=1)
+        assert sign_in(engine, name, "not-the-password", client=client, now=now) is None
 
 
-def test_sign_in_is_refused_after_repeated_failures_even_with_the_right_password(
-    team: Session,
+@pytest.mark.parametrize(
+    ("failures", "free", "delay"),
+    [(0, 3, 0), (2, 3, 0), (3, 3, 2), (4, 3, 4), (7, 3, 32), (60, 3, MAX_DELAY.total_seconds())],
+)
+def test_the_delay_doubles_after_the_free_failures_and_is_capped(
+    failures: int, free: int, delay: float
 ) -> None:
-    _fail(team, "ana", MAX_FAILURES_PER_NAME)
-    with pytest.raises(SignInThrottled, match="too many failed sign-ins for 'ana'; try again in"):
-        sign_in(team, "ana", "ana-password")
-    assert sign_in(team, "ben", "ben-password") is not None  # other names are not locked
+    assert retry_delay(failures, free).total_seconds() == delay
 
 
-def test_the_lock_lifts_when_the_window_has_passed_and_success_clears_the_count(
-    team: Session,
+def test_a_name_must_wait_after_repeated_failures_even_with_the_right_password(
+    team: Session, study: Engine
 ) -> None:
-    _fail(team, "ana", MAX_FAILURES_PER_NAME)
-    later = utcnow() + LOCKOUT + timedelta(seconds=1)
-    assert sign_in(team, "ana", "ana-password", now=later) is not None
-    left = team.scalar(select(func.count()).select_from(SignInFailure))
-    assert left == 0
+    team.commit()
+    now = utcnow()
+    for i in range(FREE_FAILURES_PER_NAME):
+        assert sign_in(study, "ana", "wrong", now=now + timedelta(seconds=i)) is None
+    last = now + timedelta(seconds=FREE_FAILURES_PER_NAME - 1)
+    with pytest.raises(SignInThrottled, match=r"for 'ana'; try again in 1 second$"):
+        sign_in(study, "ana", "ana-password", now=last + timedelta(seconds=1))
+    assert sign_in(study, "ben", "ben-password", now=last) is not None  # others are not slowed
+    assert sign_in(study, "ana", "ana-password", now=last + timedelta(seconds=3)) is not None
 
 
-def test_failures_across_many_names_lock_the_whole_server(team: Session) -> None:
-    for i in range(MAX_FAILURES_OVERALL):
-        _fail(team, f"guess{i}", 1)
-    with pytest.raises(SignInThrottled, match="on this server"):
-        sign_in(team, "lena", LEAD_PASSWORD)
+def test_success_clears_the_count_and_old_failures_are_forgotten(
+    team: Session, study: Engine
+) -> None:
+    team.commit()
+    _fail(study, "ana", FREE_FAILURES_PER_NAME + 2)
+    later = utcnow() + WINDOW + timedelta(minutes=5)
+    assert sign_in(study, "ana", "ana-password", now=later) is not None
+    with session_scope(study) as session:
+        assert session.scalar(select(func.count()).select_from(SignInFailure)) == 0
+
+
+def test_made_up_names_from_one_client_slow_that_client_not_the_lead(
+    team: Session, study: Engine
+) -> None:
+    """50 guesses with invented names cannot lock the team out (the old global lock did)."""
+    team.commit()
+    now = utcnow()
+    for i in range(50):
+        with contextlib.suppress(SignInThrottled):
+            sign_in(study, f"guess{i}", "x", client="203.0.113.9", now=now)
+        now += timedelta(seconds=1)
+    with pytest.raises(SignInThrottled, match="from your address"):
+        sign_in(study, "ana", "ana-password", client="203.0.113.9", now=now)
+    assert sign_in(study, "lena", LEAD_PASSWORD, client="198.51.100.7", now=now) is not None
+    assert sign_in(study, "lena", LEAD_PASSWORD, now=now) is not None
+
+
+def test_a_client_has_more_free_failures_than_a_name(team: Session, study: Engine) -> None:
+    team.commit()
+    now = utcnow()
+    for i in range(FREE_FAILURES_PER_CLIENT - 1):
+        assert sign_in(study, f"typo{i}", "x", client="192.0.2.1", now=now) is None
+    assert sign_in(study, "ana", "ana-password", client="192.0.2.1", now=now) is not None
+
+
+def test_the_lead_unlocks_a_name_from_the_server(
+    team: Session, study: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team.commit()
+    now = utcnow()
+    for _ in range(FREE_FAILURES_PER_NAME + 5):
+        with contextlib.suppress(SignInThrottled):
+            sign_in(study, "lena", "guess", now=now)
+    with pytest.raises(SignInThrottled):
+        sign_in(study, "lena", LEAD_PASSWORD, now=now)
+    assert main(["--db", str(study.url), "user", "unlock", "lena"]) == 0
+    assert "cleared" in capsys.readouterr().out
+    assert sign_in(study, "lena", LEAD_PASSWORD, now=now) is not None
 
 
 def test_the_count_lives_in_the_store_so_a_restart_does_not_reset_it(
     study: Engine, db_url: str
 ) -> None:
-    with session_scope(study) as session:
-        _fail(session, "ana", MAX_FAILURES_PER_NAME)
+    now = utcnow()
+    for _ in range(FREE_FAILURES_PER_NAME):
+        sign_in(study, "ana", "wrong", now=now)
     study.dispose()
     restarted = connect(db_url)  # a new server process would open the store afresh
-    with pytest.raises(SignInThrottled), session_scope(restarted) as session:
-        sign_in(session, "ana", "ana-password")
+    with pytest.raises(SignInThrottled):
+        sign_in(restarted, "ana", "ana-password", now=now)
     restarted.dispose()
 
 
@@ -154,8 +211,8 @@ def _sign_in_import_and_code(db_url: str, tmp_path: Path) -> None:
     engine = connect(db_url)
     with session_scope(engine) as session:
         add_user(session, "lena", "lead", LEAD_PASSWORD)
-        assert sign_in(session, "lena", LEAD_PASSWORD) is not None
-        assert sign_in(session, "lena", LEAD_PASSWORD + "-typo") is None
+    assert sign_in(engine, "lena", LEAD_PASSWORD) is not None
+    assert sign_in(engine, "lena", LEAD_PASSWORD + "-typo") is None
     engine.dispose()
     assert main(["--db", db_url, "import", str(transcript)]) == 0
     start = SECRET_LINE.index("the quartermaster")

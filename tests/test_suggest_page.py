@@ -29,8 +29,7 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def page_as(url: str, name: str) -> AppTest:
     engine = connect(url)
-    with session_scope(engine) as session:
-        signed = sign_in(session, name, PASSWORDS[name])
+    signed = sign_in(engine, name, PASSWORDS[name])
     engine.dispose()
     assert signed is not None
     app = AppTest.from_file(PAGE, default_timeout=60)

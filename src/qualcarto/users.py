@@ -80,14 +80,25 @@ def get_user(session: Session, name: str) -> User:
 def authenticate(session: Session, name: str, password: str) -> User | None:
     """The user if ``password`` is theirs, else None (same answer for unknown names)."""
     user = session.scalars(select(User).where(User.name == name)).first()
-    if user is None or user.password_hash is None:
-        _hasher.hash(password)  # spend the same time, so names cannot be probed
-        return None
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not password_matches(user.password_hash if user else None, password):
         return None
     return user
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether ``password`` is the one behind ``password_hash``; needs no store.
+
+    Without a hash (an unknown name, a machine layer) the same time is spent hashing, so
+    names cannot be probed by timing. Sign-in calls this outside any transaction: the
+    deliberately slow hash never holds the store.
+    """
+    if password_hash is None:
+        _hasher.hash(password)
+        return False
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def list_users(session: Session) -> list[User]:

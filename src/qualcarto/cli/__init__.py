@@ -265,6 +265,22 @@ def user_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
     click.echo(f"password set for '{name}'")
 
 
+@user.command("unlock")
+@click.argument("name")
+@click.pass_context
+def user_unlock(ctx: click.Context, name: str) -> None:
+    """Forget a person's failed sign-ins, so they can sign in now (run it on the server).
+
+    Example: qualcarto user unlock lena
+    """
+    from qualcarto.auth import unlock
+
+    with store_session(ctx) as session:
+        count = unlock(session, name)
+    noun = "failure" if count == 1 else "failures"
+    click.echo(f"cleared {count} failed sign-in {noun} for '{name}'")
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")

@@ -34,6 +34,7 @@ class SignInFailure(Base):
     __tablename__ = "sign_in_failures"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
+    client: Mapped[str | None] = mapped_column(String(100), index=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
