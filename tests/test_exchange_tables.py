@@ -132,3 +132,19 @@ def test_graph_files_read_back_with_networkx(coded: Engine, tmp_path: Path, fmt:
     node = loaded.nodes["access"]
     assert node["stage"] == "early"
     assert int(node["codings"]) == 1
+
+
+def test_a_coder_with_no_codings_exports_an_empty_workbook_in_one_line(
+    study: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ana has coded nothing yet: every matrix is zeros, never a traceback."""
+    from qualcarto.cli import main
+
+    out = tmp_path / "ana.xlsx"
+    assert main(["--db", str(study.url), "export", "xlsx", str(out), "--coder", "ana"]) == 0
+    assert "(0 codings)" in capsys.readouterr().out
+    sheet = load_workbook(out)["Coded characters"]
+    values = [
+        cell for row in sheet.iter_rows(min_row=2, min_col=2, values_only=True) for cell in row
+    ]
+    assert values and all(v in (0, None) for v in values)

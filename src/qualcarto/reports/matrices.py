@@ -50,6 +50,8 @@ def _covered_by_cell(codings: pd.DataFrame) -> pd.Series:
     the spans before it in its cell.
     """
     keys = ["code_id", "transcript"]
+    if codings.empty:  # an empty frame's offsets may be object dtype, which cummax refuses
+        return pd.Series([], dtype=int, index=pd.MultiIndex.from_arrays([[], []], names=keys))
     ordered = codings[[*keys, "start", "end"]].sort_values([*keys, "start", "end"])
     reach = ordered.groupby(keys, sort=False)["end"].cummax()
     before = reach.groupby([ordered[k] for k in keys], sort=False).shift(1)
