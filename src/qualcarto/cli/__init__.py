@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from qualcarto import __version__
 from qualcarto.config import DB_ENV_VAR, resolve_db_url
 from qualcarto.errors import QualcartoError
+from qualcarto.wording import counted
 
 
 @contextmanager
@@ -160,7 +161,7 @@ def codebook_publish(ctx: click.Context, file: Path, message: str, author: str |
     for line in result.diff.lines():
         click.echo(f"  {line}")
     for move, count in result.migrated.items():
-        click.echo(f"  migrated {count} codings {move}")
+        click.echo(f"  migrated {counted(count, 'coding')} {move}")
 
 
 @codebook.command("diff")
