@@ -96,7 +96,10 @@ def test_the_demo_prints_a_readable_per_code_table(
     expected = agreement_report(codings, lengths, PAIR)
     assert "coders: linaker2025 (reference), auto (machine)" in out
     assert "unit: segment" in out and "at least 90% of the longer" in out
-    assert f"{len(lengths)} transcripts, {len(codings)} codings, all made under codebook version 1" in out
+    assert (
+        f"{len(lengths)} transcripts, {len(codings)} codings, all made under codebook version 1"
+        in out
+    )
     assert "How to cite" in out and "docs/agreement.md" in out
     lines = out.splitlines()
     names = dict(zip(*codes_frame_of(url), strict=True))

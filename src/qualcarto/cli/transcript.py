@@ -113,8 +113,13 @@ def transcript_find(
     number_width = max(len("start"), len(str(int(hits["end"].max()))))
     rows = [("transcript", "start", "end", "context")]
     rows += [
-        (h.transcript, str(h.start), str(h.end), _in_context(h.left, h.match, h.right, context))
-        for h in hits.itertuples(index=False)
+        (
+            str(hit["transcript"]),
+            str(hit["start"]),
+            str(hit["end"]),
+            _in_context(str(hit["left"]), str(hit["match"]), str(hit["right"]), context),
+        )
+        for hit in hits.to_dict("records")
     ]
     for name, start, end, seen in rows:
         click.echo(f"{name:<{name_width}}  {start:>{number_width}}  {end:>{number_width}}  {seen}")
