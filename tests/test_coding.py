@@ -89,6 +89,7 @@ def test_a_deletion_keeps_the_whole_coding_in_the_audit_log(session: Session) ->
         "start": 3,
         "end": 9,
         "memo": "why",
+        "origin": "manual",
         "row_version": 1,
     }
     assert codings_frame(session).empty

@@ -183,7 +183,8 @@ def test_cli_show_prints_suggestions_and_stores_nothing(
 
 def test_cli_refuses_an_unknown_transcript(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", url, "suggest", "--transcript", "I99"]) == 2
-    assert capsys.readouterr().err.strip() == "error: no transcript called 'I99'"
+    err = capsys.readouterr().err
+    assert err.startswith("error: no transcript called 'I99'") and err.count("\n") == 1
 
 
 HIDE_EXTRA = """

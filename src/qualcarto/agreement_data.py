@@ -41,6 +41,7 @@ from qualcarto.codebook import codebook_frame, get_version, version_codebook
 from qualcarto.coding import codings_frame
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import Transcript, User, current_project
+from qualcarto.wording import counted
 
 ALL_CODES_NAME = "all codes (pooled)"
 # Landis & Koch (1977) call kappa .41-.60 "moderate" and .61-.80 "substantial": a code
@@ -392,17 +393,18 @@ def describe(
     coders = ", ".join(f"{name} ({data.coder_kinds[name]})" for name in data.coders)
     rule = UNIT_RULES[checked].format(share=f"{float(share):.0%}")
     counts = data.codings.groupby("codebook_version").size()
+    found = f"{counted(len(data.lengths), 'transcript')}, {counted(len(data.codings), 'coding')}"
     if data.version_filter is not None:
-        versions = f"codings made under codebook version {data.version_filter} only"
+        found += f", only those made under codebook version {data.version_filter}"
     elif len(counts) == 1:
-        versions = f"codings made under codebook version {counts.index[0]}"
-    else:
-        made = ", ".join(f"version {v}: {n}" for v, n in counts.items())
-        versions = f"codings made under codebook versions {made}"
+        found += f", all made under codebook version {counts.index[0]}"
+    elif len(counts) > 1:
+        made = [f"{n} under version {v}" for v, n in counts.items()]
+        found += f": {made[0].replace('under', 'made under codebook', 1)}, {', '.join(made[1:])}"
     lines = [
         f"coders: {coders}",
         f"unit: {checked} - {rule}",
-        f"{len(data.lengths)} transcripts, {len(data.codings)} codings; {versions}",
+        found,
         "proportions are shares in [0, 1]",
     ]
     if bootstrap:

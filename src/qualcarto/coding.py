@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from typing import Any
 
 import pandas as pd
@@ -57,7 +58,10 @@ def get_transcript(session: Session, name_or_id: str | int) -> Transcript:
             return found
     found = session.scalars(select(Transcript).where(Transcript.name == str(name_or_id))).first()
     if found is None:
-        raise NotFoundError(f"no transcript called '{name_or_id}'")
+        names = list(session.scalars(select(Transcript.name).order_by(Transcript.name)))
+        close = get_close_matches(str(name_or_id), names, n=3, cutoff=0.5)
+        hint = f"; closest: {', '.join(close)}" if close else "; see: qualcarto transcript list"
+        raise NotFoundError(f"no transcript called '{name_or_id}'{hint}")
     return found
 
 
@@ -69,7 +73,15 @@ def _check_span(transcript: Transcript, start: int, end: int) -> None:
         )
 
 
-def _active_code(session: Session, code_id: str) -> tuple[int, CodeRevision]:
+def _active_code(
+    session: Session, code_id: str, *, by_hand: bool = True
+) -> tuple[int, CodeRevision]:
+    """The newest version's id and revision of an applicable code.
+
+    A code chosen by hand must also be a leaf: a parent with active children only groups
+    them (``Codebook.leaves``), as the app's code picker offers leaves alone. Imports keep
+    what another tool or an older codebook coded, so ``by_hand=False`` allows a parent.
+    """
     version = get_version(session)
     revision = next((c for c in version.codes if c.code_id == code_id), None)
     if revision is None:
@@ -78,6 +90,12 @@ def _active_code(session: Session, code_id: str) -> tuple[int, CodeRevision]:
         merged = f"; use '{revision.merged_into}'" if revision.merged_into else ""
         raise ValidationError(
             f"code '{code_id}' is {revision.status} in codebook version {version.number}{merged}"
+        )
+    children = [c.code_id for c in version.codes if c.parent == code_id and c.status == "active"]
+    if by_hand and children:
+        shown = ", ".join(children[:5]) + (", ..." if len(children) > 5 else "")
+        raise ValidationError(
+            f"code '{code_id}' groups other codes ({shown}); code with one of them"
         )
     return version.id, revision
 
@@ -131,11 +149,14 @@ def add_coding(
     *,
     origin: str = "manual",
 ) -> Coding:
-    """Code ``text[start:end]`` of a transcript with an active code, as ``coder``."""
+    """Code ``text[start:end]`` of a transcript with an active code, as ``coder``.
+
+    By hand (``origin="manual"``) only a leaf code may be applied; see ``_active_code``.
+    """
     doc = get_transcript(session, transcript)
     user = get_user(session, coder)
     _check_span(doc, start, end)
-    version_id, _ = _active_code(session, code_id)
+    version_id, _ = _active_code(session, code_id, by_hand=origin == "manual")
     _refuse_duplicate(session, doc, user, start, end, code_id)
     coding = Coding(
         transcript_id=doc.id,
@@ -293,6 +314,7 @@ def _snapshot(coding: Coding) -> dict[str, Any]:
         "start": coding.start,
         "end": coding.end,
         "memo": coding.memo,
+        "origin": coding.origin,
         "row_version": coding.row_version,
     }
 
@@ -307,6 +329,7 @@ def restore_coding(session: Session, snapshot: dict[str, Any], coder: str) -> Co
         str(snapshot["code_id"]),
         coder,
         str(snapshot.get("memo") or ""),
+        origin=str(snapshot.get("origin") or "manual"),
     )
     record(session, coder, "coding.restore", "coding", coding.id, before=snapshot)
     return coding

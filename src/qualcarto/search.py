@@ -10,6 +10,7 @@ Offsets of hits are Python ``str`` indices, ready for ``add_coding``.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any
 
@@ -72,7 +73,7 @@ def search(
     Case never matters. With ``lemma=True`` inflected forms match too ("shared" finds
     "sharing"); that needs ``lemmas_available()``.
     """
-    query = query.strip()
+    query = unicodedata.normalize("NFC", query.strip())  # stored texts are NFC
     if not query:
         raise ValidationError("search: type a word or phrase")
     if lemma and not lemmas_available():

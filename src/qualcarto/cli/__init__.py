@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from qualcarto import __version__
 from qualcarto.config import DB_ENV_VAR, resolve_db_url
 from qualcarto.errors import QualcartoError
+from qualcarto.wording import counted
 
 RAW_CSV_HELP = (
     "Write text exactly as stored: no apostrophe before cells starting with = + - @ "
@@ -166,7 +167,7 @@ def codebook_publish(ctx: click.Context, file: Path, message: str, author: str |
     for line in result.diff.lines():
         click.echo(f"  {line}")
     for move, count in result.migrated.items():
-        click.echo(f"  migrated {count} codings {move}")
+        click.echo(f"  migrated {counted(count, 'coding')} {move}")
 
 
 @codebook.command("diff")
@@ -193,32 +194,17 @@ def codebook_diff(ctx: click.Context, old: int, new: int) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None)
 @click.pass_context
 def codebook_export(ctx: click.Context, number: int | None, fmt: str, output: Path | None) -> None:
-    """Write a stored version back as a codebook file (YAML) or as JSON.
+    """Write a stored version back as a codebook file, in YAML or as the same document in JSON.
+
+    Both formats carry every field of the file (facets, cartography, definitions, colours,
+    keywords, merges); either one publishes back as an equal codebook.
 
     Example: qualcarto codebook export --version 1 -o codebook-v1.yaml
     """
-    from qualcarto.codebook import dump_codebook, get_version, version_codebook
+    from qualcarto.codebook import export_codebook, get_version, version_codebook
 
     with store_session(ctx) as session:
-        version = get_version(session, number)
-        book = version_codebook(version)
-        if fmt == "yaml":
-            text = dump_codebook(book)
-        else:
-            payload: dict[str, Any] = {
-                "version": version.number,
-                "codes": [
-                    {
-                        "id": c.id,
-                        "name": c.name,
-                        "parent": c.parent,
-                        "status": c.status,
-                        "facets": dict(c.facets),
-                    }
-                    for c in book.codes
-                ],
-            }
-            text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        text = export_codebook(version_codebook(get_version(session, number)), fmt)
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -339,63 +325,6 @@ def demo(ctx: click.Context, data: Path | None) -> None:
         click.echo(f"  {name} ({role}): {password}")
 
 
-@cli.group()
-def coding() -> None:
-    """Add and list codings from the command line."""
-
-
-@coding.command("add")
-@click.argument("transcript")
-@click.argument("start", type=int)
-@click.argument("end", type=int)
-@click.argument("code")
-@click.option("--coder", required=True)
-@click.option("--memo", default="")
-@click.pass_context
-def coding_add(
-    ctx: click.Context, transcript: str, start: int, end: int, code: str, coder: str, memo: str
-) -> None:
-    """Code text[START:END] of TRANSCRIPT with CODE (offsets are Python str indices).
-
-    Example: qualcarto coding add I8 120 245 pre-model-secrecy --coder ana
-    """
-    from qualcarto.coding import add_coding
-
-    with store_session(ctx) as session:
-        made = add_coding(session, transcript, start, end, code, coder, memo)
-        click.echo(f"coding {made.id}: {made.text!r}")
-
-
-@coding.command("list")
-@click.option("--coder", "coders", multiple=True, help="Only these coders (repeatable).")
-@click.option("--transcript", "transcripts", multiple=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="csv file.")
-@click.option("--raw", is_flag=True, help=RAW_CSV_HELP)
-@click.pass_context
-def coding_list(
-    ctx: click.Context,
-    coders: tuple[str, ...],
-    transcripts: tuple[str, ...],
-    output: Path | None,
-    raw: bool,
-) -> None:
-    """List codings with their excerpts (csv to a file, a table to the terminal).
-
-    Example: qualcarto coding list --coder linaker2025 -o codings.csv
-    """
-    from qualcarto.coding import codings_frame
-    from qualcarto.exchange.csv_safe import to_csv
-
-    with store_session(ctx) as session:
-        frame = codings_frame(session, coders or None, transcripts or None)
-    if output:
-        to_csv(frame, output, raw=raw)
-        click.echo(f"wrote {len(frame)} codings to {output}")
-    else:
-        columns = ["coding_id", "transcript", "coder", "code_id", "start", "end", "text"]
-        click.echo(frame[columns].to_string(index=False, max_colwidth=50))
-
-
 def _register_feature_commands() -> None:
     """Feature modules add their commands here; each module defines click commands or groups."""
     from importlib import import_module
@@ -408,6 +337,8 @@ def _register_feature_commands() -> None:
 
 # (module in qualcarto.cli, command objects it defines)
 FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
+    ("transcript", ["transcript"]),
+    ("coding", ["coding"]),
     ("suggest", ["suggest"]),
     ("exchange", ["export"]),
     ("cartography", ["cartography"]),

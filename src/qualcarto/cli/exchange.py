@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from qualcarto.cli import RAW_CSV_HELP, progress_bar, store_session
+from qualcarto.wording import counted
 
 
 def _layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -68,7 +69,9 @@ def export_xlsx(
     sheets = build_sheets(data, chosen)
     with progress_bar(len(sheets), "writing sheets") as bar:
         write_workbook(data, out, chosen, progress=lambda _title: bar.update(1))
-    click.echo(f"wrote {len(sheets)} sheets ({len(data.codings)} codings) to {out}")
+    click.echo(
+        f"wrote {counted(len(sheets), 'sheet')} ({counted(len(data.codings), 'coding')}) to {out}"
+    )
 
 
 @export.command("csv")
@@ -92,7 +95,7 @@ def export_csv(
     with store_session(ctx) as session:
         data = study_data(session, coders, consensus=consensus, version=version)
     rows = write_tidy_csv(data, out, raw=raw)
-    click.echo(f"wrote {rows} codings to {out}")
+    click.echo(f"wrote {counted(rows, 'coding')} to {out}")
 
 
 def _graph(fmt: str) -> click.Command:
@@ -118,8 +121,8 @@ def _graph(fmt: str) -> click.Command:
             data = study_data(session, coders, consensus=consensus, version=version)
         graph = write_graph(data, out, fmt, scope)  # type: ignore[arg-type]
         click.echo(
-            f"wrote {graph.number_of_nodes()} codes and {graph.number_of_edges()} "
-            f"co-occurrences to {out}"
+            f"wrote {counted(graph.number_of_nodes(), 'code')} and "
+            f"{counted(graph.number_of_edges(), 'co-occurrence')} to {out}"
         )
 
     command.__doc__ = (
@@ -150,10 +153,12 @@ def export_qdpx(
         data = study_data(session, coders, consensus=consensus, version=version)
         with progress_bar(len(data.transcripts), "writing sources") as bar:
             report = write_qdpx(session, data, out, progress=lambda _name: bar.update(1))
-    click.echo(
-        f"wrote {report.transcripts} transcripts, {report.codes} codes, {report.codings} codings "
-        f"and {report.notes} notes to {out}"
-    )
+    counts = [
+        counted(report.transcripts, "transcript"),
+        counted(report.codes, "code"),
+        counted(report.codings, "coding"),
+    ]
+    click.echo(f"wrote {', '.join(counts)} and {counted(report.notes, 'note')} to {out}")
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
 
@@ -171,7 +176,7 @@ def export_qdc(ctx: click.Context, out: Path, version: int | None) -> None:
 
     with store_session(ctx) as session:
         count = write_qdc(session, out, version)
-    click.echo(f"wrote {count} codes to {out}")
+    click.echo(f"wrote {counted(count, 'code')} to {out}")
 
 
 def import_refi_file(ctx: click.Context, path: Path, actor: str) -> None:

@@ -2,7 +2,13 @@
 """The codebook: YAML files, validation, versions in the store, diffs and migrations."""
 
 from qualcarto.codebook.diff import CodebookDiff, codings_target, diff_codebooks
-from qualcarto.codebook.files import codebook_to_dict, dump_codebook, load_codebook, parse_codebook
+from qualcarto.codebook.files import (
+    codebook_to_dict,
+    dump_codebook,
+    export_codebook,
+    load_codebook,
+    parse_codebook,
+)
 from qualcarto.codebook.model import Codebook, CodeDef, validate
 from qualcarto.codebook.versions import (
     PublishResult,
@@ -26,6 +32,7 @@ __all__ = [
     "codings_target",
     "diff_codebooks",
     "dump_codebook",
+    "export_codebook",
     "get_version",
     "latest_version",
     "load_codebook",

@@ -7,6 +7,7 @@ that a validation error can say exactly where to look.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,19 @@ def _code_to_dict(code: CodeDef) -> dict[str, Any]:
     if code.split_from:
         item["split_from"] = code.split_from
     return item
+
+
+def export_codebook(codebook: Codebook, fmt: str = "yaml") -> str:
+    """The codebook as ``yaml`` or ``json`` text.
+
+    One document (``codebook_to_dict``) in two notations: neither export carries less
+    than the other, and both parse back into an equal codebook.
+    """
+    if fmt == "yaml":
+        return dump_codebook(codebook)
+    if fmt == "json":
+        return json.dumps(codebook_to_dict(codebook), ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(f"codebook export format '{fmt}' is not yaml or json")
 
 
 def dump_codebook(codebook: Codebook) -> str:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -12,6 +11,7 @@ from qualcarto.exchange.data import StudyData
 from qualcarto.exchange.refi_export import write_qdc, write_qdpx
 from qualcarto.exchange.tables import write_graph, write_tidy_csv
 from qualcarto.exchange.xlsx import write_workbook
+from qualcarto.wording import slug
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -24,9 +24,13 @@ FORMATS = {
 
 
 def file_stem(data: StudyData) -> str:
-    """A file name for the study and layer: letters, digits and dashes only."""
-    text = f"{data.project[:40]}-{data.layer[:40]}-v{data.codebook_version}"
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "qualcarto"
+    """A file name for the study, layer and version in whole words: letters, digits, dashes.
+
+    The demo study's workbook of every coder is
+    ``demo-open-collaboration-in-open-llm-projects-all-coders-v1.xlsx``.
+    """
+    parts = [slug(data.project, 48) or "qualcarto", slug(data.layer, 40)]
+    return "-".join([*filter(None, parts), f"v{data.codebook_version}"])
 
 
 def write_all(session: Session, data: StudyData, folder: Path) -> dict[str, Path]:

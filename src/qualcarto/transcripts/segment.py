@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
-
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from qualcarto.transcripts.turns import TurnSpan
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 _CHUNK = 100_000  # characters per spaCy call; keeps memory flat for very long turns
 
@@ -17,6 +18,10 @@ _CHUNK = 100_000  # characters per spaCy call; keeps memory flat for very long t
 @lru_cache(maxsize=1)
 def sentence_pipeline() -> Language:
     """A blank English pipeline with the sentencizer, loaded once per process."""
+    # spaCy takes a second or more to import: only an import of transcripts pays for it,
+    # not every command that merely touches the transcripts package (coding list, status).
+    import spacy
+
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.max_length = _CHUNK * 2
