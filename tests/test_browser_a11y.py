@@ -253,3 +253,11 @@ def test_a_primary_button_and_the_transcript_are_reached_and_used_by_keyboard(
         timeout=10_000,
     )
     page.close()
+
+
+def test_repeated_controls_name_their_row(app: str, browser: Any) -> None:
+    page, token = sign_in_with_mouse(browser, app, "lena")
+    page.goto(f"{app}/assignments?session={token}")
+    for name in ("Coders of P1", "Reviewers of P1", "Coders of P2", "Reviewers of P2"):
+        page.get_by_role("combobox", name=name, exact=True).wait_for(timeout=30_000)
+    page.close()
