@@ -47,8 +47,8 @@ with st.form("assignments"):
         cols = st.columns([1, 3, 3])
         cols[0].markdown(f"**{md(t.transcript)}**")
         for col, task, label in ((cols[1], "code", "Coders"), (cols[2], "review", "Reviewers")):
-            choices[(t.transcript, task)] = col.multiselect(
-                label, people, current[(int(t.transcript_id), task)],
+            choices[(t.transcript, task)] = col.multiselect(  # named per row for screen readers
+                f"{label} of {md(t.transcript)}", people, current[(int(t.transcript_id), task)],
                 key=f"assign_{task}_{t.transcript}", label_visibility="collapsed",
                 placeholder=label,
             )  # fmt: skip

@@ -34,6 +34,11 @@ export default function (component) {
     box = document.createElement("div");
     box.className = "qcs-box";
     box.setAttribute("data-testid", "qc-transcript");
+    // One tab stop, so the keyboard can reach and scroll the transcript (axe's
+    // scrollable-region-focusable), named for screen readers.
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "Transcript");
     parentElement.appendChild(box);
   }
   const points = Array.from(data.text);

@@ -31,6 +31,22 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   fi
 fi
 
+# axe-core, which the accessibility test injects into every page, from the committed npm lock.
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+  if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing npm (apt)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  if command -v npm >/dev/null 2>&1; then
+    echo "installing axe-core (npm ci)"
+    npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+  else
+    echo "npm not found: the accessibility test will be skipped here (and fail on CI);" \
+      "install Node.js with npm, e.g. sudo apt-get install nodejs npm" >&2
+  fi
+fi
+
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e ".[test,postgres]"
 .venv/bin/pip install -q --disable-pip-version-check --no-deps 'irrCAC==0.4.4'  # AC1 reference; pins pandas<3, so no deps (tests/test_agreement_irrcac.py)
