@@ -344,6 +344,7 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("cartography", ["cartography"]),
     ("agreement", ["agreement"]),
     ("ops", ["backup", "restore", "verify", "serve"]),
+    ("query", ["query"]),
 ]
 _register_feature_commands()
 

@@ -347,7 +347,7 @@ def _memos(session: Session, authors: set[str]) -> dict[int, list[tuple[str, str
         .order_by(User.name)
     )
     for transcript_id, author, text in rows:
-        if author in authors and text:
+        if transcript_id is not None and author in authors and text:
             found.setdefault(transcript_id, []).append((author, text))
     return found
 

@@ -25,6 +25,7 @@ from qualcarto.store.models import (
     Turn,
     User,
 )
+from qualcarto.store.notebook import MemoLink, SavedQuery
 from qualcarto.store.workflow import (
     Assignment,
     AuthSession,
@@ -41,11 +42,13 @@ __all__ = [
     "CodebookVersion",
     "Coding",
     "Memo",
+    "MemoLink",
     "Participant",
     "Project",
     "ReadOnlyError",
     "ReconciliationDecision",
     "Review",
+    "SavedQuery",
     "Segment",
     "StudySetting",
     "Transcript",

@@ -246,15 +246,28 @@ class Review(Base):
 
 
 class Memo(Base):
-    """A coder's memo on a whole transcript."""
+    """A memo in the study's notebook: on a transcript, a code, a coding, or free.
+
+    ``kind`` says which: a transcript memo names ``transcript_id`` (one per author and
+    transcript), a code memo ``code_id``, a coding memo ``coding_id``; a free memo none.
+    ``[[...]]`` links in ``text`` are kept in ``memo_links`` (``qualcarto.memos``).
+    """
 
     __tablename__ = "memos"
     __table_args__ = (UniqueConstraint("transcript_id", "author_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    transcript_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE")
+    )
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20), default="transcript", server_default="transcript")
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    code_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    coding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), index=True
+    )
 
 
 class AuditEvent(Base):
