@@ -9,7 +9,7 @@ import pytest
 
 from app_study import PASSWORDS, ROOT, app_as, build_study, no_errors
 
-CODER_PAGES = ["coding", "search", "review", "codebook"]
+CODER_PAGES = ["coding", "search", "query", "review", "codebook"]
 LEAD_PAGES = [*CODER_PAGES, "assignments", "reconcile"]
 
 

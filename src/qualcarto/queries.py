@@ -78,11 +78,8 @@ def answer_query(
     frames = study_frames(session, coders=coders, viewer=viewer, version=version)
     hits = run_query(query, frames)
     ids = [int(i) for i in hits["transcript_id"].unique()]
-    texts = dict(
-        session.execute(select(Transcript.id, Transcript.text).where(Transcript.id.in_(ids)))
-        .tuples()
-        .all()
-    )
+    rows = session.execute(select(Transcript.id, Transcript.text).where(Transcript.id.in_(ids)))
+    texts = {int(transcript_id): text for transcript_id, text in rows}
     return excerpts(hits, texts, context=context)[[*RESULT_COLUMNS, "transcript_id"]]
 
 
