@@ -12,6 +12,8 @@ all three are children of ``themes``.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -65,7 +67,7 @@ CODINGS = pd.DataFrame(
         "start",
         "end",
         "codebook_version",
-    ],  # fmt: skip
+    ],
 )
 FRAMES = StudyFrames(CODINGS, CODES, TRANSCRIPTS, TURNS, SENTENCES)
 
@@ -88,7 +90,7 @@ def hits(text: str, frames: StudyFrames = FRAMES) -> list[tuple[str, str, int, i
                 ("ana", "T2", 60, 70),
                 ("ben", "T1", 5, 15),
             ],
-        ),  # fmt: skip
+        ),
         ("a AND NOT b", [("ana", "T1", 5, 10), ("ana", "T1", 35, 50), ("ana", "T2", 0, 10)]),
         # the complement is taken within the transcripts a coder has coded
         (
@@ -99,7 +101,7 @@ def hits(text: str, frames: StudyFrames = FRAMES) -> list[tuple[str, str, int, i
                 ("ana", "T2", 0, 80),
                 ("ben", "T1", 0, 100),
             ],
-        ),  # fmt: skip
+        ),
         # whole units the codes touch
         ("a AND b WITHIN sentence", [("ana", "T1", 0, 20), ("ana", "T1", 22, 40)]),
         ("a AND b WITHIN turn", [("ana", "T1", 0, 40), ("ana", "T2", 0, 80)]),
@@ -125,7 +127,7 @@ def hits(text: str, frames: StudyFrames = FRAMES) -> list[tuple[str, str, int, i
                 ("ana", "T1", 80, 90),
                 ("ana", "T2", 0, 10),
             ],
-        ),  # fmt: skip
+        ),
         # precedence: NOT before NEAR before AND before OR; parentheses override
         ("c OR a AND b", [("ana", "T1", 10, 15), ("ana", "T1", 30, 35), ("ana", "T1", 80, 90)]),
         ("(c OR a) AND b", [("ana", "T1", 10, 15), ("ana", "T1", 30, 35)]),
@@ -136,7 +138,7 @@ def hits(text: str, frames: StudyFrames = FRAMES) -> list[tuple[str, str, int, i
         (
             "b WHERE coder IN (ben, x) OR organization_type = University",
             [("ana", "T2", 60, 70), ("ben", "T1", 5, 15)],
-        ),  # fmt: skip
+        ),
         ("b WHERE NOT (coder = ana)", [("ben", "T1", 5, 15)]),
     ],
 )
@@ -223,4 +225,4 @@ def test_and_is_the_intersection_of_the_characters_each_code_covers(
         found = [(s, e) for _, _, s, e in hits(query, frames)]
         assert _characters(found) == expected
         # hits are maximal: no two touch or overlap
-        assert all(e1 < s2 for (_, e1), (s2, _) in zip(found, found[1:], strict=False))
+        assert all(e1 < s2 for (_, e1), (s2, _) in pairwise(found))

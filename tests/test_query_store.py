@@ -62,9 +62,19 @@ def test_the_cli_writes_one_row_per_hit_and_saves_named_queries(
     url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status, out, err = run(
-        url, capsys, "query", "themes WITHIN sentence", "--coder", "ben", "--format", "json",
-        "--save", "all themes", "--as", "lena",
-    )  # fmt: skip
+        url,
+        capsys,
+        "query",
+        "themes WITHIN sentence",
+        "--coder",
+        "ben",
+        "--format",
+        "json",
+        "--save",
+        "all themes",
+        "--as",
+        "lena",
+    )
     assert status == 0, err
     rows = json.loads(out)
     assert [(r["coder"], r["transcript"], r["text"]) for r in rows] == [
