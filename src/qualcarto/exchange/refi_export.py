@@ -321,6 +321,7 @@ def project_tree(
             report.transcripts += 1
             if progress:
                 progress(name)
+    notes += _notebook_notes(session, set(user_guids))
     if notes:
         element = _sub(root, PROJECT_NS, "Notes")
         for guid, title, author, _when, text in notes:
@@ -337,6 +338,25 @@ def project_tree(
     _facet_sets(root, PROJECT_NS, data.codebook, guids)
     _text(root, PROJECT_NS, "Description", project.description)
     return root, files, report
+
+
+def _notebook_notes(
+    session: Session, authors: set[str]
+) -> list[tuple[str, str, str, None, str]]:
+    """Code, coding and free memos as project-level Notes (their ``[[...]]`` links in the text)."""
+    rows = session.execute(
+        select(Memo.id, Memo.kind, Memo.title, Memo.code_id, Memo.coding_id, User.name, Memo.text)
+        .join(User, User.id == Memo.author_id)
+        .where(Memo.kind != "transcript")
+        .order_by(Memo.id)
+    )
+    notes = []
+    for memo_id, kind, title, code_id, coding_id, author, text in rows:
+        if author in authors and text:
+            about = {"code": f" on code {code_id}", "coding": f" on coding {coding_id}"}
+            name = title or f"Memo{about.get(kind, '')}"
+            notes.append((stable_guid("notebook-memo", str(memo_id)), name, author, None, text))
+    return notes
 
 
 def _memos(session: Session, authors: set[str]) -> dict[int, list[tuple[str, str]]]:

@@ -187,7 +187,8 @@ class _Study:
             "turn": lambda: self._replicate(frames.turns),
         }[unit]()
         self.universe = S.normalize(self.units.starts, self.units.ends)
-        self.turn_starts = self._replicate(frames.turns).starts
+        self._turns = frames.turns
+        self._turn_starts: IntArray | None = None
 
     def _spans(self, frame: pd.DataFrame) -> Spans:
         starts = (frame["gid"] * self.stride + frame["start"]).to_numpy(np.int64)
@@ -200,7 +201,10 @@ class _Study:
         return self._spans(per_group)
 
     def turn_of(self, keys: IntArray) -> IntArray:
-        return np.maximum(np.searchsorted(self.turn_starts, keys, side="right") - 1, 0)
+        """The index (over all groups) of the turn each key falls in; built on first use."""
+        if self._turn_starts is None:
+            self._turn_starts = self._replicate(self._turns).starts
+        return np.maximum(np.searchsorted(self._turn_starts, keys, side="right") - 1, 0)
 
 
 class _Evaluator:
@@ -326,10 +330,12 @@ def _codes_inside(study: _Study, found: Spans, query_codes: set[str]) -> list[st
     index = np.searchsorted(found.ends, starts, side="right")
     inside = index < len(found)
     inside[inside] = found.starts[index[inside]] < ends[inside]
-    pairs = pd.DataFrame({"hit": index[inside], "code_id": rows["code_id"].to_numpy()[inside]})
-    joined = pairs.drop_duplicates().sort_values(["hit", "code_id"]).groupby("hit")["code_id"]
-    by_hit = joined.agg(" ".join)
-    return [str(by_hit.get(i, "")) for i in range(len(found))]
+    inside_codes: list[set[str]] = [set() for _ in range(len(found))]
+    for hit, code_id in zip(
+        index[inside].tolist(), rows["code_id"].to_numpy()[inside].tolist(), strict=True
+    ):
+        inside_codes[hit].add(code_id)
+    return [" ".join(sorted(codes)) for codes in inside_codes]
 
 
 def hit_crosstab(hits: pd.DataFrame, transcripts: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: MIT
+"""Memos as a notebook: kinds, links parsed into the link table, backlinks and search.
+
+The study is conftest's: the tiny codebook, transcript P1 with non-ASCII names, ana and ben.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qualcarto.coding import add_coding
+from qualcarto.errors import ValidationError
+from qualcarto.exchange import study_data
+from qualcarto.exchange.refi_export import write_qdpx
+from qualcarto.memos import LinkRef, backlinks, parse_links, search_memos, write_memo
+from qualcarto.store import AuditEvent, MemoLink
+
+
+def test_links_are_parsed_in_order_with_spans_placed() -> None:
+    text = "See [[P1:10-20]], [[code:access]], [[memo:3]] and [[transcript:P1]]."
+    assert parse_links(text) == [
+        LinkRef("span", "P1:10-20", "P1", 10, 20),
+        LinkRef("code", "access"),
+        LinkRef("memo", "3"),
+        LinkRef("transcript", "P1", "P1"),
+    ]
+
+
+def test_a_memo_stores_its_links_and_the_linked_things_show_it_back(session: Session) -> None:
+    coding = add_coding(session, "P1", 70, 90, "access", "ana")
+    first = write_memo(
+        session, "ana", "Compute woes in [[P1:75-80]]", kind="code", code_id="access"
+    )
+    second = write_memo(
+        session, "ben", f"Builds on [[memo:{first.id}]] and [[code:docs]]", title="Docs idea"
+    )
+    stored = session.execute(select(MemoLink.memo_id, MemoLink.kind, MemoLink.target)).all()
+    assert sorted(stored) == sorted(
+        [
+            (first.id, "span", "P1:75-80"),
+            (second.id, "memo", str(first.id)),
+            (second.id, "code", "docs"),
+        ]
+    )
+    assert list(backlinks(session, coding=coding.id)["memo_id"]) == [first.id]
+    assert list(backlinks(session, transcript="P1")["memo_id"]) == [first.id]
+    assert list(backlinks(session, transcript="P1", span=(0, 75))["memo_id"]) == []
+    assert list(backlinks(session, memo=first.id)["memo_id"]) == [second.id]
+    assert list(backlinks(session, code="docs")["memo_id"]) == [second.id]
+    assert list(search_memos(session, "DOCS idea")["memo_id"]) == [second.id]
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "memo"))
+    assert list(actions) == ["memo.write", "memo.write"]
+
+
+def test_rewriting_a_memo_replaces_its_links(session: Session) -> None:
+    memo = write_memo(session, "ana", "[[code:access]]")
+    write_memo(session, "ana", "now about [[code:money]]", memo_id=memo.id)
+    assert list(backlinks(session, code="access")["memo_id"]) == []
+    assert list(backlinks(session, code="money")["memo_id"]) == [memo.id]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[P1:5-99999]]", "link [[P1:5-99999]]: not inside 'P1'"),
+        ("[[code:nope]]", "link [[code:nope]]: no such code"),
+        ("[[memo:999]]", "link [[memo:999]]: no such memo"),
+        ("[[just words]]", "link [[just words]]: write [[TRANSCRIPT:START-END]]"),
+    ],
+)
+def test_a_broken_link_is_refused_with_what_is_wrong(
+    session: Session, text: str, message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        write_memo(session, "ana", text)
+    assert str(caught.value).startswith(message)
+
+
+def test_only_the_author_may_rewrite_a_memo(session: Session) -> None:
+    memo = write_memo(session, "ana", "mine")
+    with pytest.raises(ValidationError, match="not ben's to change"):
+        write_memo(session, "ben", "theirs", memo_id=memo.id)
+
+
+def test_notebook_memos_leave_in_a_refi_project_as_notes_with_their_links(
+    session: Session, tmp_path: Path
+) -> None:
+    add_coding(session, "P1", 70, 90, "access", "ana")
+    write_memo(session, "ana", "Free thought on [[P1:75-80]]", title="Cluster")
+    write_memo(session, "ben", "Why [[code:docs]] matters", kind="code", code_id="docs")
+    path = tmp_path / "study.qdpx"
+    write_qdpx(session, study_data(session), path)
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    notes = {
+        note.get("name"): note.findtext("{*}PlainTextContent") for note in root.iter("{*}Note")
+    }
+    assert notes["Cluster"] == "Free thought on [[P1:75-80]]"
+    assert notes["Memo on code docs"] == "Why [[code:docs]] matters"
