@@ -340,9 +340,7 @@ def project_tree(
     return root, files, report
 
 
-def _notebook_notes(
-    session: Session, authors: set[str]
-) -> list[tuple[str, str, str, None, str]]:
+def _notebook_notes(session: Session, authors: set[str]) -> list[tuple[str, str, str, None, str]]:
     """Code, coding and free memos as project-level Notes (their ``[[...]]`` links in the text)."""
     rows = session.execute(
         select(Memo.id, Memo.kind, Memo.title, Memo.code_id, Memo.coding_id, User.name, Memo.text)
