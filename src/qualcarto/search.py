@@ -105,14 +105,14 @@ def codes_on_hits(session: Session, hits: pd.DataFrame, coder: str) -> list[list
     if hits.empty:
         return []
     codings = codings_frame(session, [coder], sorted(set(hits["transcript"])))
-    by_transcript = {name: group for name, group in codings.groupby("transcript")}
-    found = []
-    for hit in hits.itertuples():
-        group = by_transcript.get(hit.transcript)
+    by_transcript = {str(name): group for name, group in codings.groupby("transcript")}
+    found: list[list[str]] = []
+    for name, start, end in zip(hits["transcript"], hits["start"], hits["end"], strict=True):
+        group = by_transcript.get(str(name))
         if group is None:
             found.append([])
             continue
-        touching = group[(group["start"] < hit.end) & (group["end"] > hit.start)]
+        touching = group[(group["start"] < end) & (group["end"] > start)]
         found.append(sorted(set(touching["code_id"])))
     return found
 
@@ -121,11 +121,11 @@ def hit_spans(session: Session, hits: pd.DataFrame, unit: str) -> list[tuple[str
     """The spans coding every hit would code: each match, or its sentence; each span once."""
     spans: dict[tuple[str, int, int], None] = {}
     docs: dict[str, Transcript] = {}
-    for hit in hits.itertuples():
-        doc = docs.get(hit.transcript) or docs.setdefault(
-            hit.transcript, get_transcript(session, hit.transcript)
-        )
-        start, end = snap(session, doc, int(hit.start), int(hit.end), unit)
+    for name, hit_start, hit_end in zip(
+        hits["transcript"], hits["start"], hits["end"], strict=True
+    ):
+        doc = docs.get(str(name)) or docs.setdefault(str(name), get_transcript(session, str(name)))
+        start, end = snap(session, doc, int(hit_start), int(hit_end), unit)
         spans[(doc.name, start, end)] = None
     return list(spans)
 
