@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app_study import app_as, build_study, no_errors
+from app_study import app_as, build_study, machine_codes, no_errors
 from qualcarto.assignments import assign, is_blind
 from qualcarto.codebook import publish
 from qualcarto.codebook.versions import get_version, version_codebook
@@ -189,3 +189,13 @@ def test_search_codes_all_hits_after_a_preview_and_skips_duplicates(url: str) ->
     engine.dispose()
     assert len(after) == before + hits - 1
     assert set(after["code_id"]) == {"docs"}
+
+
+def test_reconcile_offers_machine_layers_only_when_asked(
+    url: str, double_coded: dict[str, int]
+) -> None:
+    machine_codes(url, "P1", "We asked", "access")
+    at = no_errors(app_as(url, "lena").switch_page("app_pages/reconcile.py").run())
+    assert at.selectbox(key="rec_a").options == ["ana", "ben"]
+    no_errors(at.toggle(key="rec_machines").set_value(True).run())
+    assert at.selectbox(key="rec_a").options == ["ana", "ben", "auto"]

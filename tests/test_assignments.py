@@ -22,7 +22,7 @@ from qualcarto.assignments import (
 from qualcarto.coding import add_coding, get_transcript
 from qualcarto.errors import ValidationError
 from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
-from qualcarto.selection import get_memo, set_memo, snap, snap_to_words
+from qualcarto.selection import get_memo, in_context, set_memo, snap, snap_to_words
 from qualcarto.store import AuditEvent
 from qualcarto.users import add_user
 
@@ -125,3 +125,18 @@ def test_search_hits_show_their_codes_and_code_all_by_sentence_once(session: Ses
     assert codes_on_hits(session, hits, "ben") == [[] for _ in range(len(hits))]
     assert already_coded(session, sentences, "docs", "ana") == [first]
     assert already_coded(session, sentences, "access", "ana") == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "width", "expected"),
+    [
+        (14, 18, 8, ("…three ", "four", " five…")),
+        (0, 3, 100, ("", "one", " two three four five six seven eight nine ten Eleven")),
+        (49, 55, 5, ("…ten ", "Eleven", "")),
+    ],
+)
+def test_an_excerpt_in_context_is_cut_at_whole_words_on_one_line(
+    start: int, end: int, width: int, expected: tuple[str, str, str]
+) -> None:
+    text = "one two three four five six seven eight nine ten\nEleven"
+    assert in_context(text, start, end, width) == expected
