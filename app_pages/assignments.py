@@ -28,6 +28,7 @@ with reading() as session:
         for t in transcripts["transcript_id"]
         for task in ("code", "review")
     }
+    progress = progress_frame(session)
 
 open_study = st.toggle(
     "Open the study: coders see each other's codings",
@@ -66,8 +67,6 @@ if saved:
     st.rerun()
 
 st.subheader("Progress", anchor=False)
-with reading() as session:
-    progress = progress_frame(session)
 st.dataframe(
     progress,
     hide_index=True,
