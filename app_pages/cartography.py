@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from app_pages.common import md, require_user, store
+from app_pages.common import md, reading, require_user
 from qualcarto.cartography_data import (
     NO_SPLIT,
     cartography_data,
@@ -21,13 +21,15 @@ from qualcarto.cartography_data import (
     resolve_layout,
 )
 from qualcarto.errors import QualcartoError
+from qualcarto.users import coder_kinds, default_coders
 
 MAX_EXCERPTS = 100
 
 user = require_user()
 st.title("Cartography")
-with store() as session:
+with reading() as session:
     data = cartography_data(session, viewer=user.name)
+    kinds = coder_kinds(session)
 facets = list(data.facet_orders)
 if len(facets) < 2:
     st.info("The codebook declares fewer than two facets, so there is no grid to draw.")
@@ -49,13 +51,18 @@ split = cols[2].selectbox("Split cells by", split_options,
                           key="carto_split")  # fmt: skip
 coders_seen = sorted(set(data.codings["coder"]))
 cols = st.columns([3, 1, 1], vertical_alignment="bottom")
-coders = cols[0].multiselect("Coders (none chosen: all)", coders_seen, key="carto_coders")
+# People by default; a machine layer such as 'auto' only when chosen.
+coders = cols[0].multiselect("Coders", coders_seen, default_coders(kinds, coders_seen),
+                             key="carto_coders", placeholder="Choose coders to map")  # fmt: skip
 min_support = cols[1].number_input("Min. interviews", 0, 1000, 1, key="carto_min")
 show_empty = cols[2].toggle("Uncoded codes", key="carto_empty")
 
+if not coders:
+    st.info("Choose the coders whose codings make the map.")
+    st.stop()
 try:
     layout = resolve_layout(data, rows, columns, split)
-    m = draw_map(data, layout, coders=coders or None, min_support=int(min_support),
+    m = draw_map(data, layout, coders=coders, min_support=int(min_support),
                  show_empty=show_empty)  # fmt: skip
 except QualcartoError as exc:
     st.error(str(exc))
@@ -115,7 +122,7 @@ row = frame[frame["id"] == code_id].iloc[0]
 st.subheader(md(row["name"]))
 st.caption(f"{row['interviews']} interviews · {row['excerpts']} excerpts · "
            f"participants: {md(row['participants'] or 'none')}")  # fmt: skip
-excerpts = code_excerpts(data, code_id, coders or None)
+excerpts = code_excerpts(data, code_id, coders)
 for item in excerpts.head(MAX_EXCERPTS).itertuples():
     st.caption(f"{md(item.transcript)} · {md(item.coder)} · {item.start}–{item.end}")
     st.text(str(item.text))  # plain text: transcript markup is never rendered

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, require_user, store
+from app_pages.common import md, reading, require_user
 from qualcarto.codebook import Codebook, diff_codebooks, get_version, version_codebook
 from qualcarto.codebook_history import codebook_history
 
 require_user()
 st.title("Codebook")
-with store() as session:
+with reading() as session:
     history = codebook_history(session)
     numbers = list(history["version"])
     book = version_codebook(get_version(session))
@@ -68,7 +68,7 @@ with history_tab:
         cols = st.columns(2)
         old = cols[0].selectbox("From version", numbers, index=len(numbers) - 2, key="diff_old")
         new = cols[1].selectbox("To version", numbers, index=len(numbers) - 1, key="diff_new")
-        with store() as session:
+        with reading() as session:
             diff = diff_codebooks(
                 version_codebook(get_version(session, old)),
                 version_codebook(get_version(session, new)),

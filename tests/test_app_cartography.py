@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_study import app_as, build_study, code_span, no_errors
+from app_study import app_as, build_study, code_span, machine_codes, no_errors
 
 PAGE = "app_pages/cartography.py"
 
@@ -70,7 +70,7 @@ def test_a_coder_in_a_blind_study_maps_only_her_own_codings(url: str) -> None:
 
 def test_choosing_coders_and_a_minimum_support_redraws_the_map(url: str) -> None:
     at = open_map(url, "lena")
-    no_errors(at.multiselect(key="carto_coders").select("ana").run())
+    no_errors(at.multiselect(key="carto_coders").unselect("ben").run())
     assert support_line(at) == "1 interviews · 1 excerpts · participants: none"
     no_errors(at.number_input(key="carto_min").set_value(2).run())
     assert [i.value for i in at.info] == [
@@ -79,3 +79,13 @@ def test_choosing_coders_and_a_minimum_support_redraws_the_map(url: str) -> None
     no_errors(at.toggle(key="carto_empty").set_value(True).run())
     codes = at.selectbox(key="carto_code").options
     assert sorted(codes) == ["Funding", "Shared documentation"]
+
+
+def test_the_map_starts_with_people_and_adds_a_machine_layer_only_when_chosen(url: str) -> None:
+    machine_codes(url, "P2", "plain text", "access")
+    at = open_map(url, "lena")
+    assert at.multiselect(key="carto_coders").value == ["ana", "ben"]
+    assert "auto" in at.multiselect(key="carto_coders").options
+    assert support_line(at) == "2 interviews · 3 excerpts · participants: none"
+    no_errors(at.multiselect(key="carto_coders").select("auto").run())
+    assert support_line(at) == "2 interviews · 4 excerpts · participants: none"

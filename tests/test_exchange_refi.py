@@ -181,8 +181,11 @@ def test_qdc_is_valid_and_round_trips_names_hierarchy_colours_and_facets(
     assert after.facets == before.facets
 
 
-def nvivo_like(path: Path, text: str, word: str) -> tuple[int, int]:
-    """A .qdpx the way NVivo for Windows writes it: BOM, CRLF, positions in UTF-16 units."""
+def nvivo_like(path: Path, text: str, word: str, copies: int = 1) -> tuple[int, int]:
+    """A .qdpx the way NVivo for Windows writes it: BOM, CRLF, positions in UTF-16 units.
+
+    ``copies`` selections of ``word``, each coded with the same code by the same user.
+    """
     raw = text.replace("\n", "\r\n")
     start = len(raw[: raw.index(word)].encode("utf-16-le")) // 2
     end = start + len(word.encode("utf-16-le")) // 2
@@ -208,21 +211,24 @@ def nvivo_like(path: Path, text: str, word: str) -> tuple[int, int]:
         name="P9",
         plainTextPath="internal://33333333-3333-3333-3333-333333333333.txt",
     )
-    selection = etree.SubElement(
-        source,
-        f"{{{ns}}}PlainTextSelection",
-        guid="44444444-4444-4444-4444-444444444444",
-        name="",
-        startPosition=str(start),
-        endPosition=str(end),
-    )
-    coding = etree.SubElement(
-        selection,
-        f"{{{ns}}}Coding",
-        guid="55555555-5555-5555-5555-555555555555",
-        creatingUser="11111111-1111-1111-1111-111111111111",
-    )
-    etree.SubElement(coding, f"{{{ns}}}CodeRef", targetGUID="22222222-2222-2222-2222-222222222222")
+    for copy in range(copies):
+        selection = etree.SubElement(
+            source,
+            f"{{{ns}}}PlainTextSelection",
+            guid=f"44444444-4444-4444-4444-44444444444{copy}",
+            name="",
+            startPosition=str(start),
+            endPosition=str(end),
+        )
+        coding = etree.SubElement(
+            selection,
+            f"{{{ns}}}Coding",
+            guid=f"55555555-5555-5555-5555-55555555555{copy}",
+            creatingUser="11111111-1111-1111-1111-111111111111",
+        )
+        etree.SubElement(
+            coding, f"{{{ns}}}CodeRef", targetGUID="22222222-2222-2222-2222-222222222222"
+        )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(
             "project.qde", etree.tostring(root, xml_declaration=True, encoding="utf-8")
@@ -253,6 +259,18 @@ def test_emoji_and_crlf_survive_import_and_round_trip(tmp_path: Path) -> None:
     assert again[["start", "end", "text"]].equals(coded[["start", "end", "text"]])
     first.dispose()
     second.dispose()
+
+
+def test_a_span_the_project_codes_twice_with_one_code_is_kept_once(tmp_path: Path) -> None:
+    nvivo_like(tmp_path / "twice.qdpx", "I: Hi there.\nP9: Zoe says hello again.\n", "hello", 2)
+    engine = fresh_store(tmp_path / "a.db")
+    with session_scope(engine) as session:
+        report = import_refi(session, tmp_path / "twice.qdpx")
+        coded = codings_frame(session)
+    engine.dispose()
+    assert list(coded["text"]) == ["hello"]
+    assert report.codings == 1
+    assert any("1 exact duplicate coding(s)" in w for w in report.warnings)
 
 
 def test_importing_the_same_project_twice_adds_nothing(study: Engine, tmp_path: Path) -> None:

@@ -123,18 +123,16 @@ def _refuse_duplicate(
         raise _duplicate_error(doc, user.name, start, end, code_id, found.id)
 
 
-def _flush_refusing_duplicates(
-    session: Session, doc: Transcript, coder: str, start: int, end: int, code_id: str
-) -> None:
+def _flush_refusing_duplicates(session: Session, refusal: DuplicateCodingError) -> None:
     # The check above sees committed rows; two PostgreSQL writers racing past it meet the
     # unique index here, and the loser gets the same message instead of a database error.
+    # The message is made beforehand: after a failed flush the session cannot load anything.
     try:
         session.flush()
     except IntegrityError as exc:
-        if CODINGS_UNIQUE_INDEX in str(exc.orig) or "UNIQUE constraint failed: codings" in str(
-            exc.orig
-        ):
-            raise _duplicate_error(doc, coder, start, end, code_id, None) from exc
+        text = str(exc.orig)
+        if CODINGS_UNIQUE_INDEX in text or "UNIQUE constraint failed: codings" in text:
+            raise refusal from exc
         raise
 
 
@@ -171,7 +169,7 @@ def add_coding(
         origin=origin,
     )
     session.add(coding)
-    _flush_refusing_duplicates(session, doc, coder, start, end, code_id)
+    _flush_refusing_duplicates(session, _duplicate_error(doc, coder, start, end, code_id, None))
     record(
         session,
         coder,
@@ -233,7 +231,9 @@ def edit_coding(
         coding.memo = memo
     coding.row_version += 1
     coding.updated_at = utcnow()
-    _flush_refusing_duplicates(session, coding.transcript, coder, new_start, new_end, new_code)
+    _flush_refusing_duplicates(
+        session, _duplicate_error(coding.transcript, coder, new_start, new_end, new_code, None)
+    )
     record(
         session, coder, "coding.edit", "coding", coding.id, before=before, after=_snapshot(coding)
     )

@@ -104,3 +104,18 @@ def password_matches(password_hash: str | None, password: str) -> bool:
 def list_users(session: Session) -> list[User]:
     """Every user, by name."""
     return list(session.scalars(select(User).order_by(User.name)))
+
+
+def coder_kinds(session: Session) -> dict[str, str]:
+    """Each user's kind (human, machine or reference), by name."""
+    return {name: kind for name, kind in session.execute(select(User.name, User.kind))}
+
+
+def default_coders(kinds: dict[str, str], names: list[str]) -> list[str]:
+    """The coders a comparison starts with, of ``names``: people, in order.
+
+    Where no person is among them, the reference layers (a published coding, the
+    consensus). Machine layers (``auto``) are never a default: a lead picks them.
+    """
+    people = [n for n in names if kinds.get(n, "human") == "human"]
+    return people or [n for n in names if kinds.get(n) == "reference"]

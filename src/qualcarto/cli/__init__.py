@@ -32,13 +32,19 @@ RAW_CSV_HELP = (
 
 
 @contextmanager
-def store_session(ctx: click.Context, *, create: bool = False) -> Iterator[Session]:
-    """One transaction on the store named by ``--db``; commands use nothing else."""
-    from qualcarto.store import connect, session_scope
+def store_session(
+    ctx: click.Context, *, create: bool = False, read_only: bool = False
+) -> Iterator[Session]:
+    """One transaction on the store named by ``--db``; commands use nothing else.
+
+    Commands that only read (status, lists, reports, exports) pass ``read_only``: their
+    snapshot takes no write lock, so they never wait for a coder's save or delay one.
+    """
+    from qualcarto.store import connect, read_scope, session_scope
 
     engine = connect(ctx.obj["db"], create=create)
     try:
-        with session_scope(engine) as session:
+        with (read_scope if read_only else session_scope)(engine) as session:
             yield session
     finally:
         engine.dispose()
@@ -181,7 +187,7 @@ def codebook_diff(ctx: click.Context, old: int, new: int) -> None:
     """
     from qualcarto.codebook import diff_codebooks, get_version, version_codebook
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         a = version_codebook(get_version(session, old))
         b = version_codebook(get_version(session, new))
     for line in diff_codebooks(a, b).lines():
@@ -203,7 +209,7 @@ def codebook_export(ctx: click.Context, number: int | None, fmt: str, output: Pa
     """
     from qualcarto.codebook import export_codebook, get_version, version_codebook
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         text = export_codebook(version_codebook(get_version(session, number)), fmt)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -283,7 +289,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """
     from qualcarto.status import codebook_summary, store_status
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         info = store_status(session)
         summary = codebook_summary(session)
     if as_json:

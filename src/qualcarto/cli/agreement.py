@@ -141,7 +141,7 @@ def agreement(
             "--format xlsx writes every table into one workbook: name it with -o FILE, "
             "without --by or --disagreements"
         )
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         data = service.agreement_data(
             session,
             names,

@@ -93,7 +93,7 @@ def cartography(
     from qualcarto.cartography import render_all
     from qualcarto.cartography_data import cartography_data, draw_map, resolve_layout
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         data = cartography_data(session, coders or None, version=version)
     layout = resolve_layout(data, rows, cols, split)
     m = draw_map(data, layout, min_support=min_support, show_empty=show_empty)

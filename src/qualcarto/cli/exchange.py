@@ -60,7 +60,7 @@ def export_xlsx(
     from qualcarto.exchange import study_data, write_workbook
     from qualcarto.exchange.xlsx import build_sheets
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         data = study_data(session, coders, consensus=consensus, version=version)
     chosen = list(attributes) or None
     missing = [a for a in attributes if a not in data.transcripts.columns]
@@ -92,7 +92,7 @@ def export_csv(
     """
     from qualcarto.exchange import study_data, write_tidy_csv
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         data = study_data(session, coders, consensus=consensus, version=version)
     rows = write_tidy_csv(data, out, raw=raw)
     click.echo(f"wrote {counted(rows, 'coding')} to {out}")
@@ -117,7 +117,7 @@ def _graph(fmt: str) -> click.Command:
     ) -> None:
         from qualcarto.exchange import study_data, write_graph
 
-        with store_session(ctx) as session:
+        with store_session(ctx, read_only=True) as session:
             data = study_data(session, coders, consensus=consensus, version=version)
         graph = write_graph(data, out, fmt, scope)  # type: ignore[arg-type]
         click.echo(
@@ -149,7 +149,7 @@ def export_qdpx(
     from qualcarto.exchange import study_data
     from qualcarto.exchange.refi_export import write_qdpx
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         data = study_data(session, coders, consensus=consensus, version=version)
         with progress_bar(len(data.transcripts), "writing sources") as bar:
             report = write_qdpx(session, data, out, progress=lambda _name: bar.update(1))
@@ -174,7 +174,7 @@ def export_qdc(ctx: click.Context, out: Path, version: int | None) -> None:
     """
     from qualcarto.exchange.refi_export import write_qdc
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         count = write_qdc(session, out, version)
     click.echo(f"wrote {counted(count, 'code')} to {out}")
 

@@ -133,7 +133,8 @@ def connect(url: str, *, create: bool = False, upgrade: bool = True) -> Engine:
 
 
 def _migrate(engine: Engine, path: Path | None) -> None:
-    with engine.connect() as conn:
+    # Looking up the revision only reads: it must not queue behind a coder's save.
+    with engine.execution_options(**{_READ_ONLY_KEY: True}).connect() as conn:
         tables = set(inspect(conn).get_table_names())
         revision = current_revision(conn)
     head = head_revision()
