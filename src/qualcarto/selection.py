@@ -36,6 +36,26 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def word_step(text: str, offset: int, step: int) -> int:
+    """The next word boundary after ``offset`` (``step`` 1) or before it (``step`` -1).
+
+    Moving right skips spaces and punctuation, then a word, and stops at its end; moving
+    left stops at the start of the previous word. Shift+arrow keys grow or shrink a
+    selection by these steps.
+    """
+    if step > 0:
+        while offset < len(text) and not _is_word(text[offset]):
+            offset += 1
+        while offset < len(text) and _is_word(text[offset]):
+            offset += 1
+        return offset
+    while offset > 0 and not _is_word(text[offset - 1]):
+        offset -= 1
+    while offset > 0 and _is_word(text[offset - 1]):
+        offset -= 1
+    return offset
+
+
 def snap_to_sentences(
     session: Session, transcript: Transcript, start: int, end: int
 ) -> tuple[int, int]:
