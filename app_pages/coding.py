@@ -37,9 +37,16 @@ with reading() as session:
         book = version_codebook(get_version(session))
         doc = get_transcript(session, name)
         text, labels = doc.text, [(t.start, t.body_start) for t in doc.turns if t.speaker]
-        coders = sorted(set(codings_frame(session, transcripts=[name])["coder"]) - {user.name})
-        shown = [user.name] + [c for c in st.session_state.get("code_others", []) if c in coders]
-        codings = codings_frame(session, shown, [name], viewer=user.name)
+        if others_visible:  # one query for everyone's codings here, then keep those shown
+            here = codings_frame(session, transcripts=[name])
+            coders = sorted(set(here["coder"]) - {user.name})
+            shown = [
+                user.name,
+                *(c for c in st.session_state.get("code_others", []) if c in coders),
+            ]
+            codings = here[here["coder"].isin(shown)].reset_index(drop=True)
+        else:
+            coders, codings = [], codings_frame(session, [user.name], [name], viewer=user.name)
         study_counts = code_counts(session, sorted(set(codings["coder"]) | {user.name}))
         memo, done = get_memo(session, doc, user.name), is_done(session, name, user.name)
 if not names:
@@ -104,7 +111,7 @@ with left:
             "selection": lambda: act.on_selection(name, user.name),
             "clicked": act.on_click,
             "boundary": lambda: act.on_boundary(user.name),
-            "key": lambda: act.on_key(name, user.name),
+            "shortcut": lambda: act.on_key(name, user.name),
         },
     )
     st.caption(

@@ -104,7 +104,7 @@ def _extend(transcript: str, side: str, step: int) -> None:
 
 def on_key(transcript: str, user: str) -> None:
     """A shortcut pressed in the page: apply a recent code, apply, clear, grow, undo."""
-    event = (st.session_state.get(SELECTOR) or {}).get("key")
+    event = (st.session_state.get(SELECTOR) or {}).get("shortcut")
     if not event:
         return
     action = event.get("action")

@@ -223,7 +223,7 @@ export default function (component) {
 
   const viewOffset = () => {
     const r = box.getBoundingClientRect();
-    const found = pointOffset(text, r.left + 24, r.top + 14, total);
+    const found = pointOffset(text, r.left + 24, r.top + 26, total);
     return found === null ? 0 : found;
   };
   let timer = null;
@@ -308,7 +308,7 @@ export default function (component) {
     if (typing(document.activeElement) || typing(event.target)) return;
     const send = (detail) => {
       event.preventDefault();
-      setTriggerValue("key", { ...detail, nonce: Date.now() });
+      setTriggerValue("shortcut", { ...detail, nonce: Date.now() });
     };
     if (event.key === "?") { event.preventDefault(); help.hidden = !help.hidden; return; }
     if (event.key === "Escape") {
@@ -336,17 +336,23 @@ export default function (component) {
       send({ action: "extend", side: event.altKey ? "start" : "end", step: event.key === "ArrowRight" ? 1 : -1 });
     }
   };
+  // The function runs again on every new data: drop the listeners of the previous run
+  // first (a cleanup is not always called), so one key press is one report.
+  if (root.qcsCleanup) root.qcsCleanup();
   root.addEventListener("mousedown", down);
   document.addEventListener("mouseup", up);
   document.addEventListener("keydown", key);
   root.addEventListener("click", click);
   box.addEventListener("scroll", scrolled, { passive: true });
-  return () => {
+  const cleanup = () => {
     clearTimeout(timer);
     root.removeEventListener("mousedown", down);
     document.removeEventListener("mouseup", up);
     document.removeEventListener("keydown", key);
     root.removeEventListener("click", click);
     box.removeEventListener("scroll", scrolled);
+    if (root.qcsCleanup === cleanup) root.qcsCleanup = null;
   };
+  root.qcsCleanup = cleanup;
+  return cleanup;
 }
