@@ -107,6 +107,7 @@ with left:
         view=View(name, jump[1] if jump[0] == name else None, jump[2] if jump[0] == name else ""),
         stripes=build_stripes(marks) if st.session_state.get("code_margin", True) else [],
         active=active,
+        address=True,
         callbacks={
             "selection": lambda: act.on_selection(name, user.name),
             "clicked": act.on_click,

@@ -207,7 +207,7 @@ export default function (component) {
 
   // Keep the coder's place: the same scroll after a redraw; on a new pane or a new
   // request from Python (a link, another transcript) go to the offset it names.
-  const memory = `qcs-view:${data.doc}`;
+  const memory = `qcs-view:${data.address ? "code" : "pane"}:${data.doc}`;
   const saved = JSON.parse(sessionStorage.getItem(memory) || "null");
   if (!fresh && box.dataset.doc === data.doc && box.dataset.jump === data.jump) {
     box.scrollTop = keptTop;
@@ -229,6 +229,7 @@ export default function (component) {
   let timer = null;
   const remember = () => {
     sessionStorage.setItem(memory, JSON.stringify({ jump: data.jump, top: box.scrollTop, length: total }));
+    if (!data.address) return;
     const url = new URL(window.location.href);
     const at = String(box.scrollTop > 4 ? viewOffset() : 0);
     if (url.searchParams.get("t") === data.doc && url.searchParams.get("at") === at) return;

@@ -137,8 +137,9 @@ def span_selector(
     active: tuple[int, int, int] | None,
     callbacks: dict[str, Callable[[], None]],
     height: int = 620,
+    address: bool = False,
 ) -> Any:
-    """Mount the selector; each callback (``selection``, ``clicked``, ``boundary``, ``key``)
+    """Mount the selector (``address``: keep ``t`` and ``at`` in the page's address); each callback (``selection``, ``clicked``, ``boundary``, ``key``)
     reads its event from ``st.session_state[key]``."""
     return _COMPONENT(
         data={
@@ -150,6 +151,7 @@ def span_selector(
             "jump": view.jump,
             "stripes": stripes,
             "active": list(active) if active else None,
+            "address": address,
         },
         key=key,
         **{f"on_{name}_change": callback for name, callback in callbacks.items()},
