@@ -79,8 +79,8 @@ marks = [
         int(r.start),
         int(r.end),
         by_id[r.code_id].color if r.code_id in by_id else None,
-        (by_id[r.code_id].name if r.code_id in by_id else r.code_id)
-        + ("" if r.coder == user.name else f" ({r.coder})"),
+        ("" if r.coder == user.name else f"{r.coder}: ")  # the coder first: a stripe
+        + (by_id[r.code_id].name if r.code_id in by_id else r.code_id),  # cuts its label
     )
     for r in codings.itertuples()
 ]

@@ -169,7 +169,7 @@ export default function (component) {
     stripe.dataset.id = String(s.id);
     stripe.style.top = `${s.top}px`;
     stripe.style.height = `${s.bottom - s.top}px`;
-    stripe.style.left = `${lane * 18}px`;
+    stripe.style.left = `${lane * 20}px`;
     stripe.style.borderLeftColor = s.color;
     stripe.title = s.label;
     stripe.setAttribute("aria-label", `Coding: ${s.label}`);
@@ -179,7 +179,7 @@ export default function (component) {
     stripes.appendChild(stripe);
   }
   margin.replaceChildren(stripes);
-  margin.style.width = `${Math.max(1, lanes.length) * 18 + 4}px`;
+  margin.style.width = `${Math.max(1, lanes.length) * 20 + 4}px`;
   margin.style.height = `${text.scrollHeight}px`;
 
   // Handles on the coding being edited: drag one (or Shift+click the text) to move it.

@@ -36,10 +36,10 @@ _CSS = """
 .qcs-text .qcs-pending { background: rgba(255, 196, 0, .55) !important;
   outline: 1px dashed #8a6d00; }
 .qcs-margin { position: relative; flex: 0 0 auto; border-left: 1px solid rgba(128,128,128,.3); }
-.qcs-stripe { position: absolute; width: 16px; padding: 0 0 0 2px; margin: 0; cursor: pointer;
+.qcs-stripe { position: absolute; width: 18px; padding: 0 0 0 2px; margin: 0; cursor: pointer;
   border: 0; border-left: 4px solid #888; background: transparent; overflow: hidden;
   text-align: left; }
-.qcs-stripe span { writing-mode: vertical-rl; font: 600 10px/12px system-ui, sans-serif;
+.qcs-stripe span { writing-mode: vertical-rl; font: 600 11px/13px system-ui, sans-serif;
   white-space: nowrap; color: inherit; opacity: .85; }
 .qcs-stripe:hover, .qcs-stripe:focus-visible { background: rgba(128,128,128,.18); }
 .qcs-handle { position: absolute; width: 6px; cursor: ew-resize; background: #1c6dd0;
