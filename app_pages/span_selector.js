@@ -125,8 +125,17 @@ export default function (component) {
   const points = Array.from(data.text);
   const total = points.length;
 
+  // Redraw only the pieces that changed since the last draw of the same text: an Apply
+  // touches a few pieces of thousands, and a full redraw of a long interview is slow.
+  const keys = data.pieces.map((piece) => JSON.stringify(piece));
+  const same = root.qcsText === data.text ? root.qcsKeys || [] : [];
+  let head = 0;
+  while (head < keys.length && head < same.length && keys[head] === same[head]) head += 1;
+  let tail = 0;
+  while (tail < keys.length - head && tail < same.length - head
+         && keys[keys.length - 1 - tail] === same[same.length - 1 - tail]) tail += 1;
   const fragment = document.createDocumentFragment();
-  for (const [start, end, kind, background, border, title, ids] of data.pieces) {
+  for (const [start, end, kind, background, border, title, ids] of data.pieces.slice(head, keys.length - tail)) {
     const span = document.createElement("span");
     span.dataset.s = String(start);
     span.dataset.e = String(end);
@@ -140,7 +149,17 @@ export default function (component) {
   }
   const keptTop = box.scrollTop;
   box.style.height = data.height ? `${data.height}px` : "";
-  text.replaceChildren(fragment);
+  for (const handle of text.querySelectorAll(".qcs-handle")) handle.remove();
+  if (!same.length) {
+    text.replaceChildren(fragment);
+  } else {
+    const old = text.children;
+    const after = old[same.length - tail] || null;
+    for (let i = same.length - tail - 1; i >= head; i -= 1) old[i].remove();
+    text.insertBefore(fragment, after);
+  }
+  root.qcsText = data.text;
+  root.qcsKeys = keys;
   const pieces = Array.from(text.children);
 
   const topOf = (offset) => {
@@ -153,12 +172,24 @@ export default function (component) {
   const origin = text.getBoundingClientRect().top;
   const lanes = [];
   const stripes = document.createDocumentFragment();
+  // Colours and outlines do not move text, so a stripe measured before keeps its place
+  // while the text and the pane's width stay the same.
+  const layout = `${data.doc}:${text.clientWidth}:${total}`;
+  const kept = same.length && root.qcsLayout === layout && root.qcsPlaces;
+  const places = kept ? root.qcsPlaces : new Map();
   const measured = (data.stripes || []).map(([id, start, end, color, label]) => {
-    const a = rangeAt(pieces, start, total), b = rangeAt(pieces, Math.max(start, end - 1), total);
-    const top = a ? a.getBoundingClientRect().top - origin : 0;
-    const bottom = b ? b.getBoundingClientRect().bottom - origin : top + 16;
-    return { id, top, bottom: Math.max(bottom, top + 16), color, label };
+    const where = `${start}:${end}`;
+    if (!places.has(where)) {
+      const a = rangeAt(pieces, start, total), b = rangeAt(pieces, Math.max(start, end - 1), total);
+      const top = a ? a.getBoundingClientRect().top - origin : 0;
+      const bottom = b ? b.getBoundingClientRect().bottom - origin : top + 16;
+      places.set(where, [top, Math.max(bottom, top + 16)]);
+    }
+    const [top, bottom] = places.get(where);
+    return { id, top, bottom, color, label };
   }).sort((x, y) => x.top - y.top || y.bottom - x.bottom);
+  root.qcsLayout = layout;
+  root.qcsPlaces = places;
   for (const s of measured) {
     let lane = lanes.findIndex((bottom) => bottom <= s.top);
     if (lane < 0) lane = lanes.length < 8 ? lanes.push(0) - 1 : lanes.indexOf(Math.min(...lanes));
