@@ -136,6 +136,8 @@ def drag(page: Any, start: int, end: int) -> None:
 
 def choose(page: Any, code: str) -> None:
     page.get_by_test_id("stMultiSelect").last.click()
+    page.get_by_role("option", name=code, exact=True).wait_for()
+    assert page.get_by_role("option", name=re.compile("select all", re.I)).count() == 0
     page.get_by_role("option", name=code, exact=True).click()
     page.keyboard.press("Escape")
 
