@@ -51,9 +51,16 @@ def test_a_selection_coded_with_two_codes_makes_two_codings(url: str) -> None:
     assert sorted(stored(url, "ana")) == [(*SPAN, "access"), (*SPAN, "docs")]
     assert "Coded" in at.success[0].value
     assert [b.label for b in at.button if b.key and b.key.startswith("recent_")] == [
-        "Access to compute",
-        "Shared documentation",
+        "1 · Access to compute",
+        "2 · Shared documentation",
     ]
+
+
+def test_the_same_coding_twice_is_refused_with_a_message_and_stored_once(url: str) -> None:
+    at = code_selection(url, "ana", ["access"])
+    no_errors(at.button(key="apply_codes").click().run())  # the selection stays after Apply
+    assert stored(url, "ana") == [(*SPAN, "access")]
+    assert "Already coded" in at.error[0].value
 
 
 def test_a_recent_code_is_one_click(url: str) -> None:

@@ -14,7 +14,7 @@ from difflib import get_close_matches
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -398,3 +398,14 @@ def codings_frame(
         query = query.where(Transcript.name.in_(list(transcripts)))
     rows = [tuple(row) for row in session.execute(query)]
     return pd.DataFrame(rows, columns=CODINGS_COLUMNS)
+
+
+def code_counts(session: Session, coders: Sequence[str]) -> dict[str, int]:
+    """How many codings each code has in the whole study, counting only ``coders``' codings."""
+    query = (
+        select(Coding.code_id, func.count(Coding.id))
+        .join(User, Coding.coder_id == User.id)
+        .where(User.name.in_(list(coders)))
+        .group_by(Coding.code_id)
+    )
+    return {code_id: int(count) for code_id, count in session.execute(query)}

@@ -55,6 +55,26 @@ def in_context(text: str, start: int, end: int, width: int = 160) -> tuple[str, 
     return tuple(part.replace("\n", " ") for part in (before, text[start:end], after))  # type: ignore[return-value]
 
 
+def word_step(text: str, offset: int, step: int) -> int:
+    """The next word boundary after ``offset`` (``step`` 1) or before it (``step`` -1).
+
+    Moving right skips spaces and punctuation, then a word, and stops at its end; moving
+    left stops at the start of the previous word. Shift+arrow keys grow or shrink a
+    selection by these steps.
+    """
+    if step > 0:
+        while offset < len(text) and not _is_word(text[offset]):
+            offset += 1
+        while offset < len(text) and _is_word(text[offset]):
+            offset += 1
+        return offset
+    while offset > 0 and not _is_word(text[offset - 1]):
+        offset -= 1
+    while offset > 0 and _is_word(text[offset - 1]):
+        offset -= 1
+    return offset
+
+
 def snap_to_sentences(
     session: Session, transcript: Transcript, start: int, end: int
 ) -> tuple[int, int]:

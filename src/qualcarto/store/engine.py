@@ -265,7 +265,8 @@ def read_scope(engine: Engine) -> Iterator[Session]:
         if session.new or session.dirty or session.deleted:
             raise ReadOnlyError("a read-only scope tried to change the store; nothing was saved")
     finally:
-        session.rollback()
+        # close() ends the transaction without expiring what was read, so objects stay
+        # readable afterwards, as after a committed session_scope (expire_on_commit=False).
         session.close()
 
 
