@@ -255,7 +255,7 @@ def test_disagreements_are_the_unmatched_segments_beside_the_other_excerpt(
     [
         (["--coders", "linaker2025"], "name at least two different coders"),
         (["--coders", "linaker2025", "nobody"], "no coder called 'nobody'"),
-        (["--coders", "linaker2025", "ben"], "no codings by 'ben'"),
+        (["--coders", "linaker2025", "lena"], "no codings by 'lena'"),
         (["--coders", *PAIR, "--overlap", "0"], "overlap must be in (0, 1]"),
         (["--coders", *PAIR, "--transcript", "I99"], "no transcript called 'I99'"),
         (["--coders", *PAIR, "--codebook-version", "9"], "codebook version 9"),
