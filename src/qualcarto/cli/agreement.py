@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qualcarto import __version__
-from qualcarto.cli import store_session
+from qualcarto.cli import RAW_CSV_HELP, store_session
 from qualcarto.wording import counted
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ FLAG_CHOICES = (
 @click.option(
     "--wide", is_flag=True, help="Every column, however wide (default: fit the terminal)."
 )
+@click.option("--raw", is_flag=True, help=RAW_CSV_HELP)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File.")
 @click.pass_context
 def agreement(
@@ -115,6 +116,7 @@ def agreement(
     flag_on: str,
     fmt: str,
     wide: bool,
+    raw: bool,
     output: Path | None,
 ) -> None:
     """Measure how far coders agree, per code, per transcript or per coder pair.
@@ -171,7 +173,7 @@ def agreement(
     else:
         frame = service.transcript_table(data, unit, overlap, by_code=by == "transcript-code")
     if fmt == "csv":
-        text = _csv(frame, stamp)
+        text = _csv(frame, stamp, raw=raw)
     elif fmt == "json":
         text = _json(frame, data, stamp, header, by, disagreements, bootstrap, seed)
     elif disagreements:
@@ -204,14 +206,14 @@ def _xlsx(
     click.echo(f"wrote {counted(len(sheets), 'sheet')} ({', '.join(sheets)}) to {output}")
 
 
-def _csv(frame: pd.DataFrame, stamp: dict[str, Any]) -> str:
+def _csv(frame: pd.DataFrame, stamp: dict[str, Any], *, raw: bool = False) -> str:
     """The table with what was measured in the last columns of every row."""
     stamped = frame.copy()
     for key, value in stamp.items():
         stamped[key] = ";".join(map(str, value)) if isinstance(value, list) else value
     from qualcarto.exchange.csv_safe import to_csv
 
-    return str(to_csv(stamped))
+    return str(to_csv(stamped, raw=raw))
 
 
 def _json(
