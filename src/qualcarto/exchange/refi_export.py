@@ -344,10 +344,11 @@ def _memos(session: Session, authors: set[str]) -> dict[int, list[tuple[str, str
     rows = session.execute(
         select(Memo.transcript_id, User.name, Memo.text)
         .join(User, User.id == Memo.author_id)
+        .where(Memo.subject == "transcript")
         .order_by(User.name)
     )
     for transcript_id, author, text in rows:
-        if author in authors and text:
+        if author in authors and text and transcript_id is not None:
             found.setdefault(transcript_id, []).append((author, text))
     return found
 

@@ -2,51 +2,69 @@
 """Import a REFI-QDA project (``.qdpx``) or codebook (``.qdc``) into the study, all or nothing.
 
 Lenient where real files deviate (units of positions, namespaces, dangling references,
-names), strict where safety or the data's meaning is at stake: an unsafe or broken
-file, a missing source file, a selection past the end of its text raise an
-``InputError`` naming the file, and the caller's transaction rolls back so the store
-is unchanged. Users, codebook (a new version via ``publish``), participants,
-transcripts, codings (``origin="import"``) and memos all land in one transaction, each
-in the audit log.
+names, control characters), strict where safety or the data's meaning is at stake: an
+unsafe or broken file, a missing source file, a selection past the end of its text
+raise an ``InputError`` naming the file, and the caller's transaction rolls back so
+the store is unchanged. With ``skip_broken`` a broken source is left out instead, and
+the report names it with its reason.
+
+Nothing is dropped silently. Users, codebook (a new version via ``publish``),
+participants with typed attributes, transcripts, transcript groups (document sets),
+codings (``origin="import"``) and memos (on transcripts, codes, participants and the
+study) all land in one transaction through the same services as everything else, each
+in the audit log; what qualcarto cannot hold (links, graphs, non-text sources,
+case-level codings, ...) is counted per kind in the report and the audit entry.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcarto.codebook import Codebook, latest_version, publish, version_codebook
-from qualcarto.coding import add_coding
-from qualcarto.errors import InputError, QualcartoError
+from qualcarto.coding import NewCoding, add_codings
+from qualcarto.errors import InputError, QualcartoError, ValidationError
 from qualcarto.exchange.data import CONSENSUS
-from qualcarto.exchange.positions import READINGS, Score, SourceText, choose_reading, score
+from qualcarto.exchange.positions import READINGS, Reading, Score, SourceText, choose_reading, score
 from qualcarto.exchange.refi_codebook import merge_codebook
 from qualcarto.exchange.refi_common import SafeArchive, parse_xml
 from qualcarto.exchange.refi_read import (
-    RefiCoding,
     RefiProject,
     RefiSelection,
     RefiSource,
     read_codebook,
     read_project,
 )
-from qualcarto.store import Coding, Memo, Participant, Transcript, User, current_project, record
+from qualcarto.exchange.sidecar import SIDECAR, Sidecar, apply_sidecar
+from qualcarto.memos import add_memo_text
+from qualcarto.store import Coding, Transcript, User, current_project, record
+from qualcarto.transcripts.attributes import define_attribute, set_participants, typed_value
 from qualcarto.transcripts.decode import read_bytes
+from qualcarto.transcripts.groups import add_to_group
 from qualcarto.transcripts.importer import import_text
+from qualcarto.users import add_user
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 ATLAS_SYSTEM_USER = "c32a2bd5-537f-4838-8b17-df9efbafdf4b"
 FALLBACK_USER = "imported"
+BARE_QDE = (
+    "a bare project file: zip it with its sources/ folder into a .qdpx "
+    "(cd project && zip -r ../project.qdpx project.qde sources), or import it with "
+    "--sources DIR naming the folder that holds its source files"
+)
 
 
 @dataclass
 class RefiImportReport:
-    """What an import did, what it converted and what it could not take."""
+    """What an import did, what it converted, and what it could not take (per kind)."""
 
     source: str
     codebook_version: int | None = None
@@ -55,17 +73,32 @@ class RefiImportReport:
     transcripts: list[str] = field(default_factory=list)
     codings: int = 0
     memos: int = 0
+    participants: int = 0
+    attributes: int = 0
+    groups: int = 0
     reading: str = ""
+    controls_removed: int = 0
+    skipped: list[str] = field(default_factory=list)
+    unsupported: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         lines = [
             f"{self.source}: {self.codes} codes (codebook version {self.codebook_version}), "
             f"{len(self.users)} new users, {len(self.transcripts)} transcripts, "
-            f"{self.codings} codings, {self.memos} memos"
+            f"{self.codings} codings, {self.memos} memos, {self.participants} participants "
+            f"({self.attributes} typed attributes), {self.groups} transcript groups"
         ]
         if self.reading:
             lines.append(f"positions: {self.reading}")
+        if self.controls_removed:
+            lines.append(
+                f"control characters removed: {self.controls_removed} (coding offsets adjusted)"
+            )
+        lines += [f"skipped: {s}" for s in self.skipped]
+        if self.unsupported:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.unsupported.items()))
+            lines.append(f"not imported (qualcarto cannot hold them): {kinds}")
         return lines + [f"warning: {w}" for w in self.warnings]
 
 
@@ -75,24 +108,45 @@ def import_refi(
     *,
     actor: str = "system",
     progress: Callable[[str], None] | None = None,
+    skip_broken: bool = False,
+    sources: Path | None = None,
 ) -> RefiImportReport:
-    """Import ``path`` (``.qdpx`` or ``.qdc``) in the caller's transaction."""
+    """Import ``path`` (``.qdpx``, ``.qdc``, or ``.qde`` with ``sources``) in the caller's
+    transaction."""
     suffix = path.suffix.lower()
-    if suffix not in (".qdpx", ".qdc"):
+    if suffix == ".qde" and sources is None:
+        raise InputError(path, BARE_QDE)
+    if suffix not in (".qdpx", ".qdc", ".qde"):
         raise InputError(path, "not a REFI-QDA file (expected .qdpx or .qdc)")
     data = read_bytes(path, MAX_FILE_BYTES)
     archive: SafeArchive | None = None
     if suffix == ".qdc":
         project = read_codebook(parse_xml(data, path), path)
     else:
+        if suffix == ".qde":
+            assert sources is not None
+            data = _zip_folder(data, sources, path)
         archive = SafeArchive(data, path)
         project = read_project(parse_xml(archive.read(_project_member(archive, path)), path), path)
     try:
-        return _store(session, path, project, archive, actor, progress)
+        return _store(session, path, project, archive, actor, progress, skip_broken)
     except InputError:
         raise
     except QualcartoError as exc:
         raise InputError(path, str(exc)) from exc
+
+
+def _zip_folder(qde: bytes, folder: Path, path: Path) -> bytes:
+    """A ``.qde`` and the files of ``folder`` as an in-memory ``.qdpx`` (checked like one)."""
+    if not folder.is_dir():
+        raise InputError(folder, "is not a folder (--sources names the folder of source files)")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("project.qde", qde)
+        for file in sorted(folder.iterdir()):
+            if file.is_file():
+                archive.writestr(f"sources/{file.name}", read_bytes(file, MAX_FILE_BYTES))
+    return buffer.getvalue()
 
 
 def _project_member(archive: SafeArchive, path: Path) -> zipfile.ZipInfo:
@@ -104,6 +158,17 @@ def _project_member(archive: SafeArchive, path: Path) -> zipfile.ZipInfo:
     return roots[0]
 
 
+def _sidecar(project: RefiProject, archive: SafeArchive | None, path: Path) -> Sidecar | None:
+    member = archive.find(SIDECAR) if archive is not None else None
+    if member is None:
+        return None
+    try:
+        return Sidecar.from_json(json.loads(archive.read(member)))  # type: ignore[union-attr]
+    except (ValueError, KeyError, TypeError) as exc:
+        project.warnings.append(f"{SIDECAR} unreadable ({exc}); the standard part was imported")
+        return None
+
+
 def _store(
     session: Session,
     path: Path,
@@ -111,56 +176,118 @@ def _store(
     archive: SafeArchive | None,
     actor: str,
     progress: Callable[[str], None] | None,
+    skip_broken: bool,
 ) -> RefiImportReport:
     report = RefiImportReport(source=path.name, warnings=project.warnings)
     study = current_project(session)
     empty = latest_version(session) is None and not session.scalar(
         select(func.count()).select_from(Transcript)
     )
-    texts = _texts(project, archive, path) if archive is not None else {}
-    spans = _convert_positions(project, texts, path, report)
+    sidecar = _sidecar(project, archive, path)
+    texts = _texts(project, archive, path, report, skip_broken) if archive is not None else {}
+    spans, reading = _convert_positions(project, texts, path, report, skip_broken)
+    report.controls_removed = sum(t.controls_removed for t in texts.values())
     coded = {c.code for s in project.sources for sel in s.selections for c in sel.codings}
     coded |= {c.code for s in project.sources for c in s.whole_codings}
-    users = _users(session, project, path, actor, report)
+    notes = _note_texts(project, archive, path)
+    users = _users(session, project, notes, path, actor, report, sidecar, empty)
     previous = latest_version(session)
     existing = version_codebook(previous) if previous else Codebook()
     codebook, code_ids = merge_codebook(existing, project, coded, project.name or path.stem)
+    if sidecar is not None:
+        codebook, code_ids = apply_sidecar(sidecar, codebook, code_ids)
     author = actor if session.scalars(select(User.id).where(User.name == actor)).first() else None
     if codebook.codes:
         result = publish(
             session, codebook, f"imported from {path.name}", author=author, source_file=path.name
         )
         report.codebook_version, report.codes = result.number, len(project.codes)
+    used_notes: set[str] = set()
     if empty and project.name:
         study.name = project.name[:200]
         study.description = project.description or study.description
-    names = _participants_and_transcripts(session, project, texts, path, actor, report, progress)
-    notes = _note_texts(project, archive, path)
+    elif project.description.strip() and project.description.strip() != study.description:
+        _memo(session, FALLBACK_USER, users, project.description, "project", report, actor,
+              title=f"Project description from {path.name}")  # fmt: skip
+    names, owners = _participants_and_transcripts(
+        session, project, texts, path, actor, report, progress
+    )
+    _groups(session, project, names, actor, report)
+    origins = sidecar.origins if sidecar is not None else None
+    rows: list[NewCoding] = []
     for source in project.sources:
         if source.guid in names:
-            _codings(session, source, names[source.guid], spans, users, code_ids, notes, report)
-            _memos(session, source, names[source.guid], users, notes, actor, report)
-    if project.project_notes:
-        report.warnings.append(f"{project.project_notes} project-level note(s) not imported")
-    record(session, actor, "exchange.import", "file", path.name, summary=report.lines())
+            rows += _codings(
+                session, source, names[source.guid], spans, users, code_ids, notes, report,
+                used_notes, origins, actor,
+            )  # fmt: skip
+            _source_memos(session, source, names[source.guid], texts[source.guid], reading,
+                          users, project, notes, used_notes, actor, report)  # fmt: skip
+    report.codings = add_codings(session, rows, origin="import", actor=actor)
+    for code in project.codes:
+        for ref in code.notes:
+            if ref in notes and code.guid in code_ids:
+                used_notes.add(ref)
+                author_guid, title, text = notes[ref]
+                _memo(session, _who(users, author_guid), users, text, "code", report, actor,
+                      code_id=code_ids[code.guid], title=title)  # fmt: skip
+    for case in project.cases:
+        if case.description and case.guid in owners:
+            _memo(session, FALLBACK_USER, users, case.description, "participant", report, actor,
+                  participant_id=owners[case.guid], title="Case description")  # fmt: skip
+        project.unsupported_add("case-level codings", case.codings)
+    # Project notes, journals nothing refers to, notes only a link refers to: study memos.
+    for guid in [*project.project_notes, *notes]:
+        if guid in notes and guid not in used_notes:
+            used_notes.add(guid)
+            author_guid, title, text = notes[guid]
+            _memo(session, _who(users, author_guid), users, text, "project", report, actor,
+                  title=title or "Journal")  # fmt: skip
+    report.unsupported = dict(project.unsupported)
+    record(
+        session,
+        actor,
+        "exchange.import",
+        "file",
+        path.name,
+        summary=report.lines(),
+        unsupported=report.unsupported,
+        skipped=report.skipped,
+    )
     return report
 
 
-def _texts(project: RefiProject, archive: SafeArchive, path: Path) -> dict[str, SourceText]:
+def _broken(
+    report: RefiImportReport, skip_broken: bool, error: InputError, source: RefiSource
+) -> None:
+    if not skip_broken:
+        raise error
+    report.skipped.append(f"source '{source.name or source.guid}': {error.problem}")
+
+
+def _texts(
+    project: RefiProject,
+    archive: SafeArchive,
+    path: Path,
+    report: RefiImportReport,
+    skip_broken: bool,
+) -> dict[str, SourceText]:
     texts: dict[str, SourceText] = {}
     for source in project.sources:
         if source.kind != "TextSource":
-            project.warnings.append(
-                f"{source.kind} '{source.name}' skipped: only text sources are imported"
-            )
+            project.unsupported_add(f"non-text sources ({source.kind})")
             continue
         raw = source.content
-        if source.plain_path:
-            raw = _member_text(
-                archive, source.plain_path, path, f"source '{source.name or source.guid}'"
-            )
+        try:
+            if source.plain_path:
+                raw = _member_text(
+                    archive, source.plain_path, path, f"source '{source.name or source.guid}'"
+                )
+        except InputError as error:
+            _broken(report, skip_broken, error, source)
+            continue
         if raw is None or not raw.strip():
-            project.warnings.append(f"source '{source.name or source.guid}' has no text; skipped")
+            project.unsupported_add("sources without text")
             continue
         texts[source.guid] = SourceText(raw)
     return texts
@@ -183,8 +310,12 @@ def _member_text(archive: SafeArchive | None, reference: str, path: Path, what: 
 
 
 def _convert_positions(
-    project: RefiProject, texts: dict[str, SourceText], path: Path, report: RefiImportReport
-) -> dict[str, list[tuple[int, int]]]:
+    project: RefiProject,
+    texts: dict[str, SourceText],
+    path: Path,
+    report: RefiImportReport,
+    skip_broken: bool,
+) -> tuple[dict[str, list[tuple[int, int]]], Reading]:
     """Detect the file's unit from all its selections, then map each to stored offsets."""
     spans = {
         s.guid: [(sel.start, sel.end, sel.name) for sel in s.selections]
@@ -200,13 +331,16 @@ def _convert_positions(
             continue
         text = texts[source.guid]
         limit = text.length(reading)
-        for selection in source.selections:
-            if not 0 <= selection.start <= selection.end <= limit:
-                raise InputError(
-                    path,
-                    f"selection {selection.guid} ({selection.start}-{selection.end}) is outside "
-                    f"source '{source.name}' ({limit} positions)",
-                )
+        outside = next((s for s in source.selections if not 0 <= s.start <= s.end <= limit), None)
+        if outside is not None:
+            error = InputError(
+                path,
+                f"selection {outside.guid} ({outside.start}-{outside.end}) is outside "
+                f"source '{source.name}' ({limit} positions)",
+            )
+            _broken(report, skip_broken, error, source)
+            del texts[source.guid]
+            continue
         starts = text.convert(reading, [s.start for s in source.selections])
         ends = text.convert(reading, [s.end for s in source.selections])
         converted[source.guid] = list(zip(starts, ends, strict=True))
@@ -218,7 +352,7 @@ def _convert_positions(
         report.reading = (
             f"read as {reading.describe()}; converted to code points in {changed} source(s)"
         )
-    return converted
+    return converted, reading
 
 
 def _user_name(raw: str, guid: str) -> str:
@@ -226,12 +360,26 @@ def _user_name(raw: str, guid: str) -> str:
     return name or f"user-{guid[:8]}"
 
 
+def _who(users: dict[str, str], guid: str) -> str:
+    return users.get(guid) or FALLBACK_USER
+
+
 def _users(
-    session: Session, project: RefiProject, path: Path, actor: str, report: RefiImportReport
+    session: Session,
+    project: RefiProject,
+    notes: dict[str, tuple[str, str, str]],
+    path: Path,
+    actor: str,
+    report: RefiImportReport,
+    sidecar: Sidecar | None,
+    empty: bool,
 ) -> dict[str, str]:
     """File user GUID -> store user name; new users have no password until one is set."""
     used = {c.user for s in project.sources for sel in s.selections for c in sel.codings}
     used |= {c.user for s in project.sources for c in s.whole_codings}
+    authors = {a for a, _, _ in notes.values()} | {
+        sel.user for s in project.sources for sel in s.selections if sel.description.strip()
+    }
     wanted = {g: n for g, n in project.users.items() if g != ATLAS_SYSTEM_USER or g in used}
     dangling = {g for g in used if g not in project.users}
     if dangling:
@@ -240,15 +388,31 @@ def _users(
         )
     names = {g: _user_name(n, g) for g, n in wanted.items()}
     names |= dict.fromkeys(dangling, FALLBACK_USER)
-    existing = set(session.scalars(select(User.name).where(User.name.in_(set(names.values())))))
-    for name in sorted(set(names.values()) - existing):
-        kind = "reference" if name == CONSENSUS else "human"
-        user = User(name=name, role="coder", kind=kind, description=f"imported from {path.name}")
-        session.add(user)
-        session.flush()
-        record(session, actor, "user.add", "user", user.id, name=name, role="coder", kind=kind)
+    needed = set(names.values())
+    if dangling or any(a not in names for a in authors) or _needs_fallback(project, empty):
+        needed.add(FALLBACK_USER)
+    existing = set(session.scalars(select(User.name).where(User.name.in_(needed))))
+    kinds = sidecar.user_kinds() if sidecar is not None else {}
+    roles = sidecar.user_roles() if sidecar is not None else {}
+    for name in sorted(needed - existing):
+        kind = kinds.get(name, "reference" if name == CONSENSUS else "human")
+        add_user(
+            session,
+            name,
+            roles.get(name, "coder"),
+            kind=kind,
+            description=f"imported from {path.name}",
+            actor=actor,
+            imported=True,
+        )
         report.users.append(name)
     return names
+
+
+def _needs_fallback(project: RefiProject, empty: bool) -> bool:
+    """Whether a memo without an author (a case or project description) will be written."""
+    described = bool(project.description.strip()) and not (empty and project.name)
+    return described or any(c.description for c in project.cases)
 
 
 def _participants_and_transcripts(
@@ -259,8 +423,8 @@ def _participants_and_transcripts(
     actor: str,
     report: RefiImportReport,
     progress: Callable[[str], None] | None,
-) -> dict[str, Transcript]:
-    study = current_project(session)
+) -> tuple[dict[str, Transcript], dict[str, int]]:
+    """Transcripts by source GUID, and participant ids by case GUID."""
     taken: set[str] = set()
     titles: dict[str, str] = {}
     for source in project.sources:
@@ -273,33 +437,43 @@ def _participants_and_transcripts(
                 title, n = f"{base} ({n})", n + 1
             taken.add(title)
             titles[source.guid] = title
-    owners: dict[str, tuple[str, dict[str, str]]] = {}
+    kinds = {v.name: v for v in project.variables.values()}
+    attributes: dict[str, dict[str, Any]] = {}
+    case_keys: dict[str, str] = {}
+    owners: dict[str, str] = {}
     for case in project.cases:
         key = case.name or (titles.get(case.sources[0], "") if len(case.sources) == 1 else "")
         key = (key or f"case-{case.guid[:8]}")[:100]
+        case_keys[case.guid] = key
+        attributes.setdefault(key, {}).update(_typed(case.variables, kinds, key, report))
         for ref in case.sources:
             if ref not in titles:
                 report.warnings.append(
                     f"case '{key}' refers to source {ref}, which is not in the file"
                 )
             else:
-                owners.setdefault(ref, (key, case.variables))
+                owners.setdefault(ref, key)
     for source in project.sources:
-        if source.guid in titles and source.guid not in owners and source.variables:
-            owners[source.guid] = (titles[source.guid][:100], source.variables)
-    participants = {
-        p.key: p
-        for p in session.scalars(select(Participant).where(Participant.project_id == study.id))
-    }
-    for key, attributes in owners.values():
-        if key not in participants:
-            participants[key] = Participant(project_id=study.id, key=key, attributes={})
-            session.add(participants[key])
-        participants[key].attributes = {**participants[key].attributes, **attributes}
-    session.flush()
+        if source.guid in titles and source.variables:
+            key = owners.setdefault(source.guid, titles[source.guid][:100])
+            values = _typed(source.variables, kinds, key, report)
+            attributes.setdefault(key, {}).update(values)
+    used = {name for values in attributes.values() for name in values}
+    for name in sorted(used):
+        variable = kinds.get(name)
+        define_attribute(
+            session,
+            name,
+            variable.kind if variable and variable.kind in _KINDS else "Text",
+            variable.description if variable else "",
+            actor=actor,
+        )
+    report.attributes = len(used)
+    participants = set_participants(session, attributes, actor=actor) if attributes else {}
+    report.participants = len(attributes)
     stored: dict[str, Transcript] = {}
     for guid, title in titles.items():
-        owner = participants[owners[guid][0]].id if guid in owners else None
+        owner = participants[owners[guid]].id if guid in owners else None
         text = texts[guid]
         found = session.scalars(select(Transcript).where(Transcript.name == title)).first()
         if found is not None and found.text != text.text:
@@ -312,21 +486,74 @@ def _participants_and_transcripts(
         stored[guid] = found
         if progress:
             progress(title)
-    return stored
+    cases = {guid: participants[key].id for guid, key in case_keys.items()}
+    return stored, cases
+
+
+_KINDS = ("Text", "Boolean", "Integer", "Float", "Date", "DateTime")
+
+
+def _typed(
+    values: dict[str, str], kinds: dict[str, Any], owner: str, report: RefiImportReport
+) -> dict[str, Any]:
+    """Values as their declared type; one that does not parse stays text, with a warning."""
+    typed: dict[str, Any] = {}
+    for name, raw in values.items():
+        variable = kinds.get(name)
+        kind = variable.kind if variable is not None and variable.kind in _KINDS else "Text"
+        try:
+            typed[name] = typed_value(kind, raw)
+        except ValidationError:
+            report.warnings.append(f"{owner}: {name} '{raw}' is not {kind}; kept as text")
+            typed[name] = raw
+    return typed
+
+
+def _groups(
+    session: Session,
+    project: RefiProject,
+    names: dict[str, Transcript],
+    actor: str,
+    report: RefiImportReport,
+) -> None:
+    """Document sets become transcript groups; members that are not transcripts are counted."""
+    for name, description, members in project.source_sets:
+        ids = [names[m].id for m in members if m in names]
+        project.unsupported_add(
+            "set members that are not imported sources", len(members) - len(ids)
+        )
+        if ids:
+            add_to_group(session, name or "set", ids, description=description, actor=actor)
+            report.groups += 1
 
 
 def _note_texts(
     project: RefiProject, archive: SafeArchive | None, path: Path
-) -> dict[str, tuple[str, str]]:
-    """Note GUID -> (author GUID, text), reading note files from the archive if needed."""
-    found: dict[str, tuple[str, str]] = {}
+) -> dict[str, tuple[str, str, str]]:
+    """Note GUID -> (author GUID, title, text), reading note files from the archive if needed."""
+    found: dict[str, tuple[str, str, str]] = {}
     for guid, note in project.notes.items():
         text = note.content
         if text is None and note.plain_path and archive is not None:
             text = _member_text(archive, note.plain_path, path, f"note '{note.name}'")
         if text and text.strip():
-            found[guid] = (note.user, text.strip())
+            found[guid] = (note.user, note.name.strip(), text.strip())
     return found
+
+
+def _memo(
+    session: Session,
+    author: str,
+    users: dict[str, str],
+    text: str,
+    subject: Any,
+    report: RefiImportReport,
+    actor: str,
+    **target: Any,
+) -> None:
+    user = session.scalars(select(User).where(User.name == author)).one()
+    if add_memo_text(session, user, text, subject, actor=actor, **target) is not None:
+        report.memos += 1
 
 
 def _codings(
@@ -336,27 +563,42 @@ def _codings(
     spans: dict[str, list[tuple[int, int]]],
     users: dict[str, str],
     code_ids: dict[str, str],
-    notes: dict[str, tuple[str, str]],
+    notes: dict[str, tuple[str, str, str]],
     report: RefiImportReport,
-) -> None:
-    done = {
-        (c.coder_id, c.code_id, c.start, c.end)
-        for c in session.scalars(select(Coding).where(Coding.transcript_id == transcript.id))
-    }
-    user_ids = {name: uid for name, uid in session.execute(select(User.name, User.id))}
-    made_here: set[tuple[int | None, str, int, int]] = set()
+    used_notes: set[str],
+    origins: dict[str, str] | None,
+    actor: str,
+) -> list[NewCoding]:
+    done: set[tuple[str, str, int, int]] = set(
+        session.execute(
+            select(User.name, Coding.code_id, Coding.start, Coding.end)
+            .join(User, User.id == Coding.coder_id)
+            .where(Coding.transcript_id == transcript.id)
+        ).tuples()
+    )
+    made: list[NewCoding] = []
     pairs = spans.get(source.guid, [])
-    work: list[tuple[RefiSelection | None, tuple[int, int], list[RefiCoding]]] = [
-        (sel, pairs[i], sel.codings) for i, sel in enumerate(source.selections)
+    work: list[tuple[RefiSelection | None, tuple[int, int]]] = [
+        (sel, pairs[i]) for i, sel in enumerate(source.selections)
     ]
-    work.append((None, (0, transcript.length), source.whole_codings))
-    skipped = {"empty": 0, "code": 0, "comment": 0, "duplicate": 0}
-    for selection, (start, end), codings in work:
-        if selection is not None and not codings and selection.description.strip():
-            skipped["comment"] += 1
+    work.append((None, (0, transcript.length)))
+    skipped = {"empty": 0, "code": 0, "duplicate": 0}
+    made_here: set[tuple[str, str, int, int]] = set()
+    for selection, (start, end) in work:
+        codings = selection.codings if selection is not None else source.whole_codings
+        comment = selection.description.strip() if selection is not None else ""
+        if selection is not None and not codings and (comment or selection.notes):
+            # A comment on a passage no code marks: the coder's transcript memo keeps it.
+            parts = [comment] + [notes[r][2] for r in selection.notes if r in notes]
+            used_notes.update(selection.notes)
+            quote = transcript.text[start:end]
+            _memo(session, _who(users, selection.user), users,
+                  f"“{quote}” ({start}–{end}): " + "\n\n".join(p for p in parts if p),
+                  "transcript", report, actor, transcript_id=transcript.id)  # fmt: skip
+            continue
         for coding in codings:
             code_id = code_ids.get(coding.code)
-            coder = users.get(coding.user) or FALLBACK_USER
+            coder = _who(users, coding.user)
             if code_id is None:
                 skipped["code"] += 1
                 continue
@@ -365,69 +607,59 @@ def _codings(
                 continue
             # The project may code one span twice with one code (two selections); our
             # store keeps one coding, which the first of them becomes.
-            key = (user_ids.get(coder), code_id, start, end)
+            key = (coder, code_id, start, end)
             if key in done:
                 skipped["duplicate"] += key in made_here
                 continue
             refs = coding.notes + (selection.notes if selection else [])
-            memo = (
-                [selection.description.strip()]
-                if selection and selection.description.strip()
-                else []
-            )
-            memo += [notes[r][1] for r in refs if r in notes]
-            made = add_coding(
-                session,
-                transcript.id,
-                start,
-                end,
-                code_id,
-                coder,
-                "\n\n".join(memo),
-                origin="import",
-            )
-            done.add((made.coder_id, code_id, start, end))
-            made_here.add((made.coder_id, code_id, start, end))
+            used_notes.update(refs)
+            memo = [comment] if comment else []
+            memo += [notes[r][2] for r in refs if r in notes]
             created = coding.created or (selection.created if selection else None)
-            if created is not None:
-                made.created_at = made.updated_at = created
-            report.codings += 1
+            origin = origins.get(coding.guid, "manual") if origins is not None else "import"
+            made.append(
+                NewCoding(
+                    transcript.id, start, end, code_id, coder, "\n\n".join(memo), created, origin
+                )
+            )
+            done.add(key)
+            made_here.add(key)
     for what, message in (
         ("code", "coding(s) refer to a code not in the file; left out"),
         ("empty", "empty selection(s) left out"),
-        ("comment", "selection comment(s) without a code left out"),
         ("duplicate", "exact duplicate coding(s) (same coder, span and code) kept once"),
     ):
         if skipped[what]:
             report.warnings.append(f"{transcript.name}: {skipped[what]} {message}")
+    return made
 
 
-def _memos(
+def _source_memos(
     session: Session,
     source: RefiSource,
     transcript: Transcript,
+    text: SourceText,
+    reading: Reading,
     users: dict[str, str],
-    notes: dict[str, tuple[str, str]],
+    project: RefiProject,
+    notes: dict[str, tuple[str, str, str]],
+    used_notes: set[str],
     actor: str,
     report: RefiImportReport,
 ) -> None:
-    by_author: dict[str, list[str]] = {}
+    """The source's description and its notes (with any anchored passage quoted) as memos."""
+    if source.description:
+        _memo(session, _who(users, source.user), users, f"Description: {source.description}",
+              "transcript", report, actor, transcript_id=transcript.id)  # fmt: skip
     for ref in source.notes:
-        if ref in notes:
-            author, text = notes[ref]
-            by_author.setdefault(users.get(author) or FALLBACK_USER, []).append(text)
-    for author, texts in sorted(by_author.items()):
-        user = session.scalars(select(User).where(User.name == author)).first()
-        if user is None:
-            report.warnings.append(f"{transcript.name}: a memo by an unknown user left out")
+        if ref not in notes:
             continue
-        memo = session.scalars(
-            select(Memo).where(Memo.transcript_id == transcript.id, Memo.author_id == user.id)
-        ).first()
-        if memo is None:
-            memo = Memo(transcript_id=transcript.id, author_id=user.id, text="")
-            session.add(memo)
-        memo.text = "\n\n".join(t for t in [memo.text, *texts] if t)
-        session.flush()
-        record(session, actor, "memo.import", "transcript", transcript.id, author=author)
-        report.memos += 1
+        used_notes.add(ref)
+        author, _title, body = notes[ref]
+        quotes = ""
+        for start, end in project.notes[ref].anchors:  # QualCoder's annotations
+            if 0 <= start <= end <= text.length(reading):
+                a, b = text.convert(reading, [start, end])
+                quotes += f"“{transcript.text[a:b]}” ({a}–{b}): "
+        _memo(session, _who(users, author), users, quotes + body, "transcript",
+              report, actor, transcript_id=transcript.id)  # fmt: skip
