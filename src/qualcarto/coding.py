@@ -415,13 +415,12 @@ def add_codings(
         )
     }
     users: dict[str, int] = {n: i for n, i in session.execute(select(User.name, User.id))}
-    seen: set[tuple[int, int, int, int, str]] = set(
-        session.execute(
-            select(
-                Coding.transcript_id, Coding.coder_id, Coding.start, Coding.end, Coding.code_id
-            ).where(Coding.transcript_id.in_(ids))
-        ).all()
-    )
+    query = select(
+        Coding.transcript_id, Coding.coder_id, Coding.start, Coding.end, Coding.code_id
+    ).where(Coding.transcript_id.in_(ids))
+    seen: set[tuple[int, int, int, int, str]] = {
+        (t, c, a, b, k) for t, c, a, b, k in session.execute(query)
+    }
     values = []
     for row in rows:
         name, length, text = docs[row.transcript_id]

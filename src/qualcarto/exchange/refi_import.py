@@ -381,6 +381,7 @@ def _users(
         sel.user for s in project.sources for sel in s.selections if sel.description.strip()
     }
     wanted = {g: n for g, n in project.users.items() if g != ATLAS_SYSTEM_USER or g in used}
+    project.unsupported_add("tool system users (ATLAS.ti)", len(project.users) - len(wanted))
     dangling = {g for g in used if g not in project.users}
     if dangling:
         report.warnings.append(
@@ -569,13 +570,12 @@ def _codings(
     origins: dict[str, str] | None,
     actor: str,
 ) -> list[NewCoding]:
-    done: set[tuple[str, str, int, int]] = set(
-        session.execute(
-            select(User.name, Coding.code_id, Coding.start, Coding.end)
-            .join(User, User.id == Coding.coder_id)
-            .where(Coding.transcript_id == transcript.id)
-        ).tuples()
+    query = (
+        select(User.name, Coding.code_id, Coding.start, Coding.end)
+        .join(User, User.id == Coding.coder_id)
+        .where(Coding.transcript_id == transcript.id)
     )
+    done: set[tuple[str, str, int, int]] = {(u, c, a, b) for u, c, a, b in session.execute(query)}
     made: list[NewCoding] = []
     pairs = spans.get(source.guid, [])
     work: list[tuple[RefiSelection | None, tuple[int, int]]] = [
