@@ -271,7 +271,7 @@ def test_a_broken_source_refuses_the_whole_file_unless_skip_broken(tmp_path: Pat
     engine = fresh_store(tmp_path / "s.db")
     path = synthetic(tmp_path, broken=True)
     with (
-        pytest.raises(InputError, match="missing.txt is not in the archive"),
+        pytest.raises(InputError, match=r"missing\.txt is not in the archive"),
         session_scope(engine) as session,
     ):
         import_refi(session, path)
@@ -292,9 +292,11 @@ def test_a_bare_qde_says_how_to_import_it_and_sources_dir_imports_it(tmp_path: P
     folder.mkdir()
     (folder / "p1.txt").write_text("I1: \x0cAbout \x0cthe words we use.\n", encoding="utf-8")
     engine = fresh_store(tmp_path / "s.db")
-    with pytest.raises(InputError, match="zip it with its sources/ folder.*--sources DIR"):
-        with session_scope(engine) as session:
-            import_refi(session, qde)
+    with (
+        pytest.raises(InputError, match=r"zip it with its sources/ folder.*--sources DIR"),
+        session_scope(engine) as session,
+    ):
+        import_refi(session, qde)
     with session_scope(engine) as session:
         report = import_refi(session, qde, sources=folder)
     assert report.transcripts == ["P1"] and report.codings == 1
