@@ -231,10 +231,12 @@ def _store(
                 author_guid, title, text = notes[ref]
                 _memo(session, _who(users, author_guid), users, text, "code", report, actor,
                       code_id=code_ids[code.guid], title=title)  # fmt: skip
+    written = sidecar.participant_memos if sidecar is not None else {}
     for case in project.cases:
-        if case.description and case.guid in owners:
-            _memo(session, FALLBACK_USER, users, case.description, "participant", report, actor,
-                  participant_id=owners[case.guid], title="Case description")  # fmt: skip
+        memos = written.get(case.name) or [[FALLBACK_USER, "Case description", case.description]]
+        for author, title, text in memos if case.description and case.guid in owners else []:
+            _memo(session, author, users, text, "participant", report, actor,
+                  participant_id=owners[case.guid], title=title)  # fmt: skip
         project.unsupported_add("case-level codings", case.codings)
     # Project notes, journals nothing refers to, notes only a link refers to: study memos.
     for guid in [*project.project_notes, *notes]:
@@ -390,7 +392,7 @@ def _users(
     names = {g: _user_name(n, g) for g, n in wanted.items()}
     names |= dict.fromkeys(dangling, FALLBACK_USER)
     needed = set(names.values())
-    if dangling or any(a not in names for a in authors) or _needs_fallback(project, empty):
+    if dangling or any(a not in names for a in authors) or _needs_fallback(project, empty, sidecar):
         needed.add(FALLBACK_USER)
     existing = set(session.scalars(select(User.name).where(User.name.in_(needed))))
     kinds = sidecar.user_kinds() if sidecar is not None else {}
@@ -410,10 +412,11 @@ def _users(
     return names
 
 
-def _needs_fallback(project: RefiProject, empty: bool) -> bool:
+def _needs_fallback(project: RefiProject, empty: bool, sidecar: Sidecar | None) -> bool:
     """Whether a memo without an author (a case or project description) will be written."""
     described = bool(project.description.strip()) and not (empty and project.name)
-    return described or any(c.description for c in project.cases)
+    known = sidecar.participant_memos if sidecar is not None else {}
+    return described or any(c.description and c.name not in known for c in project.cases)
 
 
 def _participants_and_transcripts(

@@ -39,6 +39,8 @@ class Sidecar:
     settings: dict[str, Any] = field(default_factory=dict)
     users: dict[str, dict[str, str]] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
+    # participant key -> [(author, title, text)]: the case description's authorship
+    participant_memos: dict[str, list[list[str]]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +50,7 @@ class Sidecar:
             "codes": self.codes,
             "users": self.users,
             "coding_origins": self.origins,
+            "participant_memos": self.participant_memos,
         }
 
     @classmethod
@@ -62,6 +65,10 @@ class Sidecar:
             settings=dict(book.get("settings", {})),
             users={str(k): dict(v) for k, v in data.get("users", {}).items()},
             origins={str(k): str(v) for k, v in data.get("coding_origins", {}).items()},
+            participant_memos={
+                str(k): [[str(x) for x in m] for m in v]
+                for k, v in data.get("participant_memos", {}).items()
+            },
         )
 
     def user_kinds(self) -> dict[str, str]:
@@ -76,6 +83,7 @@ def make_sidecar(
     guids: dict[str, str],
     users: list[tuple[str, str, str]],
     origins: dict[str, str],
+    participant_memos: dict[str, list[list[str]]] | None = None,
 ) -> Sidecar:
     """The sidecar of an export: ``guids`` code id -> GUID, users as (name, role, kind)."""
     codes = {}
@@ -93,6 +101,7 @@ def make_sidecar(
         settings=dict(codebook.settings),
         users={name: {"role": role, "kind": kind} for name, role, kind in users},
         origins=origins,
+        participant_memos=participant_memos or {},
     )
 
 
