@@ -172,3 +172,28 @@ def test_utf16_positions_count_an_emoji_as_two(tmp_path: Path) -> None:
         assert list(codings_frame(session)["text"]) == ["Compute"]
     engine.dispose()
     fresh.dispose()
+
+
+def test_the_demo_graph_defaults_to_turns_and_gexf_carries_graphmls_metadata(
+    trip: dict[str, Any], tmp_path: Path
+) -> None:
+    import networkx as nx
+
+    from qualcarto.exchange import write_graph
+    from qualcarto.exchange.tables import gexf_metadata
+
+    with session_scope(trip["demo"]) as session:
+        data = study_data(session)
+    graphml = write_graph(data, tmp_path / "g.graphml", "graphml")
+    gexf = write_graph(data, tmp_path / "g.gexf", "gexf")
+    assert graphml.graph["scope"] == "turn"  # no coder's codings overlap in the demo
+    assert "no coder's codings overlap" in graphml.graph["scope_reason"]
+    assert graphml.number_of_edges() > 0
+    assert write_graph(data, tmp_path / "o.graphml", "graphml", "overlap").number_of_edges() == 0
+    read_back = {  # networkx's reader adds empty defaults the writer does not write
+        k: v
+        for k, v in nx.read_graphml(tmp_path / "g.graphml").graph.items()
+        if k not in ("node_default", "edge_default")
+    }
+    assert gexf_metadata(tmp_path / "g.gexf") == read_back == gexf.graph
+    assert nx.read_gexf(tmp_path / "g.gexf").number_of_edges() == gexf.number_of_edges()
