@@ -104,7 +104,7 @@ def _is_control(char: str) -> bool:
 
 
 def _drop_controls(text: str) -> tuple[str, list[int]]:
-    """``text`` without control characters (form feeds, NULs, ...) other than newline and tab,
+    """``text`` without control characters (form feeds, escapes, ...) other than newline and tab,
     and for every index of ``text`` (and its end) the matching index in the result."""
     if not any(_is_control(c) for c in text):
         return text, list(range(len(text) + 1))
