@@ -292,12 +292,12 @@ def _texts(
             project.unsupported_add("sources without text")
             continue
         if "\x00" in raw:  # other control characters are removed; a NUL means binary
-            error = InputError(
+            binary = InputError(
                 path,
                 f"source '{source.name or source.guid}': control character U+0000 (NUL): "
                 "a binary file, or UTF-16 without a BOM",
             )
-            _broken(report, skip_broken, error, source)
+            _broken(report, skip_broken, binary, source)
             continue
         texts[source.guid] = SourceText(raw)
     return texts
