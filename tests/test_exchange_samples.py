@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
+from backends import *  # noqa: F403  (the backend fixtures)
 from qualcarto.errors import InputError
 from qualcarto.exchange.refi_import import import_refi
 from qualcarto.store import (
@@ -301,3 +302,17 @@ def test_a_bare_qde_says_how_to_import_it_and_sources_dir_imports_it(tmp_path: P
         report = import_refi(session, qde, sources=folder)
     assert report.transcripts == ["P1"] and report.codings == 1
     engine.dispose()
+
+
+def test_a_sample_imports_the_same_on_every_backend(backend_store: Engine, tmp_path: Path) -> None:
+    """Groups, typed attributes and memos (NULL-targeted memo lookups) on PostgreSQL too."""
+    for name in ("qualcoder-4.0beta_refi_demo.qdpx", "maxqda-24.7_ICLS_Conf_Themes_just10.qdpx"):
+        with session_scope(backend_store) as session:
+            import_refi(session, samples() / name)
+    with session_scope(backend_store) as session:
+        report = import_refi(session, samples() / "qualcoder-4.0beta_refi_demo.qdpx")
+    assert report.memos == 0 and report.codings == 0  # a second import adds nothing
+    found = kept(backend_store)
+    assert found["groups"] == 2 and found["group members"] == 10
+    assert found["memos"] == {"participant": 1, "project": 1, "transcript": 1}
+    assert found["attributes"]["years_experience"] == "Float"
