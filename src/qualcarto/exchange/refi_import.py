@@ -22,84 +22,34 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcarto.codebook import Codebook, latest_version, publish, version_codebook
 from qualcarto.coding import NewCoding, add_codings
-from qualcarto.errors import InputError, QualcartoError, ValidationError
+from qualcarto.errors import InputError, QualcartoError
 from qualcarto.exchange.data import CONSENSUS
 from qualcarto.exchange.positions import READINGS, Reading, Score, SourceText, choose_reading, score
+from qualcarto.exchange.refi_cases import add_groups, participants_and_transcripts
 from qualcarto.exchange.refi_codebook import merge_codebook
+from qualcarto.exchange.refi_codings import source_codings, source_memos
 from qualcarto.exchange.refi_common import SafeArchive, parse_xml
-from qualcarto.exchange.refi_read import (
-    RefiProject,
-    RefiSelection,
-    RefiSource,
-    read_codebook,
-    read_project,
-)
+from qualcarto.exchange.refi_read import RefiProject, RefiSource, read_codebook, read_project
+from qualcarto.exchange.refi_report import FALLBACK_USER, RefiImportReport, who, write_memo
 from qualcarto.exchange.sidecar import SIDECAR, Sidecar, apply_sidecar
-from qualcarto.memos import add_memo_text
-from qualcarto.store import Coding, Transcript, User, current_project, record
-from qualcarto.transcripts.attributes import define_attribute, set_participants, typed_value
+from qualcarto.store import Transcript, User, current_project, record
 from qualcarto.transcripts.decode import read_bytes
-from qualcarto.transcripts.groups import add_to_group
-from qualcarto.transcripts.importer import import_text
 from qualcarto.users import add_user
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 ATLAS_SYSTEM_USER = "c32a2bd5-537f-4838-8b17-df9efbafdf4b"
-FALLBACK_USER = "imported"
 BARE_QDE = (
     "a bare project file: zip it with its sources/ folder into a .qdpx "
     "(cd project && zip -r ../project.qdpx project.qde sources), or import it with "
     "--sources DIR naming the folder that holds its source files"
 )
-
-
-@dataclass
-class RefiImportReport:
-    """What an import did, what it converted, and what it could not take (per kind)."""
-
-    source: str
-    codebook_version: int | None = None
-    codes: int = 0
-    users: list[str] = field(default_factory=list)
-    transcripts: list[str] = field(default_factory=list)
-    codings: int = 0
-    memos: int = 0
-    participants: int = 0
-    attributes: int = 0
-    groups: int = 0
-    reading: str = ""
-    controls_removed: int = 0
-    skipped: list[str] = field(default_factory=list)
-    unsupported: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        lines = [
-            f"{self.source}: {self.codes} codes (codebook version {self.codebook_version}), "
-            f"{len(self.users)} new users, {len(self.transcripts)} transcripts, "
-            f"{self.codings} codings, {self.memos} memos, {self.participants} participants "
-            f"({self.attributes} typed attributes), {self.groups} transcript groups"
-        ]
-        if self.reading:
-            lines.append(f"positions: {self.reading}")
-        if self.controls_removed:
-            lines.append(
-                f"control characters removed: {self.controls_removed} (coding offsets adjusted)"
-            )
-        lines += [f"skipped: {s}" for s in self.skipped]
-        if self.unsupported:
-            kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.unsupported.items()))
-            lines.append(f"not imported (qualcarto cannot hold them): {kinds}")
-        return lines + [f"warning: {w}" for w in self.warnings]
 
 
 def import_refi(
@@ -207,21 +157,21 @@ def _store(
         study.name = project.name[:200]
         study.description = project.description or study.description
     elif project.description.strip() and project.description.strip() != study.description:
-        _memo(session, FALLBACK_USER, users, project.description, "project", report, actor,
+        write_memo(session, FALLBACK_USER, project.description, "project", report, actor,
               title=f"Project description from {path.name}")  # fmt: skip
-    names, owners = _participants_and_transcripts(
+    names, owners = participants_and_transcripts(
         session, project, texts, path, actor, report, progress
     )
-    _groups(session, project, names, actor, report)
+    add_groups(session, project, names, actor, report)
     origins = sidecar.origins if sidecar is not None else None
     rows: list[NewCoding] = []
     for source in project.sources:
         if source.guid in names:
-            rows += _codings(
+            rows += source_codings(
                 session, source, names[source.guid], spans, users, code_ids, notes, report,
                 used_notes, origins, actor,
             )  # fmt: skip
-            _source_memos(session, source, names[source.guid], texts[source.guid], reading,
+            source_memos(session, source, names[source.guid], texts[source.guid], reading,
                           users, project, notes, used_notes, actor, report)  # fmt: skip
     report.codings = add_codings(session, rows, origin="import", actor=actor)
     for code in project.codes:
@@ -229,13 +179,13 @@ def _store(
             if ref in notes and code.guid in code_ids:
                 used_notes.add(ref)
                 author_guid, title, text = notes[ref]
-                _memo(session, _who(users, author_guid), users, text, "code", report, actor,
+                write_memo(session, who(users, author_guid), text, "code", report, actor,
                       code_id=code_ids[code.guid], title=title)  # fmt: skip
     written = sidecar.participant_memos if sidecar is not None else {}
     for case in project.cases:
         memos = written.get(case.name) or [[FALLBACK_USER, "Case description", case.description]]
         for author, title, text in memos if case.description and case.guid in owners else []:
-            _memo(session, author, users, text, "participant", report, actor,
+            write_memo(session, author, text, "participant", report, actor,
                   participant_id=owners[case.guid], title=title)  # fmt: skip
         project.unsupported_add("case-level codings", case.codings)
     # Project notes, journals nothing refers to, notes only a link refers to: study memos.
@@ -243,7 +193,7 @@ def _store(
         if guid in notes and guid not in used_notes:
             used_notes.add(guid)
             author_guid, title, text = notes[guid]
-            _memo(session, _who(users, author_guid), users, text, "project", report, actor,
+            write_memo(session, who(users, author_guid), text, "project", report, actor,
                   title=title or "Journal")  # fmt: skip
     report.unsupported = dict(project.unsupported)
     record(
@@ -370,10 +320,6 @@ def _user_name(raw: str, guid: str) -> str:
     return name or f"user-{guid[:8]}"
 
 
-def _who(users: dict[str, str], guid: str) -> str:
-    return users.get(guid) or FALLBACK_USER
-
-
 def _users(
     session: Session,
     project: RefiProject,
@@ -427,118 +373,6 @@ def _needs_fallback(project: RefiProject, empty: bool, sidecar: Sidecar | None) 
     return described or any(c.description and c.name not in known for c in project.cases)
 
 
-def _participants_and_transcripts(
-    session: Session,
-    project: RefiProject,
-    texts: dict[str, SourceText],
-    path: Path,
-    actor: str,
-    report: RefiImportReport,
-    progress: Callable[[str], None] | None,
-) -> tuple[dict[str, Transcript], dict[str, int]]:
-    """Transcripts by source GUID, and participant ids by case GUID."""
-    taken: set[str] = set()
-    titles: dict[str, str] = {}
-    for source in project.sources:
-        if source.guid in texts:
-            base = (
-                source.name or Path(source.plain_path or "").stem or f"source-{source.guid[:8]}"
-            )[:190]
-            title, n = base, 2
-            while title in taken:
-                title, n = f"{base} ({n})", n + 1
-            taken.add(title)
-            titles[source.guid] = title
-    kinds = {v.name: v for v in project.variables.values()}
-    attributes: dict[str, dict[str, Any]] = {}
-    case_keys: dict[str, str] = {}
-    owners: dict[str, str] = {}
-    for case in project.cases:
-        key = case.name or (titles.get(case.sources[0], "") if len(case.sources) == 1 else "")
-        key = (key or f"case-{case.guid[:8]}")[:100]
-        case_keys[case.guid] = key
-        attributes.setdefault(key, {}).update(_typed(case.variables, kinds, key, report))
-        for ref in case.sources:
-            if ref not in titles:
-                report.warnings.append(
-                    f"case '{key}' refers to source {ref}, which is not in the file"
-                )
-            else:
-                owners.setdefault(ref, key)
-    for source in project.sources:
-        if source.guid in titles and source.variables:
-            key = owners.setdefault(source.guid, titles[source.guid][:100])
-            values = _typed(source.variables, kinds, key, report)
-            attributes.setdefault(key, {}).update(values)
-    used = {name for values in attributes.values() for name in values}
-    for name in sorted(used):
-        variable = kinds.get(name)
-        define_attribute(
-            session,
-            name,
-            variable.kind if variable and variable.kind in _KINDS else "Text",
-            variable.description if variable else "",
-            actor=actor,
-        )
-    report.attributes = len(used)
-    participants = set_participants(session, attributes, actor=actor) if attributes else {}
-    report.participants = len(attributes)
-    stored: dict[str, Transcript] = {}
-    for guid, title in titles.items():
-        owner = participants[owners[guid]].id if guid in owners else None
-        text = texts[guid]
-        found = session.scalars(select(Transcript).where(Transcript.name == title)).first()
-        if found is not None and found.text != text.text:
-            raise InputError(path, f"transcript '{title}' already exists with another text")
-        if found is None:
-            found = import_text(
-                session, title, text.text, source_file=path.name, participant_id=owner, actor=actor
-            )
-            report.transcripts.append(title)
-        stored[guid] = found
-        if progress:
-            progress(title)
-    cases = {guid: participants[key].id for guid, key in case_keys.items()}
-    return stored, cases
-
-
-_KINDS = ("Text", "Boolean", "Integer", "Float", "Date", "DateTime")
-
-
-def _typed(
-    values: dict[str, str], kinds: dict[str, Any], owner: str, report: RefiImportReport
-) -> dict[str, Any]:
-    """Values as their declared type; one that does not parse stays text, with a warning."""
-    typed: dict[str, Any] = {}
-    for name, raw in values.items():
-        variable = kinds.get(name)
-        kind = variable.kind if variable is not None and variable.kind in _KINDS else "Text"
-        try:
-            typed[name] = typed_value(kind, raw)
-        except ValidationError:
-            report.warnings.append(f"{owner}: {name} '{raw}' is not {kind}; kept as text")
-            typed[name] = raw
-    return typed
-
-
-def _groups(
-    session: Session,
-    project: RefiProject,
-    names: dict[str, Transcript],
-    actor: str,
-    report: RefiImportReport,
-) -> None:
-    """Document sets become transcript groups; members that are not transcripts are counted."""
-    for name, description, members in project.source_sets:
-        ids = [names[m].id for m in members if m in names]
-        project.unsupported_add(
-            "set members that are not imported sources", len(members) - len(ids)
-        )
-        if ids:
-            add_to_group(session, name or "set", ids, description=description, actor=actor)
-            report.groups += 1
-
-
 def _note_texts(
     project: RefiProject, archive: SafeArchive | None, path: Path
 ) -> dict[str, tuple[str, str, str]]:
@@ -551,126 +385,3 @@ def _note_texts(
         if text and text.strip():
             found[guid] = (note.user, note.name.strip(), text.strip())
     return found
-
-
-def _memo(
-    session: Session,
-    author: str,
-    users: dict[str, str],
-    text: str,
-    subject: Any,
-    report: RefiImportReport,
-    actor: str,
-    **target: Any,
-) -> None:
-    user = session.scalars(select(User).where(User.name == author)).one()
-    if add_memo_text(session, user, text, subject, actor=actor, **target) is not None:
-        report.memos += 1
-
-
-def _codings(
-    session: Session,
-    source: RefiSource,
-    transcript: Transcript,
-    spans: dict[str, list[tuple[int, int]]],
-    users: dict[str, str],
-    code_ids: dict[str, str],
-    notes: dict[str, tuple[str, str, str]],
-    report: RefiImportReport,
-    used_notes: set[str],
-    origins: dict[str, str] | None,
-    actor: str,
-) -> list[NewCoding]:
-    query = (
-        select(User.name, Coding.code_id, Coding.start, Coding.end)
-        .join(User, User.id == Coding.coder_id)
-        .where(Coding.transcript_id == transcript.id)
-    )
-    done: set[tuple[str, str, int, int]] = {(u, c, a, b) for u, c, a, b in session.execute(query)}
-    made: list[NewCoding] = []
-    pairs = spans.get(source.guid, [])
-    work: list[tuple[RefiSelection | None, tuple[int, int]]] = [
-        (sel, pairs[i]) for i, sel in enumerate(source.selections)
-    ]
-    work.append((None, (0, transcript.length)))
-    skipped = {"empty": 0, "code": 0, "duplicate": 0}
-    made_here: set[tuple[str, str, int, int]] = set()
-    for selection, (start, end) in work:
-        codings = selection.codings if selection is not None else source.whole_codings
-        comment = selection.description.strip() if selection is not None else ""
-        if selection is not None and not codings and (comment or selection.notes):
-            # A comment on a passage no code marks: the coder's transcript memo keeps it.
-            parts = [comment] + [notes[r][2] for r in selection.notes if r in notes]
-            used_notes.update(selection.notes)
-            quote = transcript.text[start:end]
-            _memo(session, _who(users, selection.user), users,
-                  f"“{quote}” ({start}–{end}): " + "\n\n".join(p for p in parts if p),
-                  "transcript", report, actor, transcript_id=transcript.id)  # fmt: skip
-            continue
-        for coding in codings:
-            code_id = code_ids.get(coding.code)
-            coder = _who(users, coding.user)
-            if code_id is None:
-                skipped["code"] += 1
-                continue
-            if start >= end:
-                skipped["empty"] += 1
-                continue
-            # The project may code one span twice with one code (two selections); our
-            # store keeps one coding, which the first of them becomes.
-            key = (coder, code_id, start, end)
-            if key in done:
-                skipped["duplicate"] += key in made_here
-                continue
-            refs = coding.notes + (selection.notes if selection else [])
-            used_notes.update(refs)
-            memo = [comment] if comment else []
-            memo += [notes[r][2] for r in refs if r in notes]
-            created = coding.created or (selection.created if selection else None)
-            origin = origins.get(coding.guid, "manual") if origins is not None else "import"
-            made.append(
-                NewCoding(
-                    transcript.id, start, end, code_id, coder, "\n\n".join(memo), created, origin
-                )
-            )
-            done.add(key)
-            made_here.add(key)
-    for what, message in (
-        ("code", "coding(s) refer to a code not in the file; left out"),
-        ("empty", "empty selection(s) left out"),
-        ("duplicate", "exact duplicate coding(s) (same coder, span and code) kept once"),
-    ):
-        if skipped[what]:
-            report.warnings.append(f"{transcript.name}: {skipped[what]} {message}")
-    return made
-
-
-def _source_memos(
-    session: Session,
-    source: RefiSource,
-    transcript: Transcript,
-    text: SourceText,
-    reading: Reading,
-    users: dict[str, str],
-    project: RefiProject,
-    notes: dict[str, tuple[str, str, str]],
-    used_notes: set[str],
-    actor: str,
-    report: RefiImportReport,
-) -> None:
-    """The source's description and its notes (with any anchored passage quoted) as memos."""
-    if source.description:
-        _memo(session, _who(users, source.user), users, f"Description: {source.description}",
-              "transcript", report, actor, transcript_id=transcript.id)  # fmt: skip
-    for ref in source.notes:
-        if ref not in notes:
-            continue
-        used_notes.add(ref)
-        author, _title, body = notes[ref]
-        quotes = ""
-        for start, end in project.notes[ref].anchors:  # QualCoder's annotations
-            if 0 <= start <= end <= text.length(reading):
-                a, b = text.convert(reading, [start, end])
-                quotes += f"“{transcript.text[a:b]}” ({a}–{b}): "
-        _memo(session, _who(users, author), users, quotes + body, "transcript",
-              report, actor, transcript_id=transcript.id)  # fmt: skip
