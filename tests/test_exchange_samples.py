@@ -316,3 +316,21 @@ def test_a_sample_imports_the_same_on_every_backend(backend_store: Engine, tmp_p
     assert found["groups"] == 2 and found["group members"] == 10
     assert found["memos"] == {"participant": 1, "project": 1, "transcript": 1}
     assert found["attributes"]["years_experience"] == "Float"
+
+
+def test_the_cli_prints_what_was_skipped_and_not_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qualcarto.cli import main
+
+    engine = fresh_store(tmp_path / "s.db")
+    engine.dispose()
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    path = synthetic(tmp_path, broken=True)
+    assert main(["--db", url, "import", str(path), "--skip-broken"]) == 0
+    out = capsys.readouterr().out
+    assert "skipped: source 'P2'" in out
+    assert "not imported (qualcarto cannot hold them): 1 case-level codings, 1 graphs" in out
+    assert "control characters removed: 2" in out
+    assert main(["--db", url, "export", "gexf", str(tmp_path / "g.gexf")]) == 0
+    assert "scope: turn (no coder's codings overlap" in capsys.readouterr().out
