@@ -106,14 +106,19 @@ EXPECTED: dict[str, tuple[int, dict[str, Any], dict[str, int]]] = {
         {**NONE, "transcripts": 10, "users": 1, "groups": 2, "group members": 10},
         {},
     ),
+    # NVivo writes a .docx beside each .txt: the formatting is reported, the text kept.
     "nvivo-mac-12.7_OltasSzkepticizmus_17June.qdpx": (
         152,
         {**NONE, "transcripts": 2, "codings": 297, "users": 2},
-        {},
+        {"rich-text copies of imported sources (formatting)": 2},
     ),
     # NVivo 15 imported qc's file with empty texts: reported, not a crash.
     "nvivo-mac-15.0_qc-reimport.qdpx": (262, {**NONE, "users": 2}, {"sources without text": 2}),
-    "nvivo-win-12.6_oltas.qdpx": (60, {**NONE, "transcripts": 1, "codings": 97, "users": 2}, {}),
+    "nvivo-win-12.6_oltas.qdpx": (
+        60,
+        {**NONE, "transcripts": 1, "codings": 97, "users": 2},
+        {"rich-text copies of imported sources (formatting)": 1},
+    ),
     "qc-1.3.2_demo.qdpx": (262, {**NONE, "transcripts": 2, "codings": 205, "users": 1}, {}),
     "qualcoder-4.0beta_codebook.qdc": (8, {**NONE, "users": 0}, {}),
     # Case variables typed (Float stays a number), the case kept although its source
@@ -130,7 +135,8 @@ EXPECTED: dict[str, tuple[int, dict[str, Any], dict[str, int]]] = {
             "attributes": {"role": "Text", "years_experience": "Float", "interview_round": "Float"},
             "memos": {"participant": 1, "project": 1, "transcript": 1},
         },
-        {},
+        # the file its dangling case reference meant: in the archive, named by nothing
+        {"archive files nothing refers to": 1},
     ),
     "taguette-1.4.1_uto_tag_codebook.qdc": (3, {**NONE, "users": 0}, {}),
     "taguette-1.5.2_codebook.qdc": (7, {**NONE, "users": 0}, {}),

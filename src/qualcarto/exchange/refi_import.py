@@ -137,6 +137,8 @@ def _store(
     texts = _texts(project, archive, path, report, skip_broken) if archive is not None else {}
     spans, reading = _convert_positions(project, texts, path, report, skip_broken)
     report.controls_removed = sum(t.controls_removed for t in texts.values())
+    if archive is not None:
+        _other_files(project, archive, texts)
     coded = {c.code for s in project.sources for sel in s.selections for c in sel.codings}
     coded |= {c.code for s in project.sources for c in s.whole_codings}
     notes = _note_texts(project, archive, path)
@@ -251,6 +253,43 @@ def _texts(
             continue
         texts[source.guid] = SourceText(raw)
     return texts
+
+
+def _member(archive: SafeArchive, reference: str) -> zipfile.ZipInfo | None:
+    name = reference.removeprefix("internal://").lstrip("/")
+    return archive.find(f"sources/{name}") or archive.find(name)
+
+
+def _other_files(project: RefiProject, archive: SafeArchive, texts: dict[str, SourceText]) -> None:
+    """Count archive files the import does not read: rich-text copies, files nothing names."""
+    read: set[str] = set()
+    for reference in [s.plain_path for s in project.sources] + [
+        n.plain_path for n in project.notes.values()
+    ]:
+        found = _member(archive, reference) if reference else None
+        if found is not None:
+            read.add(found.filename)
+    rich = 0
+    for source in project.sources:
+        for reference in source.other_paths:
+            found = _member(archive, reference)
+            if found is not None and found.filename not in read:
+                read.add(found.filename)
+                rich += source.guid in texts  # a non-text source is counted already
+    project.unsupported_add("rich-text copies of imported sources (formatting)", rich)
+    stray = sorted(
+        m.filename
+        for m in archive.names.values()
+        if m.file_size
+        and not m.is_dir()
+        and m.filename not in read
+        and "/" in m.filename.strip("/")
+        and m.filename != SIDECAR
+    )
+    project.unsupported_add("archive files nothing refers to", len(stray))
+    if stray:
+        shown = ", ".join(stray[:3]) + (" ..." if len(stray) > 3 else "")
+        project.warnings.append(f"archive files nothing refers to: {shown}")
 
 
 def _member_text(archive: SafeArchive | None, reference: str, path: Path, what: str) -> str | None:

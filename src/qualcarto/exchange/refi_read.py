@@ -73,6 +73,7 @@ class RefiSource:
     variables: dict[str, str]
     description: str = ""
     user: str = ""
+    other_paths: list[str] = field(default_factory=list)  # richTextPath, a media path
 
 
 @dataclass
@@ -324,6 +325,11 @@ def read_project(root: etree._Element, source: str | Path) -> RefiProject:
                 variables=_variables(element, names),
                 description=_text_of(element, "Description").strip(),
                 user=guid_key(element.get("creatingUser")),
+                other_paths=[
+                    element.get(name) or ""
+                    for name in ("richTextPath", "path")
+                    if element.get(name)
+                ],
             )
         )
     notes = _child(root, "Notes")
