@@ -23,8 +23,9 @@ from qualcarto.agreement_data import (
     flag_measures,
     flag_note,
 )
-from qualcarto.agreement_workbook import about_rows, agreement_tables, write_agreement_workbook
+from qualcarto.agreement_workbook import about_rows, agreement_tables
 from qualcarto.errors import QualcartoError
+from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 from qualcarto.status import store_status
 from qualcarto.users import coder_kinds, default_coders
 

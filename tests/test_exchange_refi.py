@@ -82,11 +82,11 @@ def round_trip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, P
     report = build_demo(f"sqlite:///{folder / 'demo.db'}")
     demo = report.engine
     with session_scope(demo) as session:
-        transcript = get_transcript(session, "I8")
-        first = codings_frame(session, ["linaker2025"], ["I8"]).iloc[0]
+        transcript = get_transcript(session, "I3")
+        first = codings_frame(session, ["linaker2025"], ["I3"]).iloc[0]
         add_coding(
             session,
-            "I8",
+            "I3",
             int(first["start"]),
             int(first["end"]),
             str(first["code_id"]),

@@ -28,8 +28,13 @@ def add_user(
     kind: str = "human",
     description: str = "",
     actor: str = "system",
+    imported: bool = False,
 ) -> User:
-    """Create a user. People need a password; machine and reference layers must not have one."""
+    """Create a user. People need a password; machine and reference layers must not have one.
+
+    ``imported``: a coder brought in with another tool's codings, who has no password
+    until a lead sets one (``set_password``).
+    """
     name = name.strip()
     if not name or len(name) > 100 or any(c.isspace() for c in name):
         raise ValidationError(f"user name '{name}': 1-100 characters, no spaces")
@@ -39,7 +44,8 @@ def add_user(
         raise ValidationError(f"kind '{kind}' is not one of {KINDS}")
     if session.scalars(select(User).where(User.name == name)).first() is not None:
         raise ValidationError(f"user '{name}' already exists")
-    password_hash = _hash_password(password) if kind == "human" else None
+    needs_password = kind == "human" and not (imported and password is None)
+    password_hash = _hash_password(password) if needs_password else None
     user = User(
         name=name, role=role, kind=kind, description=description, password_hash=password_hash
     )

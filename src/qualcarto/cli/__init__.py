@@ -112,9 +112,25 @@ def init(ctx: click.Context, name: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--participants", type=click.Path(path_type=Path), help="csv with an 'id' column.")
 @click.option("--as", "actor", default="system", help="Who is importing (for the audit log).")
+@click.option(
+    "--skip-broken",
+    is_flag=True,
+    help="REFI-QDA: import the whole sources and report each broken one (default: all or nothing).",
+)
+@click.option(
+    "--sources",
+    "sources",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="REFI-QDA: the folder of source files for a bare project.qde.",
+)
 @click.pass_context
 def import_(
-    ctx: click.Context, paths: tuple[Path, ...], participants: Path | None, actor: str
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    participants: Path | None,
+    actor: str,
+    skip_broken: bool,
+    sources: Path | None,
 ) -> None:
     """Import transcripts (txt, md, docx, vtt, srt; files or folders), all or nothing.
 
@@ -125,12 +141,12 @@ def import_(
     """
     from qualcarto.transcripts import collect_files, import_transcripts
 
-    if any(p.suffix.lower() in (".qdpx", ".qdc") for p in paths):
+    if any(p.suffix.lower() in (".qdpx", ".qdc", ".qde") for p in paths):
         if len(paths) != 1 or participants:
-            raise click.UsageError("import a .qdpx or .qdc file on its own")
+            raise click.UsageError("import a .qdpx, .qdc or .qde file on its own")
         from qualcarto.cli.exchange import import_refi_file
 
-        import_refi_file(ctx, paths[0], actor)
+        import_refi_file(ctx, paths[0], actor, skip_broken=skip_broken, sources=sources)
         return
     files = collect_files(paths)
     with (

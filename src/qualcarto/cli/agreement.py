@@ -198,7 +198,8 @@ def _xlsx(
     flag_below: float,
     flag_on: str,
 ) -> None:
-    from qualcarto.agreement_workbook import about_rows, agreement_tables, write_agreement_workbook
+    from qualcarto.agreement_workbook import about_rows, agreement_tables
+    from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 
     tables = agreement_tables(data, unit, overlap, bootstrap, seed, flag_below, flag_on)
     about = about_rows(data, unit, overlap, bootstrap, seed, flag_below, flag_on)
