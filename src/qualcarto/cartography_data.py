@@ -46,7 +46,7 @@ def cartography_data(
     empty map, so a typo cannot pass for "nobody coded this". With ``viewer`` only the
     codings that person may see are counted (a coder in a blind study sees their own).
     """
-    kinds = dict(session.execute(select(User.name, User.kind)).tuples().all())
+    kinds = {name: kind for name, kind in session.execute(select(User.name, User.kind))}
     if coders:
         unknown = [name for name in coders if name not in kinds]
         if unknown:

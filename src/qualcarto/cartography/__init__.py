@@ -43,7 +43,13 @@ from qualcarto.cartography.layout import (
 from qualcarto.cartography.motivations import motivation_graph
 from qualcarto.cartography.organizations import organization_graph
 from qualcarto.cartography.palette import OKABE_ITO, SplitStyle, split_styles
-from qualcarto.cartography.render import graph_to_dict, render_all, save_figure, write_json
+from qualcarto.cartography.render import (
+    graph_to_dict,
+    render_all,
+    save_figure,
+    svg_text,
+    write_json,
+)
 from qualcarto.cartography.render_grid import figure_grid, figure_overview, figure_row
 from qualcarto.cartography.render_tree import figure_motivations, figure_organizations
 from qualcarto.cartography.sheet import figure_codes
@@ -97,6 +103,7 @@ __all__ = [
     "split_styles",
     "split_words",
     "support_table",
+    "svg_text",
     "text_lines",
     "text_outside",
     "text_overlaps",

@@ -13,6 +13,8 @@ A figure with nothing to show is not written: a warning says why.
 
 from __future__ import annotations
 
+import html
+import io
 import json
 import re
 import unicodedata
@@ -32,6 +34,7 @@ from qualcarto.cartography.motivations import children, motivation_graph
 from qualcarto.cartography.organizations import organization_graph
 from qualcarto.cartography.render_grid import figure_grid, figure_overview, figure_row
 from qualcarto.cartography.render_tree import draw_motivations, draw_organizations
+from qualcarto.cartography.sheet import figure_codes
 
 FIGURE_FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 FORMATS: tuple[str, ...] = (*FIGURE_FORMATS, "json")
@@ -80,6 +83,26 @@ def save_figure(
     with mpl.rc_context(rc):  # type: ignore[arg-type]
         fig.savefig(target, format=chosen, dpi=PNG_DPI, metadata=metadata)
     return target
+
+
+def svg_text(fig: Figure, notes: Mapping[str, str] | None = None) -> str:
+    """``fig`` as SVG markup with real text, scaled to its container's width.
+
+    ``notes`` maps a code id to the note shown on hovering its label (an SVG
+    ``<title>``); the note is escaped, so any text is safe.
+    """
+    buffer = io.StringIO()
+    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "qualcarto"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
+    codes = {prefix: str(code) for prefix, code in figure_codes(fig).items()}
+    for prefix, code in codes.items():
+        if notes and code in notes:
+            title = f"<title>{html.escape(notes[code])}</title>"
+            svg = re.sub(f'(<g id="{re.escape(prefix)}\\d+">)', lambda m: m.group(1) + title, svg)
+    return svg
 
 
 def graph_to_dict(graph: nx.DiGraph) -> dict[str, Any]:
