@@ -4,9 +4,8 @@ default, a hover note per code and a code's excerpts as text."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -70,9 +69,7 @@ def test_the_lead_sees_every_coders_support_and_the_excerpts_as_plain_text(url: 
     assert at.radio(key="carto_figure").value == "Overview"
     no_errors(at.radio(key="carto_figure").set_value("Full grid").run())
     assert "Access to compute (n=2)" in " ".join(figure_lines(at))
-    assert hover_notes(at) == {
-        "Access to compute: 2 interviews · 3 excerpts · participants: none"
-    }
+    assert hover_notes(at) == {"Access to compute: 2 interviews · 3 excerpts · participants: none"}
     assert at.selectbox(key="carto_code").value == "access"
     assert support_line(at) == "2 interviews · 3 excerpts · participants: none"
     texts = [t.value for t in at.text]
@@ -119,4 +116,4 @@ def test_every_figure_draws_real_text_or_says_why_not(url: str, figure: str) -> 
     if at.get("html"):
         assert figure_lines(at)
     else:
-        assert [i.value for i in at.info][0].startswith("This study cannot draw")
+        assert next(i.value for i in at.info).startswith("This study cannot draw")

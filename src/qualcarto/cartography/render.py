@@ -98,11 +98,14 @@ def svg_text(fig: Figure, notes: Mapping[str, str] | None = None) -> str:
     svg = svg[svg.index("<svg") :]
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
     codes = {prefix: str(code) for prefix, code in figure_codes(fig).items()}
-    for prefix, code in codes.items():
-        if notes and code in notes:
-            title = f"<title>{html.escape(notes[code])}</title>"
-            svg = re.sub(f'(<g id="{re.escape(prefix)}\\d+">)', lambda m: m.group(1) + title, svg)
-    return svg
+
+    def titled(match: re.Match[str]) -> str:
+        code = codes.get(match.group(2))
+        if notes is None or code not in notes:
+            return match.group(0)
+        return f"{match.group(0)}<title>{html.escape(notes[code])}</title>"
+
+    return re.sub(r'(<g id="((?:code)-\d+-)\d+">)', titled, svg)
 
 
 def graph_to_dict(graph: nx.DiGraph) -> dict[str, Any]:
