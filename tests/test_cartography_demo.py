@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from qualcarto.cartography_data import cartography_data, draw_map, resolve_layout
+from qualcarto.cartography import draw_map, resolve_layout
+from qualcarto.cartography_data import cartography_data
 from qualcarto.cli import main
 from qualcarto.coding import add_coding, get_transcript
 from qualcarto.demo import build_demo
@@ -113,9 +114,13 @@ def test_the_json_map_has_the_documented_shape(demo_db, tmp_path) -> None:
     run_cli(demo_db, "--coder", "linaker2025", "--out", str(tmp_path), "--format", "json")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.json"]
     data = json.loads((tmp_path / "map.json").read_text(encoding="utf-8"))
-    assert set(data) == {"rows", "cols", "cells"}
+    assert set(data) == {"provenance", "rows", "cols", "cells", "motivations", "organizations"}
+    assert data["provenance"]["coders"] == ["linaker2025"]
+    assert data["provenance"]["rows"] == "collab_type"
     assert (data["rows"], data["cols"]) == (list(TYPES), list(STAGES))
     assert [(c["row"], c["col"]) for c in data["cells"]] == [(r, c) for r in TYPES for c in STAGES]
+    for cell in data["cells"]:
+        assert cell["interviews"] >= max([0, *(code["interviews"] for code in cell["codes"])])
     codes = [code for cell in data["cells"] for code in cell["codes"]]
     assert codes and all(
         set(code) == {"id", "name", "split", "interviews", "excerpts", "participants"}
@@ -166,11 +171,11 @@ def test_a_bad_facet_is_one_line_naming_the_facets(demo_db, tmp_path, capsys) ->
 def test_the_figure_changes_when_the_coding_changes(demo_db, tmp_path) -> None:
     db = tmp_path / "copy.db"
     shutil.copy(demo_db, db)
-    run_cli(
-        db, "--coder", "ana", "--figure", "1", "--out", str(tmp_path / "before"), "--format", "pdf"
-    )
+    args = ["--coder", "ana", "--figure", "1", "--full-grid", "--format", "pdf"]
+    run_cli(db, *args, "--out", str(tmp_path / "before"))
     name = "Network firewalls create international collaboration barriers"
-    assert name not in pdf_text(tmp_path / "before" / "figure1.pdf")
+    before = tmp_path / "before" / "figure1.pdf"
+    assert not before.exists() or name not in pdf_text(before)
 
     engine = connect(f"sqlite:///{db}")
     with session_scope(engine) as session:
@@ -179,7 +184,5 @@ def test_the_figure_changes_when_the_coding_changes(demo_db, tmp_path) -> None:
         add_coding(session, "I1", 0, end, "rel-model-firewalls", "ana")
     engine.dispose()
 
-    run_cli(
-        db, "--coder", "ana", "--figure", "1", "--out", str(tmp_path / "after"), "--format", "pdf"
-    )
+    run_cli(db, *args, "--out", str(tmp_path / "after"))
     assert f"{name} (n=1)" in pdf_text(tmp_path / "after" / "figure1.pdf")
