@@ -80,14 +80,24 @@ def text_lines(fig: Figure) -> list[DrawnLine]:
     return found
 
 
-def split_words(fig: Figure, vocabulary: Iterable[str]) -> list[str]:
+def split_words(
+    fig: Figure, vocabulary: Iterable[str], roles: Iterable[str] | None = None
+) -> list[str]:
     """Return the drawn words that are not words of ``vocabulary`` (a text broken mid-word).
 
     ``vocabulary`` is every text the figure was asked to show (code names, headings,
-    counts); any word of a drawn line that is none of their words is a fragment.
+    counts); any word of a drawn line (of the given ``roles``, default all) that is
+    none of their words is a fragment.
     """
     known = {word for text in vocabulary for word in text.split()}
-    return [word for line in text_lines(fig) for word in line.text.split() if word not in known]
+    chosen = None if roles is None else set(roles)
+    return [
+        word
+        for line in text_lines(fig)
+        if chosen is None or line.role in chosen
+        for word in line.text.split()
+        if word not in known
+    ]
 
 
 def uneven_leading(fig: Figure, tolerance: float = 1e-4) -> list[str]:
