@@ -156,7 +156,7 @@ def draw_caption(
     for text in texts:
         if not text:
             continue
-        lines = setter.lines(text, inner, style)
+        lines = setter.lines(text, inner, style, balance=False)
         sheet.lines(design.margin, baseline, lines, style, leading, "caption", color=MUTED_INK)
         baseline += len(lines) * leading
     return baseline - leading + style.size * 0.3 / 72

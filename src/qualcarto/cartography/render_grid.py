@@ -102,7 +102,7 @@ def cell_blocks(m: CartographyMap, cell: Cell, overview: bool) -> list[Block]:
         gap = (OVERVIEW_GAP if overview else GROUP_GAP) if blocks else 0.0
         if overview:
             name = split if len(codes) == 1 else plural(split) if split else "codes"
-            blocks.append(Block("group", f"{len(codes)} {name}", None, split, gap=gap))
+            blocks.append(Block("group", f"{len(codes)}\u00a0{name}", None, split, gap=gap))
             continue
         if split is not None:
             blocks.append(Block("group", heading(plural(split)), None, split, gap=gap))
@@ -121,7 +121,8 @@ def cell_blocks(m: CartographyMap, cell: Cell, overview: bool) -> list[Block]:
             )
     if overview:
         word = "interview" if cell.interviews == 1 else "interviews"
-        blocks.append(Block("count", f"{cell.interviews} {word}", None, None, cell.interviews, 0.3))
+        count = f"{cell.interviews}\u00a0{word}"
+        blocks.append(Block("count", count, None, None, cell.interviews, 0.3))
     return blocks
 
 
@@ -318,8 +319,8 @@ def draw_table(
         if index < len(rows) - 1:
             sheet.line([d.margin, d.width - d.margin], [rule, rule], RULE, 0.4)
     key = (
-        f"Counts: codes in the cell; bar: interviews supporting any of them, on a scale of 0 to {scale}. "
-        "The codes themselves are listed in the row figures."
+        f"Counts: codes in the cell. Bar: interviews supporting any of them (0 to {scale}). "
+        "The codes are listed in the row figures."
         if overview
         else f"Bar and n: interviews supporting the code, on a scale of 0 to {scale}."
     )

@@ -39,8 +39,8 @@ ORGANIZATION_NOTE = "Organizations and their projects, by the organizational mod
 
 
 def plural_count(count: int, word: str) -> str:
-    """``4 projects``, ``1 interviewee``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    """``4 projects``, ``1 interviewee``, never broken between number and noun."""
+    return f"{count}\u00a0{word}{'' if count == 1 else 's'}"
 
 
 def draw_columns(
@@ -94,7 +94,11 @@ def draw_columns(
             sub_base = last + leading
             deepest = sub_base
             for x, text in zip(xs, subs, strict=True):
+                # "4 projects · 6 interviewees", one part a line when it does not fit.
                 lines = setter.lines(text, col_w, d.text)
+                if len(lines) > 1:
+                    parts = text.split(" · ")
+                    lines = tuple(ln for part in parts for ln in setter.lines(part, col_w, d.text))
                 sheet.lines(x, sub_base, lines, d.text, leading, "sub", color=MUTED_INK)
                 deepest = max(deepest, sub_base + (len(lines) - 1) * leading)
             last = deepest

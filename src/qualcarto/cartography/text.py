@@ -116,7 +116,10 @@ class Typesetter:
 
     def words(self, text: str, tail: str | None = None) -> list[Word]:
         """Split ``text`` into unbreakable words, no-break phrases glued; ``tail`` last."""
-        pieces = join_phrases(re.sub(r"\s+", " ", text).strip().split(" "), self.no_break)
+        # Only ordinary spaces break: a no-break space (U+00A0) glues two words.
+        pieces = join_phrases(
+            re.sub(r"[ \t\r\n\f\v]+", " ", text).strip().split(" "), self.no_break
+        )
         words = [Word(p) for p in pieces if p]
         if tail:
             words.append(Word(tail, COUNT_BREAK_COST))
@@ -136,14 +139,20 @@ class Typesetter:
         return max((self.width(w, style) for w in words), default=0.0) / WIDTH_SLACK
 
     def lines(
-        self, text: str, width: float, style: TextStyle, tail: str | None = None
+        self,
+        text: str,
+        width: float,
+        style: TextStyle,
+        tail: str | None = None,
+        balance: bool = True,
     ) -> tuple[str, ...]:
         """Break ``text`` (then ``tail``) into the fewest, most even lines fitting ``width``.
 
-        A word wider than ``width`` gets a line of its own and overflows; callers size
-        their columns with ``min_width`` so that this does not happen.
+        With ``balance=False`` (running text such as captions) the last line may be
+        short and the others are filled. A word wider than ``width`` gets a line of
+        its own and overflows; callers size columns with ``min_width`` so it cannot.
         """
-        key = (text, tail or "", round(width, 4), style)
+        key = (text, f"{tail or ''}|{balance}", round(width, 4), style)
         if key in self._lines:
             return self._lines[key]
         budget = width * WIDTH_SLACK
@@ -164,10 +173,10 @@ class Typesetter:
                 if line > budget and j > i + 1:
                     break
                 rest_lines, rest_cost = best[j]
-                slack = max(0.0, budget - line) / budget
+                slack = max(0.0, budget - line) / budget if balance or j < n else 0.0
                 cost = slack**2 + rest_cost + (words[j].break_cost if j < n else 0.0)
                 if j == n and j - i == 1 and n > 1:
-                    cost += 0.12  # an orphan: one word alone on the last line
+                    cost += 0.05  # an orphan: one word alone on the last line
                 candidate = (rest_lines + 1, cost)
                 if chosen is None or candidate < chosen:
                     chosen, nxt[i] = candidate, j
