@@ -101,7 +101,7 @@ def svg_text(fig: Figure, notes: Mapping[str, str] | None = None) -> str:
 
     def titled(match: re.Match[str]) -> str:
         code = codes.get(match.group(2))
-        if notes is None or code not in notes:
+        if notes is None or code is None or code not in notes:
             return match.group(0)
         return f"{match.group(0)}<title>{html.escape(notes[code])}</title>"
 
