@@ -153,6 +153,37 @@ def test_png_at_300_dpi_and_pdf_open(demo_db, tmp_path, fmt, figure, written) ->
         assert "Organizational models" in pdf_text(tmp_path / written)
 
 
+def test_titles_go_to_the_pdf_metadata_or_away_and_the_caption_stays(demo_db, tmp_path) -> None:
+    args = ["--coder", "linaker2025", "--figure", "1", "--format", "pdf"]
+    run_cli(demo_db, *args, "--out", str(tmp_path / "t"))
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "t" / "figure1.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    title = next(line for line in info.splitlines() if line.startswith("Title:"))
+    title = title.split(":", 1)[1].strip()
+    assert title and title in pdf_text(tmp_path / "t" / "figure1.pdf")
+    run_cli(demo_db, *args, "--no-title", "--out", str(tmp_path / "n"))
+    untitled = pdf_text(tmp_path / "n" / "figure1.pdf")
+    assert title not in untitled
+    assert "Layer: linaker2025" in untitled and "N = " in untitled
+
+
+def test_a_row_left_empty_by_min_support_is_skipped_with_a_note(demo_db, tmp_path, capsys) -> None:
+    engine = connect(f"sqlite:///{demo_db}")
+    with session_scope(engine) as session:
+        data = cartography_data(session, ["linaker2025"])
+    engine.dispose()
+    m = draw_map(data, resolve_layout(data))
+    most = max(code.interviews for code in m.codes())
+    args = ["--coder", "linaker2025", "--figure", "2-7", "--min-support", str(most)]
+    run_cli(demo_db, *args, "--out", str(tmp_path))
+    strict = draw_map(data, resolve_layout(data), min_support=most)
+    kept = [row for row in strict.rows if any(cell.codes for cell in strict.row_cells(row))]
+    assert len(list(tmp_path.iterdir())) == len(kept)
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert len(notes) == len(strict.rows) - len(kept)
+
+
 def test_figure_1_alone_writes_only_figure_1(demo_db, tmp_path) -> None:
     run_cli(demo_db, "--figure", "1", "--out", str(tmp_path), "--format", "pdf")
     assert [p.name for p in tmp_path.iterdir()] == ["figure1.pdf"]
