@@ -220,3 +220,20 @@ def test_a_word_wider_than_any_page_is_refused_not_split() -> None:
     m = build_map(codes, codings, {"stage": ["pre"], "kind": ["x"]}, "kind", "stage", None)
     with pytest.raises(ValueError, match="longest words"):
         figure_grid(m)
+
+
+def test_codes_are_ordered_by_support_then_name_and_a_cell_counts_its_own_interviews() -> None:
+    base = {"parent": None, "path": "", "status": "active", "stage": "pre", "kind": "x"}
+    codes = pd.DataFrame(
+        [{**base, "code_id": cid, "name": name} for cid, name in [("a", "Alpha"), ("b", "Beta")]]
+    )
+    codings = pd.DataFrame(
+        [
+            {"coder": "c", "code_id": cid, "transcript_id": t, "participant_id": f"P{t}"}
+            for cid, t in [("a", 1), ("b", 1), ("b", 2)]
+        ]
+    )
+    m = build_map(codes, codings, {"stage": ["pre"], "kind": ["x"]}, "kind", "stage", None)
+    (cell,) = m.cells
+    assert [c.name for c in cell.codes] == ["Beta", "Alpha"]
+    assert cell.interviews == len(set(codings["transcript_id"]))
