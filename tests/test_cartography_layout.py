@@ -37,9 +37,12 @@ from qualcarto.cartography import (
 from qualcarto.cartography.render_grid import heading, plural
 from qualcarto.cartography.sheet import Sheet
 from qualcarto.cartography_data import cartography_data
+from qualcarto.codebook.files import parse_codebook
 from qualcarto.demo import build_demo
+from qualcarto.errors import InputError
 from qualcarto.store import connect, read_scope
 
+ROOT = Path(__file__).resolve().parents[1]
 BODY = TextStyle(7.5)
 LAYOUTS = {"default": (None, None), "swapped": ("stage", "collab_type")}
 
@@ -237,3 +240,14 @@ def test_codes_are_ordered_by_support_then_name_and_a_cell_counts_its_own_interv
     (cell,) = m.cells
     assert [c.name for c in cell.codes] == ["Beta", "Alpha"]
     assert cell.interviews == len(set(codings["transcript_id"]))
+
+
+def test_the_codebook_declares_facet_labels_and_no_break_names() -> None:
+    book = (ROOT / "codebook" / "linaker2025.yaml").read_text(encoding="utf-8")
+    parsed = parse_codebook(book, "linaker2025.yaml").settings["cartography"]
+    assert isinstance(parsed["labels"], dict) and isinstance(parsed["no_break"], list)
+    bad = book.replace("  no_break: [", "  no_break: {x: [", 1).replace(
+        "FineWeb 2]\n", "FineWeb 2]}\n", 1
+    )
+    with pytest.raises(InputError, match="no_break is a list"):
+        parse_codebook(bad, "bad.yaml")
