@@ -10,6 +10,7 @@ blind study sees the map of their own codings only.
 from __future__ import annotations
 
 import streamlit as st
+import streamlit.components.v1 as components
 
 from app_pages.common import md, reading, require_user
 from qualcarto.cartography import (
@@ -31,6 +32,7 @@ from qualcarto.cartography_data import cartography_data
 from qualcarto.errors import QualcartoError
 
 MAX_EXCERPTS = 100
+SCREEN_SCALE = 1.2  # the print size is small on a screen
 OVERVIEW, GRID, MOTIVATIONS, ORGANIZATIONS = "Overview", "Full grid", "Motivations", "Organizations"
 
 user = require_user()
@@ -126,7 +128,10 @@ else:
         f"participants: {r.participants or 'none'}"
         for r in frame.itertuples()
     }
-    st.html(svg_text(fig, notes))
+    # An iframe keeps the SVG whole (st.html strips SVG); a browser draws 96 px to the inch.
+    svg = svg_text(fig, notes, SCREEN_SCALE)
+    height = int(fig.get_figheight() * 96 * SCREEN_SCALE) + 16
+    components.html(svg, height=height, scrolling=True)
 st.caption(f"{len(frame)} codes on the map · hover a code for its support")
 
 names = dict(zip(frame["id"], frame["name"], strict=True))

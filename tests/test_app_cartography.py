@@ -46,8 +46,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def drawn(at: AppTest) -> ET.Element:
     """The figure the page draws, parsed as SVG."""
-    (figure,) = at.get("html")
-    return ET.fromstring(figure.proto.body)
+    (figure,) = at.get("iframe")
+    return ET.fromstring(figure.proto.srcdoc)
 
 
 def figure_lines(at: AppTest) -> list[str]:
@@ -113,7 +113,7 @@ def test_a_machine_layer_counts_only_when_chosen(url: str) -> None:
 def test_every_figure_draws_real_text_or_says_why_not(url: str, figure: str) -> None:
     at = open_map(url, "lena")
     no_errors(at.radio(key="carto_figure").set_value(figure).run())
-    if at.get("html"):
+    if at.get("iframe"):
         assert figure_lines(at)
     else:
         assert next(i.value for i in at.info).startswith("This study cannot draw")

@@ -85,8 +85,8 @@ def save_figure(
     return target
 
 
-def svg_text(fig: Figure, notes: Mapping[str, str] | None = None) -> str:
-    """``fig`` as SVG markup with real text, scaled to its container's width.
+def svg_text(fig: Figure, notes: Mapping[str, str] | None = None, scale: float = 1.0) -> str:
+    """``fig`` as SVG markup with real text, ``scale`` times its size (an inch is 72 pt).
 
     ``notes`` maps a code id to the note shown on hovering its label (an SVG
     ``<title>``); the note is escaped, so any text is safe.
@@ -96,7 +96,9 @@ def svg_text(fig: Figure, notes: Mapping[str, str] | None = None) -> str:
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
-    svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 width="100%"', svg, count=1)
+    width, height = fig.get_figwidth() * 72 * scale, fig.get_figheight() * 72 * scale
+    size = f'width="{width:.2f}pt" height="{height:.2f}pt"'
+    svg = re.sub(r'width="[\d.]+pt" height="[\d.]+pt"', size, svg, count=1)
     codes = {prefix: str(code) for prefix, code in figure_codes(fig).items()}
 
     def titled(match: re.Match[str]) -> str:
