@@ -324,7 +324,7 @@ def test_map_to_dict_has_exactly_the_documented_shape(paper_map):
     data = map_to_dict(paper_map)
     assert list(data) == ["rows", "cols", "cells"]
     assert data["rows"] == ["model", "data"]
-    assert all(list(cell) == ["row", "col", "codes"] for cell in data["cells"])
+    assert all(list(cell) == ["row", "col", "interviews", "codes"] for cell in data["cells"])
     first = data["cells"][0]["codes"][0]
     assert list(first) == ["id", "name", "split", "interviews", "excerpts", "participants"]
     assert first == {
