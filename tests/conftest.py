@@ -139,6 +139,24 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
     return copy_demo(demo_template, tmp_path)
 
 
+@pytest.fixture(scope="session")
+def app_study_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app tests' study (``tests/app_study.py``), built once per run."""
+    from app_study import build_study
+
+    folder = tmp_path_factory.mktemp("app-study")
+    build_study(folder)
+    return folder / "app.db"
+
+
+@pytest.fixture
+def app_study(app_study_template: Path, tmp_path: Path) -> str:
+    """The URL of this test's own copy of the app study: lena, ana and ben, P1 and P2."""
+    folder = tmp_path / "study"
+    folder.mkdir()
+    return _copy_store(app_study_template, folder / "app.db")
+
+
 @pytest.fixture
 def session(study: Engine) -> Iterator[Session]:
     with session_scope(study) as s:

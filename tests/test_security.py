@@ -74,6 +74,7 @@ def test_the_lock_lifts_when_the_window_has_passed_and_success_clears_the_count(
     assert left == 0
 
 
+@pytest.mark.slow  # a password hash per failed attempt, up to the server-wide limit
 def test_failures_across_many_names_lock_the_whole_server(team: Session) -> None:
     for i in range(MAX_FAILURES_OVERALL):
         _fail(team, f"guess{i}", 1)
