@@ -80,7 +80,11 @@ def running_app(url: str, log: Path, root: Path = ROOT) -> Iterator[str]:
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:  # Streamlit closes its sessions first: slow on a loaded machine
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 @contextmanager

@@ -6,7 +6,7 @@
   the paper still counts as copied.
 - The paper's themes: every on-ramp/challenge paragraph of section 5 and motivation of
   section 6, with the interviewees it credits by id or by naming their organisation.
-- The paper is shared material (``../shared/seeds``): :func:`paper_text` skips a test when
+- The paper is shared material (``../shared/seeds``): :func:`shared_material.paper_text` skips a test when
   it is absent and fails it when ``CI`` is set (the team's rule for shared material;
   written here until a shared helper lands).
 
@@ -18,7 +18,6 @@ Run it on one transcript while writing one::
 from __future__ import annotations
 
 import csv
-import os
 import re
 import sys
 import unicodedata
@@ -26,8 +25,9 @@ from pathlib import Path
 
 import yaml
 
+from shared_material import paper_text
+
 ROOT = Path(__file__).resolve().parents[1]
-PAPER = ROOT.parent / "shared" / "seeds" / "001_24b8080fd264fa4e.txt"
 RUN = 8
 WORDS = (4000, 9000)
 CONTRACTIONS = {
@@ -48,18 +48,6 @@ THEME = re.compile(r"^(Challenge|On-ramp): (.*)$")
 MOTIVATION = re.compile(r"^6\.(\d)\.\d (.+)$")
 HEADING = re.compile(r"^\d+(\.\d+)* \S")
 CATEGORIES = {"1": "social", "2": "economic", "3": "technological"}
-
-
-def paper_text() -> str:
-    """The paper's text; skips the calling test without ../shared, fails it under CI."""
-    if PAPER.exists():
-        return PAPER.read_text(encoding="utf-8")
-    import pytest
-
-    message = f"the paper (shared material) is not here: {PAPER}"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def words(text: str) -> list[str]:
@@ -149,7 +137,7 @@ def main(key: str) -> int:
     text = (ROOT / "transcripts" / f"{key}.txt").read_text(encoding="utf-8")
     norm = unicodedata.normalize("NFC", text.replace("\r\n", "\n"))
     print(f"{key}: {word_count(text)} words (target {WORDS[0]:,}-{WORDS[1]:,})")
-    copied = shared_runs(text, PAPER.read_text(encoding="utf-8"))
+    copied = shared_runs(text, paper_text())
     print(f"{key}: {len(copied)} runs of {RUN}+ words shared with the paper")
     for run in copied[:20]:
         print("   copied:", run)

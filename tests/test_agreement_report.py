@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import copy_demo
 from qualcarto.agreement import (
     agreement_report,
     match_segments,
@@ -24,7 +25,6 @@ from qualcarto.agreement import (
 from qualcarto.cli import main
 from qualcarto.codebook import codes_frame, publish_codebook
 from qualcarto.coding import add_coding, codings_frame
-from qualcarto.demo import build_demo
 from qualcarto.store import connect, session_scope
 from qualcarto.transcripts import transcripts_frame
 
@@ -43,10 +43,10 @@ def _add_ana(session: object, rows: pd.DataFrame) -> None:
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def url(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("agreement-demo")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    engine = build_demo(url).engine
+    url = f"sqlite:///{copy_demo(demo_template, folder)}"
+    engine = connect(url)
     with session_scope(engine) as session:
         reference = codings_frame(session, ["linaker2025"], list(ANA_TRANSCRIPTS))
     half = len(reference) // 2

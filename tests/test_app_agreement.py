@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_study import app_as, build_study, code_span, machine_codes, no_errors
+from app_study import app_as, code_span, machine_codes, no_errors
 from qualcarto.agreement import agreement_report
 from qualcarto.coding import codings_frame
 from qualcarto.store import connect, session_scope
@@ -37,9 +36,9 @@ def pure_report(url: str, coders: list[str], **options: object) -> pd.DataFrame:
 
 
 @pytest.fixture
-def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def url(app_study: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """ana and ben agree on one passage, differ on two, and ana codes markup in P2."""
-    study = build_study(tmp_path / "study")
+    study = app_study
     monkeypatch.setenv("QUALCARTO_DB", study)
     code_span(study, "P1", "We asked the centre", "access", "ana")
     code_span(study, "P1", "We asked the centre", "access", "ben")

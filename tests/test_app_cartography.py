@@ -5,12 +5,11 @@ default, a hover note per code and a code's excerpts as text."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_study import app_as, build_study, code_span, no_errors
+from app_study import app_as, code_span, no_errors
 from qualcarto.store import connect, session_scope
 from qualcarto.users import add_user
 
@@ -18,9 +17,9 @@ PAGE = "app_pages/cartography.py"
 
 
 @pytest.fixture
-def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def url(app_study: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """The app study, with 'Access to compute' coded by ana in P1 and by ben in P1 and P2."""
-    study = build_study(tmp_path / "study")
+    study = app_study
     monkeypatch.setenv("QUALCARTO_DB", study)
     code_span(study, "P1", "asked the centre", "access", "ana")
     code_span(study, "P1", "It took months", "access", "ben")

@@ -8,12 +8,11 @@ component's callback puts it (``qc_pending``); ``test_browser`` covers the real 
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app_study import app_as, build_study, no_errors
+from app_study import app_as, no_errors
 from conftest import ODD_TRANSCRIPT
 from qualcarto.assignments import set_blind
 from qualcarto.coding import add_coding, codings_frame
@@ -24,8 +23,8 @@ SPAN = (TEXT.index("It took"), TEXT.index("down.") + 5)
 
 
 @pytest.fixture
-def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    study = build_study(tmp_path / "study")
+def url(app_study: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    study = app_study
     monkeypatch.setenv("QUALCARTO_DB", study)
     return study
 

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from app_study import app_as, build_study, machine_codes, no_errors
+from app_study import app_as, machine_codes, no_errors
 from qualcarto.assignments import assign, is_blind
 from qualcarto.codebook import publish
 from qualcarto.codebook.versions import get_version, version_codebook
@@ -18,8 +16,8 @@ from qualcarto.store import connect, session_scope
 
 
 @pytest.fixture
-def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    study = build_study(tmp_path / "study")
+def url(app_study: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    study = app_study
     monkeypatch.setenv("QUALCARTO_DB", study)
     return study
 

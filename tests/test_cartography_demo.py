@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from conftest import copy_demo
 from qualcarto.cartography import draw_map, resolve_layout
 from qualcarto.cartography_data import cartography_data
 from qualcarto.cli import main
 from qualcarto.coding import add_coding, get_transcript
-from qualcarto.demo import build_demo
 from qualcarto.store import connect, session_scope
+from shared_material import paper_text
 
-PAPER = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "001_24b8080fd264fa4e.txt"
 HEADING = re.compile(r"^5\.\d\.\d (?P<stage>[\w-]+): (?P<type>.+) Collaborations\s*$")
 THEME = re.compile(r"^(?P<polarity>Challenge|On-ramp): (?P<text>.+)$")
 STAGES = ("pre-training", "post-training", "post-release")
@@ -53,17 +53,13 @@ def names_paragraph(name: str, paragraph: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cartography-demo") / "demo.db"
-    build_demo(f"sqlite:///{path}").engine.dispose()
-    return path
+def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_demo(demo_template, tmp_path_factory.mktemp("cartography-demo"))
 
 
 @pytest.fixture(scope="module")
 def paper() -> list[tuple[str, str, str, str]]:
-    if not PAPER.exists():
-        pytest.skip(f"the paper's text is not here: {PAPER}")
-    return paper_themes(PAPER.read_text(encoding="utf-8"))
+    return paper_themes(paper_text())
 
 
 def run_cli(db: Path, *args: str) -> None:

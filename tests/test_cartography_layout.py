@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import copy_demo
 from qualcarto.cartography import (
     CartographyData,
     TextStyle,
@@ -38,7 +39,6 @@ from qualcarto.cartography.render_grid import heading, plural
 from qualcarto.cartography.sheet import Sheet
 from qualcarto.cartography_data import cartography_data
 from qualcarto.codebook.files import parse_codebook
-from qualcarto.demo import build_demo
 from qualcarto.errors import InputError
 from qualcarto.store import connect, read_scope
 
@@ -48,10 +48,11 @@ LAYOUTS = {"default": (None, None), "swapped": ("stage", "collab_type")}
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CartographyData]:
+def demo(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, CartographyData]:
     """The demo study's frames for its reference layer and its machine layer."""
-    db = tmp_path_factory.mktemp("layout") / "demo.db"
-    build_demo(f"sqlite:///{db}")
+    db = copy_demo(demo_template, tmp_path_factory.mktemp("layout"))
     engine = connect(f"sqlite:///{db}")
     with read_scope(engine) as session:
         layers = {coder: cartography_data(session, [coder]) for coder in ("linaker2025", "auto")}

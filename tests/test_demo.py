@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from sqlalchemy import Engine
 
-from conftest import ROOT
-from demo_study import aliases, cited, paper_text, paper_themes
+from conftest import ROOT, copy_demo
+from demo_study import aliases, cited, paper_themes
 from qualcarto.cli import main
 from qualcarto.codebook import Codebook, get_version, version_codebook
 from qualcarto.coding import codings_frame
-from qualcarto.demo import build_demo
-from qualcarto.store import session_scope
+from qualcarto.store import connect, session_scope
+from shared_material import paper_text
 
 
 def _paper_themes() -> list[dict[str, str]]:
@@ -30,9 +31,10 @@ def _paper_themes() -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    return build_demo(url, ROOT).engine
+def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = connect(f"sqlite:///{copy_demo(demo_template, tmp_path_factory.mktemp('demo'))}")
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -104,11 +106,11 @@ def test_every_reference_coding_lies_in_an_interviewee_turn_and_matches_its_text
         assert before.rsplit("\n\n", 1)[-1].startswith(f"{transcript}: ")
 
 
+@pytest.mark.slow
 def test_demo_and_status_report_the_study(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'demo.db'}"
-    assert main(["--db", db, "demo", "--data", str(ROOT)]) == 0
+    db = f"sqlite:///{demo_db}"
     assert main(["--db", db, "demo", "--data", str(ROOT)]) == 0  # a demo store is rebuilt
     capsys.readouterr()
     assert main(["--db", db, "status", "--json"]) == 0

@@ -18,6 +18,7 @@ import pytest
 import yaml
 from sqlalchemy import Engine, func, select
 
+from conftest import copy_demo
 from demo_study import (
     RUN,
     WORDS,
@@ -30,11 +31,10 @@ from demo_study import (
 )
 from qualcarto.agreement_data import agreement_data, code_table
 from qualcarto.coding import codings_frame
-from qualcarto.demo import build_demo
 from qualcarto.errors import InputError
 from qualcarto.layers import load_layer
 from qualcarto.reconcile import CONSENSUS, units_frame
-from qualcarto.store import AuditEvent, ReconciliationDecision, session_scope
+from qualcarto.store import AuditEvent, ReconciliationDecision, connect, session_scope
 from qualcarto.users import authenticate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,8 +171,8 @@ def test_each_coding_lies_in_an_interviewee_turn(coder: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    return build_demo(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}", ROOT).engine
+def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return connect(f"sqlite:///{copy_demo(demo_template, tmp_path_factory.mktemp('demo'))}")
 
 
 def _bands() -> dict[str, tuple[str, str]]:

@@ -9,6 +9,7 @@ positions the way NVivo and QualCoder do.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import zipfile
@@ -20,9 +21,9 @@ import pytest
 from lxml import etree
 from sqlalchemy import Engine, select
 
+from conftest import copy_demo
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import codings_frame
-from qualcarto.demo import build_demo
 from qualcarto.exchange import study_data
 from qualcarto.exchange.refi_export import write_qdpx
 from qualcarto.exchange.refi_import import import_refi
@@ -75,9 +76,9 @@ def snapshot(engine: Engine) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def trip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def trip(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     folder = tmp_path_factory.mktemp("trip")
-    demo = build_demo(f"sqlite:///{folder / 'demo.db'}").engine
+    demo = connect(f"sqlite:///{copy_demo(demo_template, folder)}")
     with session_scope(demo) as session:
         ids = list(session.scalars(select(Transcript.id).order_by(Transcript.name)))
         add_to_group(session, "wave 1", ids[:3], actor="lena")
@@ -183,10 +184,21 @@ def test_the_demo_graph_defaults_to_turns_and_gexf_carries_graphmls_metadata(
     from qualcarto.exchange.tables import gexf_metadata
 
     with session_scope(trip["demo"]) as session:
-        data = study_data(session)
+        demo = study_data(session)
+    # The demo's coders put several codes on one passage: overlap is the default scope.
+    assert write_graph(demo, tmp_path / "d.graphml", "graphml").graph["scope"] == "overlap"
+    # Drop each coding that overlaps an earlier one of its coder: with no overlaps left,
+    # codes can only meet in a speaker turn, so turns are the default.
+    kept, reach = [], {}
+    for index, row in demo.codings.sort_values(["coder", "transcript", "start"]).iterrows():
+        key = (row["coder"], row["transcript"])
+        if row["start"] >= reach.get(key, -1):
+            kept.append(index)
+            reach[key] = row["end"]
+    data = dataclasses.replace(demo, codings=demo.codings.loc[kept].reset_index(drop=True))
     graphml = write_graph(data, tmp_path / "g.graphml", "graphml")
     gexf = write_graph(data, tmp_path / "g.gexf", "gexf")
-    assert graphml.graph["scope"] == "turn"  # no coder's codings overlap in the demo
+    assert graphml.graph["scope"] == "turn"
     assert "no coder's codings overlap" in graphml.graph["scope_reason"]
     assert graphml.number_of_edges() > 0
     assert write_graph(data, tmp_path / "o.graphml", "graphml", "overlap").number_of_edges() == 0
