@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Memos as a notebook: kinds, links parsed into the link table, backlinks and search.
+"""Memos as a notebook: subjects, links parsed into the link table, backlinks and search.
 
 The study is conftest's: the tiny codebook, transcript P1 with non-ASCII names, ana and ben.
 """
@@ -18,8 +18,17 @@ from qualcarto.coding import add_coding
 from qualcarto.errors import ValidationError
 from qualcarto.exchange import study_data
 from qualcarto.exchange.refi_export import write_qdpx
-from qualcarto.memos import LinkRef, backlinks, parse_links, search_memos, write_memo
-from qualcarto.store import AuditEvent, MemoLink
+from qualcarto.memos import (
+    LinkRef,
+    add_memo_text,
+    backlinks,
+    memos_frame,
+    parse_links,
+    search_memos,
+    write_memo,
+)
+from qualcarto.store import AuditEvent, MemoLink, User
+from qualcarto.transcripts.attributes import set_participants
 
 
 def test_links_are_parsed_in_order_with_spans_placed() -> None:
@@ -35,7 +44,7 @@ def test_links_are_parsed_in_order_with_spans_placed() -> None:
 def test_a_memo_stores_its_links_and_the_linked_things_show_it_back(session: Session) -> None:
     coding = add_coding(session, "P1", 70, 90, "access", "ana")
     first = write_memo(
-        session, "ana", "Compute woes in [[P1:75-80]]", kind="code", code_id="access"
+        session, "ana", "Compute woes in [[P1:75-80]]", subject="code", code_id="access"
     )
     second = write_memo(
         session, "ben", f"Builds on [[memo:{first.id}]] and [[code:docs]]", title="Docs idea"
@@ -93,7 +102,7 @@ def test_notebook_memos_leave_in_a_refi_project_as_notes_with_their_links(
 ) -> None:
     add_coding(session, "P1", 70, 90, "access", "ana")
     write_memo(session, "ana", "Free thought on [[P1:75-80]]", title="Cluster")
-    write_memo(session, "ben", "Why [[code:docs]] matters", kind="code", code_id="docs")
+    write_memo(session, "ben", "Why [[code:docs]] matters", subject="code", code_id="docs")
     path = tmp_path / "study.qdpx"
     write_qdpx(session, study_data(session), path)
     with zipfile.ZipFile(path) as archive:
@@ -103,3 +112,70 @@ def test_notebook_memos_leave_in_a_refi_project_as_notes_with_their_links(
     }
     assert notes["Cluster"] == "Free thought on [[P1:75-80]]"
     assert notes["Memo on code docs"] == "Why [[code:docs]] matters"
+
+
+def _project(session: Session, tmp_path: Path) -> etree._Element:
+    path = tmp_path / "study.qdpx"
+    write_qdpx(session, study_data(session), path)
+    with zipfile.ZipFile(path) as archive:
+        return etree.fromstring(archive.read("project.qde"))
+
+
+def test_every_subject_is_one_memo_and_says_what_it_is_about(session: Session) -> None:
+    coding = add_coding(session, "P1", 70, 90, "access", "ana")
+    set_participants(session, {"I8": {"organization_type": "Company"}})
+    first = write_memo(session, "ana", "first words", subject="transcript", transcript="P1")
+    again = write_memo(session, "ana", "rewritten", subject="transcript", transcript="P1")
+    write_memo(session, "ana", "on the code", subject="code", code_id="access")
+    write_memo(session, "ana", "on the coding", subject="coding", coding_id=coding.id)
+    write_memo(session, "ana", "on the person", subject="participant", participant="I8")
+    write_memo(session, "ana", "on the study", title="Journal")
+    frame = memos_frame(session)
+    assert sorted(zip(frame["subject"], frame["about"], frame["text"], strict=True)) == [
+        ("code", "access", "on the code"),
+        ("coding", f"coding {coding.id}", "on the coding"),
+        ("participant", "I8", "on the person"),
+        ("project", "", "on the study"),
+        ("transcript", "P1", "rewritten"),
+    ]
+    assert again.id == first.id
+    with pytest.raises(ValidationError, match="names a participant, not 'I99'"):
+        write_memo(session, "ana", "x", subject="participant", participant="I99")
+
+
+def test_imported_memo_text_keeps_the_links_that_name_things_here(session: Session) -> None:
+    ana = session.scalars(select(User).where(User.name == "ana")).one()
+    text = "See [[P1:75-80]], [[code:access]], [[code:gone]], [[memo:1]] and [[odd words]]."
+    memo = add_memo_text(session, ana, text, "project", title="Journal")
+    assert memo is not None
+    stored = session.execute(select(MemoLink.kind, MemoLink.target)).all()
+    assert sorted(stored) == [("code", "access"), ("span", "P1:75-80")]
+    assert add_memo_text(session, ana, text, "project", title="Journal") is None
+    assert list(backlinks(session, code="access")["memo_id"]) == [memo.id]
+
+
+def test_code_coding_and_study_memos_are_each_one_note_referenced_from_their_subject(
+    session: Session, tmp_path: Path
+) -> None:
+    coding = add_coding(session, "P1", 70, 90, "access", "ana")
+    ana = session.scalars(select(User).where(User.name == "ana")).one()
+    write_memo(session, "ana", "why access", subject="code", code_id="access")
+    write_memo(session, "ben", "why here [[P1:75-80]]", subject="coding", coding_id=coding.id)
+    write_memo(session, "ana", "week one", title="Journal")
+    add_memo_text(session, ana, "a code since retired", "code", code_id="retired")
+    root = _project(session, tmp_path)
+    notes = {note.findtext("{*}PlainTextContent"): note for note in root.iter("{*}Note")}
+    texts = [note.findtext("{*}PlainTextContent") for note in root.iter("{*}Note")]
+    assert len(texts) == len(set(texts))
+
+    def referred_from(element: etree._Element) -> set[str]:
+        return {ref.get("targetGUID") for ref in element.findall("{*}NoteRef")}
+
+    code = next(c for c in root.iter("{*}Code") if c.get("name") == "Access to compute")
+    coded = next(root.iter("{*}Coding"))
+    assert referred_from(code) == {notes["why access"].get("guid")}
+    assert referred_from(coded) == {notes["why here [[P1:75-80]]"].get("guid")}
+    assert referred_from(root) == {
+        notes["week one"].get("guid"),
+        notes["a code since retired"].get("guid"),
+    }

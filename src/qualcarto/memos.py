@@ -1,32 +1,49 @@
 # SPDX-License-Identifier: MIT
-"""Memos as a research notebook: memos on codes, codings, transcripts or free, with links.
+"""Memos as a research notebook: on a transcript, a code, a coding, a participant or the study.
 
+``Memo.subject`` names what a memo is about; a ``project`` memo is a study-level note or
+journal. A transcript memo is one text per author and transcript (the coding page edits it).
 A memo's text may link to what it discusses: ``[[I3:681-801]]`` (a span of a transcript,
 Python ``str`` offsets), ``[[code:pre-model-secrecy]]``, ``[[memo:12]]``,
 ``[[transcript:I3]]`` and ``[[coding:40]]``. Links are parsed on every save into
 ``memo_links``, so ``backlinks`` can show, wherever a thing is shown, the memos naming it.
+
+``write_memo`` is the notebook's editor (links checked, a broken one refused);
+``add_memo_text`` is the importers' (text appended to the author's memo on the subject,
+nothing added twice, links that name nothing here left as text).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import pandas as pd
 from sqlalchemy import ColumnElement, delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qualcarto.codebook.versions import get_version
 from qualcarto.coding import get_transcript, visible_coders
 from qualcarto.errors import NotFoundError, ValidationError
-from qualcarto.store import Coding, Memo, MemoLink, Transcript, User, record
+from qualcarto.store import (
+    Coding,
+    Memo,
+    MemoLink,
+    Participant,
+    Transcript,
+    User,
+    current_project,
+    record,
+)
 from qualcarto.store.models import utcnow
 from qualcarto.users import get_user
 
-MEMO_KINDS = ("transcript", "code", "coding", "free")
+Subject = Literal["transcript", "code", "coding", "participant", "project"]
+SUBJECTS: tuple[Subject, ...] = ("transcript", "code", "coding", "participant", "project")
 LINK = re.compile(r"\[\[(?:(code|memo|transcript|coding):)?([^\[\]\n]+?)\]\]")
 _SPAN = re.compile(r"^(?P<name>.+):(?P<start>\d+)-(?P<end>\d+)$")
-MEMO_COLUMNS = ["memo_id", "kind", "author", "title", "about", "text", "updated_at"]
+MEMO_COLUMNS = ["memo_id", "subject", "author", "title", "about", "text", "updated_at"]
 
 
 @dataclass(frozen=True)
@@ -82,10 +99,23 @@ def _resolve(session: Session, link: LinkRef) -> MemoLink:
     return row
 
 
-def refresh_links(session: Session, memo: Memo) -> list[MemoLink]:
-    """Replace a memo's stored links with those its text holds now."""
+def refresh_links(session: Session, memo: Memo, *, strict: bool = True) -> list[MemoLink]:
+    """Replace a memo's stored links with those its text holds now.
+
+    Strict (the editor's way) refuses a link naming nothing; otherwise (an import's way)
+    only links to spans, transcripts and codes that exist here are kept: memo and coding
+    numbers are another store's row ids, and a broken link stays as text.
+    """
     session.execute(delete(MemoLink).where(MemoLink.memo_id == memo.id))
-    rows = [_resolve(session, link) for link in parse_links(memo.text)]
+    rows = []
+    for link in _written_links(memo.text, strict):
+        if not strict and link.kind in ("memo", "coding"):
+            continue
+        try:
+            rows.append(_resolve(session, link))
+        except (ValidationError, NotFoundError):
+            if strict:
+                raise
     for row in rows:
         row.memo_id = memo.id
         session.add(row)
@@ -93,19 +123,35 @@ def refresh_links(session: Session, memo: Memo) -> list[MemoLink]:
     return rows
 
 
+def _written_links(text: str, strict: bool) -> list[LinkRef]:
+    if strict:
+        return parse_links(text)
+    found = []
+    for match in LINK.finditer(text):
+        try:
+            found += parse_links(match[0])
+        except ValidationError:
+            continue
+    return found
+
+
 def write_memo(
     session: Session,
     author: str,
     text: str,
     *,
-    kind: str = "free",
+    subject: Subject = "project",
     title: str = "",
     transcript: str | None = None,
     code_id: str | None = None,
     coding_id: int | None = None,
+    participant: str | None = None,
     memo_id: int | None = None,
 ) -> Memo:
-    """Add a memo (or, with ``memo_id``, rewrite the author's own), links checked and stored."""
+    """Add a memo (or, with ``memo_id``, rewrite the author's own), links checked and stored.
+
+    A transcript memo is one per author and transcript: writing one again rewrites it.
+    """
     user = get_user(session, author)
     if memo_id is not None:
         memo = session.get(Memo, memo_id)
@@ -113,24 +159,22 @@ def write_memo(
             raise NotFoundError(f"memo {memo_id} does not exist")
         if memo.author_id != user.id:
             raise ValidationError(f"memo {memo_id} is not {author}'s to change")
-        before = memo.text
     else:
-        memo = _new_memo(session, user, kind, transcript, code_id, coding_id)
-        before = ""
+        memo = _new_memo(session, user, subject, transcript, code_id, coding_id, participant)
+    before = memo.text
     memo.text, memo.title, memo.updated_at = text, title or memo.title, utcnow()
     session.flush()
     links = refresh_links(session, memo)
-    targets = [link.target for link in links]
     record(
         session,
         author,
         "memo.write",
         "memo",
         memo.id,
-        kind=memo.kind,
+        subject=memo.subject,
         before=before,
         after=text,
-        links=targets,
+        links=[link.target for link in links],
     )
     return memo
 
@@ -138,50 +182,144 @@ def write_memo(
 def _new_memo(
     session: Session,
     user: User,
-    kind: str,
+    subject: str,
     transcript: str | None,
     code_id: str | None,
     coding_id: int | None,
+    participant: str | None,
 ) -> Memo:
-    if kind not in MEMO_KINDS:
-        raise ValidationError(f"memo kind '{kind}' is not one of {', '.join(MEMO_KINDS)}")
-    memo = Memo(kind=kind, author_id=user.id, text="")
-    if kind == "transcript":
+    if subject not in SUBJECTS:
+        raise ValidationError(f"memo subject '{subject}' is not one of {', '.join(SUBJECTS)}")
+    memo = Memo(subject=subject, author_id=user.id, text="")
+    if subject == "transcript":
         if transcript is None:
             raise ValidationError("a transcript memo names its transcript")
-        memo.transcript_id = get_transcript(session, transcript).id
-    elif kind == "code":
+        doc_id = get_transcript(session, transcript).id
+        own = select(Memo).where(Memo.transcript_id == doc_id, Memo.author_id == user.id)
+        found = session.scalars(own).first()
+        if found is not None:
+            return found
+        memo.transcript_id = doc_id
+    elif subject == "code":
         if code_id not in {c.code_id for c in get_version(session).codes}:
             raise ValidationError(f"a code memo names a code of the codebook, not '{code_id}'")
         memo.code_id = code_id
-    elif kind == "coding":
+    elif subject == "coding":
         if coding_id is None or session.get(Coding, coding_id) is None:
             raise ValidationError(f"a coding memo names an existing coding, not {coding_id}")
         memo.coding_id = coding_id
+    elif subject == "participant":
+        memo.participant_id = session.scalars(
+            select(Participant.id).where(
+                Participant.project_id == current_project(session).id,
+                Participant.key == participant,
+            )
+        ).first()
+        if memo.participant_id is None:
+            raise ValidationError(f"a participant memo names a participant, not '{participant}'")
     session.add(memo)
+    return memo
+
+
+def _same(column: InstrumentedAttribute[Any], value: object) -> ColumnElement[bool]:
+    return column == value if value is not None else column.is_(None)
+
+
+def add_memo_text(
+    session: Session,
+    author: User,
+    text: str,
+    subject: Subject,
+    *,
+    transcript_id: int | None = None,
+    code_id: str | None = None,
+    coding_id: int | None = None,
+    participant_id: int | None = None,
+    title: str = "",
+    actor: str = "system",
+) -> Memo | None:
+    """Append ``text`` to ``author``'s memo on the subject (made if missing); audited.
+
+    Memos other than transcript memos are kept apart by title, so a project's journals
+    stay apart. Returns None when the memo already holds the text, so importing a file
+    twice adds nothing. Links in the text are stored as far as they name things here.
+    """
+    text = text.strip()
+    if subject not in SUBJECTS:
+        raise ValidationError(f"memo subject '{subject}' is not one of {SUBJECTS}")
+    target = {
+        "transcript": transcript_id,
+        "code": code_id,
+        "coding": coding_id,
+        "participant": participant_id,
+    }
+    if subject != "project" and target[subject] is None:
+        raise ValidationError(f"a {subject} memo needs its {subject}")
+    if not text:
+        return None
+    query = select(Memo).where(
+        Memo.author_id == author.id,
+        Memo.subject == subject,
+        _same(Memo.transcript_id, transcript_id),
+        _same(Memo.code_id, code_id),
+        _same(Memo.coding_id, coding_id),
+        _same(Memo.participant_id, participant_id),
+    )
+    if subject != "transcript":
+        query = query.where(Memo.title == title[:300])
+    memo = session.scalars(query).first()
+    if memo is not None and text in memo.text:
+        return None
+    if memo is None:
+        memo = Memo(
+            author_id=author.id,
+            subject=subject,
+            transcript_id=transcript_id,
+            code_id=code_id,
+            coding_id=coding_id,
+            participant_id=participant_id,
+            title=title[:300],
+            text="",
+        )
+        session.add(memo)
+    memo.text = "\n\n".join(t for t in (memo.text, text) if t)
+    memo.updated_at = utcnow()
+    session.flush()
+    if "[[" in memo.text:
+        refresh_links(session, memo, strict=False)
+    record(
+        session,
+        actor,
+        "memo.add",
+        subject,
+        str(target.get(subject) or title),
+        author=author.name,
+        title=title,
+    )
     return memo
 
 
 def memos_frame(session: Session, viewer: str | None = None) -> pd.DataFrame:
     """Every memo (only the viewer's own while a study is blind, unless a lead), newest first."""
     query = (
-        select(Memo, User.name, Transcript.name)
+        select(Memo, User.name, Transcript.name, Participant.key)
         .join(User, User.id == Memo.author_id)
         .outerjoin(Transcript, Transcript.id == Memo.transcript_id)
+        .outerjoin(Participant, Participant.id == Memo.participant_id)
         .order_by(Memo.updated_at.desc(), Memo.id.desc())
     )
     allowed = visible_coders(session, viewer) if viewer is not None else None
     if allowed is not None:
         query = query.where(User.name.in_(allowed))
     rows = []
-    for memo, author, transcript in session.execute(query):
+    for memo, author, transcript, participant in session.execute(query):
         about = {
             "transcript": transcript,
             "code": memo.code_id,
             "coding": f"coding {memo.coding_id}",
-            "free": "",
-        }.get(memo.kind, "")
-        rows.append((memo.id, memo.kind, author, memo.title, about, memo.text, memo.updated_at))
+            "participant": participant,
+        }.get(memo.subject) or ""
+        rows.append((memo.id, memo.subject, author, memo.title, about, memo.text, memo.updated_at))
     return pd.DataFrame(rows, columns=MEMO_COLUMNS)
 
 

@@ -11,6 +11,7 @@ from qualcarto.store.engine import (
     session_scope,
 )
 from qualcarto.store.models import (
+    AttributeDefinition,
     AuditEvent,
     Base,
     CodebookVersion,
@@ -22,6 +23,8 @@ from qualcarto.store.models import (
     Review,
     Segment,
     Transcript,
+    TranscriptGroup,
+    TranscriptGroupMember,
     Turn,
     User,
 )
@@ -35,6 +38,7 @@ from qualcarto.store.workflow import (
 
 __all__ = [
     "Assignment",
+    "AttributeDefinition",
     "AuditEvent",
     "AuthSession",
     "Base",
@@ -52,6 +56,8 @@ __all__ = [
     "Segment",
     "StudySetting",
     "Transcript",
+    "TranscriptGroup",
+    "TranscriptGroupMember",
     "Turn",
     "User",
     "connect",

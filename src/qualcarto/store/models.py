@@ -246,10 +246,11 @@ class Review(Base):
 
 
 class Memo(Base):
-    """A memo in the study's notebook: on a transcript, a code, a coding, or free.
+    """A memo on a transcript, a code, a coding, a participant or the whole study.
 
-    ``kind`` says which: a transcript memo names ``transcript_id`` (one per author and
-    transcript), a code memo ``code_id``, a coding memo ``coding_id``; a free memo none.
+    ``subject`` says which: ``transcript`` (``transcript_id``; one memo per author and
+    transcript), ``code`` (``code_id``), ``coding`` (``coding_id``), ``participant``
+    (``participant_id``) or ``project`` (a study-level note or journal; ``title`` names it).
     ``[[...]]`` links in ``text`` are kept in ``memo_links`` (``qualcarto.memos``).
     """
 
@@ -262,11 +263,55 @@ class Memo(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    kind: Mapped[str] = mapped_column(String(20), default="transcript", server_default="transcript")
-    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    subject: Mapped[str] = mapped_column(
+        String(20), default="transcript", server_default="transcript"
+    )
     code_id: Mapped[str | None] = mapped_column(String(100), index=True)
     coding_id: Mapped[int | None] = mapped_column(
         ForeignKey("codings.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE")
+    )
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+
+
+class AttributeDefinition(Base):
+    """A participant attribute's declared type (Text, Boolean, Integer, Float, Date, DateTime).
+
+    Values stay in ``Participant.attributes`` as JSON of that type (dates as ISO text).
+    """
+
+    __tablename__ = "attribute_definitions"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20), default="Text")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class TranscriptGroup(Base):
+    """A named set of transcripts (a document set), usable as a filter."""
+
+    __tablename__ = "transcript_groups"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TranscriptGroupMember(Base):
+    """One transcript in one group."""
+
+    __tablename__ = "transcript_group_members"
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("transcript_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
 

@@ -1,8 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""Memos on codes, codings and free memos, links between memos and what they name, saved queries.
+"""Memos on codings, links between memos and what they name, saved queries.
+
+Revision 0006 gave memos their subject, title, code and participant; this one adds the
+coding a memo may be about (and an index on the code, which code memos are found by),
+the ``memo_links`` table and ``saved_queries``.
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-10
 """
 
@@ -12,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -73,15 +77,7 @@ def upgrade() -> None:
             batch_op.f("ix_memo_links_transcript_id"), ["transcript_id"], unique=False
         )
     with op.batch_alter_table("memos", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("kind", sa.String(length=20), server_default="transcript", nullable=False)
-        )
-        batch_op.add_column(
-            sa.Column("title", sa.String(length=300), server_default="", nullable=False)
-        )
-        batch_op.add_column(sa.Column("code_id", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("coding_id", sa.Integer(), nullable=True))
-        batch_op.alter_column("transcript_id", existing_type=sa.INTEGER(), nullable=True)
         batch_op.create_index(batch_op.f("ix_memos_code_id"), ["code_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_memos_coding_id"), ["coding_id"], unique=False)
         batch_op.create_foreign_key(
@@ -94,15 +90,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # 0006 knows no memo about a coding: those memos go with the column.
+    op.execute("DELETE FROM memos WHERE subject = 'coding'")
     with op.batch_alter_table("memos", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_memos_coding_id_codings"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_memos_coding_id"))
         batch_op.drop_index(batch_op.f("ix_memos_code_id"))
-        batch_op.alter_column("transcript_id", existing_type=sa.INTEGER(), nullable=False)
         batch_op.drop_column("coding_id")
-        batch_op.drop_column("code_id")
-        batch_op.drop_column("title")
-        batch_op.drop_column("kind")
     with op.batch_alter_table("memo_links", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_memo_links_transcript_id"))
         batch_op.drop_index(batch_op.f("ix_memo_links_memo_id"))
