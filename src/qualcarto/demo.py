@@ -16,8 +16,10 @@ from sqlalchemy import Engine, select
 
 from qualcarto.assignments import assign
 from qualcarto.codebook.versions import publish_codebook
+from qualcarto.config import resolve_media_dir
 from qualcarto.errors import NotFoundError, QualcartoError
 from qualcarto.layers import load_layer
+from qualcarto.media import import_recordings
 from qualcarto.store import Project, connect, session_scope
 from qualcarto.store.engine import sqlite_path
 from qualcarto.transcripts import import_transcripts, read_participants
@@ -27,6 +29,7 @@ DEMO_PROJECT = "demo: open collaboration in open LLM projects (Linåker et al. 2
 CODEBOOK_FILE = Path("codebook/linaker2025.yaml")
 TRANSCRIPTS_DIR = Path("transcripts")
 LAYERS_DIR = Path("transcripts/codings")
+RECORDINGS_DIR = Path("transcripts/recordings")
 
 # Demo accounts. These passwords are public (README); never use them for a real study.
 DEMO_USERS = (
@@ -78,15 +81,18 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
             root / TRANSCRIPTS_DIR / f"{key}.txt" for key in read_participants(participants_csv)
         ]
         report = import_transcripts(session, files, participants_csv=participants_csv, actor="lena")
+        # One short synthesized recording with its captions, to try the player at once.
+        recordings = sorted((root / RECORDINGS_DIR).glob("*.ogg"))
+        media = import_recordings(session, recordings, resolve_media_dir(url), actor="lena")
         # Blind double coding, as in the study: both demo coders get every transcript.
-        for doc in report.added:
+        for doc in report.added + media.captioned:
             for coder in DEMO_CODERS:
                 assign(session, doc, coder, actor="lena")
         layers = dict(
             load_layer(session, folder.parent)
             for folder in sorted((root / LAYERS_DIR).glob("*/layer.yaml"))
         )
-    return DemoReport(engine, len(report.added), layers)
+    return DemoReport(engine, len(report.added) + len(media.captioned), layers)
 
 
 def _remove_old_demo(url: str, path: Path) -> None:
