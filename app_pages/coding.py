@@ -9,10 +9,12 @@ from app_pages import coding_actions as act
 from app_pages.code_picker import code_picker
 from app_pages.coding_editor import coding_editor, transcript_memo
 from app_pages.common import md, require_user, store
+from app_pages.media_player import media_folder, media_player, time_note
 from app_pages.span_selector import Mark, build_pieces, span_selector
 from qualcarto.assignments import assigned_transcripts
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import codings_frame, get_transcript, visible_coders
+from qualcarto.media.playback import transcript_recording
 from qualcarto.transcripts import transcripts_frame
 
 user = require_user()
@@ -47,6 +49,8 @@ with store() as session:
         coders = sorted(set(codings_frame(session, transcripts=[name])["coder"]) - {user.name})
         shown += st.sidebar.multiselect("Also show codings of", coders, key="code_others")
     codings = codings_frame(session, shown, [name], viewer=user.name)
+    folder = media_folder()
+    recording = transcript_recording(session, name, folder) if folder else None
 
 by_id = book.by_id()
 marks = [
@@ -56,7 +60,8 @@ marks = [
         int(r.end),
         by_id[r.code_id].color if r.code_id in by_id else None,
         (by_id[r.code_id].name if r.code_id in by_id else r.code_id)
-        + ("" if r.coder == user.name else f" ({r.coder})"),
+        + ("" if r.coder == user.name else f" ({r.coder})")
+        + time_note(recording, int(r.start), int(r.end)),
     )
     for r in codings.itertuples()
 ]
@@ -69,6 +74,8 @@ if flash:
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
+    if recording:
+        media_player(recording, text, key="code_player")
     span_selector(
         text,
         build_pieces(len(text), marks, labels, pending[1:] if pending else None),
@@ -83,7 +90,7 @@ with left:
 with right:
     if pending:
         excerpt = text[pending[1] : pending[2]]
-        st.markdown(f"**Selected** {pending[1]}–{pending[2]}")
+        st.markdown(f"**Selected** {pending[1]}–{pending[2]}{time_note(recording, *pending[1:])}")
         st.text(excerpt if len(excerpt) < 400 else excerpt[:400] + " …")
     else:
         st.caption("Select a passage in the transcript to code it.")
