@@ -27,6 +27,7 @@ from qualcarto.exchange.data import CONSENSUS
 from qualcarto.exchange.positions import READINGS, Score, SourceText, choose_reading, score
 from qualcarto.exchange.refi_codebook import merge_codebook
 from qualcarto.exchange.refi_common import SafeArchive, parse_xml
+from qualcarto.exchange.refi_media import import_media_sources
 from qualcarto.exchange.refi_read import (
     RefiCoding,
     RefiProject,
@@ -88,7 +89,11 @@ def import_refi(
         archive = SafeArchive(data, path)
         project = read_project(parse_xml(archive.read(_project_member(archive, path)), path), path)
     try:
-        return _store(session, path, project, archive, actor, progress)
+        report = _store(session, path, project, archive, actor, progress)
+        if archive is not None:
+            root = parse_xml(archive.read(_project_member(archive, path)), path)
+            report.warnings += import_media_sources(session, root, archive, path)
+        return report
     except InputError:
         raise
     except QualcartoError as exc:
@@ -149,6 +154,8 @@ def _store(
 def _texts(project: RefiProject, archive: SafeArchive, path: Path) -> dict[str, SourceText]:
     texts: dict[str, SourceText] = {}
     for source in project.sources:
+        if source.kind in ("AudioSource", "VideoSource"):
+            continue  # their recordings are attached to their transcripts afterwards
         if source.kind != "TextSource":
             project.warnings.append(
                 f"{source.kind} '{source.name}' skipped: only text sources are imported"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -63,3 +64,25 @@ def transcript_recording(session: Session, name: str, media_dir: Path) -> Record
         if t.media_start is not None and t.media_end is not None
     ]
     return Recording(path, media.kind, media.duration, turns, list(media.timings))
+
+
+def with_media_times(session: Session, codings: pd.DataFrame) -> pd.DataFrame:
+    """``codings`` (with ``transcript_id``, ``start``, ``end``) plus ``media_start``/``media_end``:
+    the seconds of each span in its transcript's recording, ``None`` where untimed."""
+    timings: dict[int, list[list[float]]] = dict(
+        session.execute(
+            select(MediaFile.transcript_id, MediaFile.timings).where(
+                MediaFile.transcript_id.in_(
+                    {int(t) for t in codings["transcript_id"]} if len(codings) else set()
+                )
+            )
+        ).all()
+    )
+    seconds = [
+        time_range(timings.get(int(t), []), int(s), int(e))
+        for t, s, e in zip(codings["transcript_id"], codings["start"], codings["end"], strict=True)
+    ]
+    out = codings.copy()
+    out["media_start"] = [r[0] if r else None for r in seconds]
+    out["media_end"] = [r[1] if r else None for r in seconds]
+    return out
