@@ -255,6 +255,8 @@ class Coding(Base):
     memo: Mapped[str] = mapped_column(Text, default="")
     origin: Mapped[str] = mapped_column(String(20), default="manual")
     row_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set when a correction deleted the coding's text: a lead decides what becomes of it.
+    review_flag: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Recordings: media files of transcripts, and times on turns and segments.
+"""Recordings: media files of transcripts, times on turns and segments, coding review flags.
 
 Revision ID: 0007
 Revises: 0005
@@ -46,9 +46,13 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("media_start", sa.Float(), nullable=True))
             batch_op.add_column(sa.Column("media_end", sa.Float(), nullable=True))
+    with op.batch_alter_table("codings", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("review_flag", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("codings", schema=None) as batch_op:
+        batch_op.drop_column("review_flag")
     for table in ("segments", "turns"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("media_end")
