@@ -376,6 +376,7 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("cartography", ["cartography"]),
     ("agreement", ["agreement"]),
     ("ops", ["backup", "restore", "verify", "serve"]),
+    ("pseudonyms", ["pseudonymise"]),
 ]
 _register_feature_commands()
 

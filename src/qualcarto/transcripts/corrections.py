@@ -91,11 +91,13 @@ def correct_transcript(
     actor: str,
     *,
     expected_checksum: str | None = None,
+    audit_text: bool = True,
 ) -> CorrectionReport:
     """Replace the text of transcript ``name`` (a lead's correction) and move its codings.
 
     ``expected_checksum`` (the checksum the editor started from) refuses a correction made
-    on a text somebody else corrected meanwhile.
+    on a text somebody else corrected meanwhile. ``audit_text=False`` keeps the words
+    out of the audit entries (offsets only), for pseudonymisation.
     """
     if get_user(session, actor).role != "lead":
         raise ValidationError(f"only a lead may correct a transcript; '{actor}' is not one")
@@ -110,7 +112,7 @@ def correct_transcript(
     if new_text == old_text:
         return report
     mapping = OffsetMap(old_text, new_text)
-    _move_codings(session, transcript, mapping, new_text, actor, report)
+    _move_codings(session, transcript, mapping, new_text, actor, report, audit_text)
     old_checksum = transcript.checksum
     transcript.text = new_text
     transcript.length = len(new_text)
@@ -146,6 +148,7 @@ def _move_codings(
     new_text: str,
     actor: str,
     report: CorrectionReport,
+    audit_text: bool,
 ) -> None:
     codings = session.scalars(
         select(Coding).where(Coding.transcript_id == transcript.id).order_by(Coding.id)
@@ -165,13 +168,19 @@ def _move_codings(
         coding.row_version += 1
         coding.updated_at = utcnow()
         if end == start:
-            coding.review_flag = f"its text was deleted by a correction: {coding.text[:200]}"
+            coding.review_flag = "its text was deleted by a correction" + (
+                f": {coding.text[:200]}" if audit_text else ""
+            )
             report.flagged.append(coding.id)
             action = "coding.flag"
         else:
             coding.text = text
             report.moved.append(coding.id)
             action = "coding.move"
+        after: dict[str, int | str] = {"start": start, "end": end, "text": new_text[start:end]}
+        if not audit_text:
+            before.pop("text")
+            after.pop("text")
         record(
             session,
             actor,
@@ -180,7 +189,7 @@ def _move_codings(
             coding.id,
             transcript=transcript.name,
             before=before,
-            after={"start": start, "end": end, "text": new_text[start:end]},
+            after=after,
         )
 
 
