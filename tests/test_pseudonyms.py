@@ -73,5 +73,5 @@ def test_a_pseudonymised_copy_holds_no_key_name_and_the_store_is_untouched(
 def test_a_key_file_without_its_columns_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "names.csv"
     bad.write_text("real,fake\nZoë,Kim\n", encoding="utf-8")
-    with pytest.raises(InputError, match="names.csv: needs the columns 'name' and 'pseudonym'"):
+    with pytest.raises(InputError, match=r"names\.csv: needs the columns 'name' and 'pseudonym'"):
         read_key(bad)
