@@ -255,14 +255,24 @@ class Coding(Base):
     memo: Mapped[str] = mapped_column(Text, default="")
     origin: Mapped[str] = mapped_column(String(20), default="manual")
     row_version: Mapped[int] = mapped_column(Integer, default=1)
-    # Set when a correction deleted the coding's text: a lead decides what becomes of it.
-    review_flag: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     transcript: Mapped[Transcript] = relationship()
     coder: Mapped[User] = relationship()
     codebook_version: Mapped[CodebookVersion] = relationship()
+
+
+class CodingFlag(Base):
+    """A coding set aside for a lead's review, e.g. because a correction deleted its text."""
+
+    __tablename__ = "coding_flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), unique=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    flagged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Review(Base):

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from qualcarto.errors import ConflictError, ValidationError
 from qualcarto.media.timing import time_range
-from qualcarto.store import Coding, MediaFile, Segment, Transcript, Turn, record
+from qualcarto.store import Coding, CodingFlag, MediaFile, Segment, Transcript, Turn, record
 from qualcarto.store.models import utcnow
 from qualcarto.transcripts.decode import normalize_text
 from qualcarto.transcripts.importer import store_structure
@@ -168,9 +168,15 @@ def _move_codings(
         coding.row_version += 1
         coding.updated_at = utcnow()
         if end == start:
-            coding.review_flag = "its text was deleted by a correction" + (
+            reason = "its text was deleted by a correction" + (
                 f": {coding.text[:200]}" if audit_text else ""
             )
+            flag = session.scalars(select(CodingFlag).where(CodingFlag.coding_id == coding.id))
+            existing = flag.first()
+            if existing is None:
+                session.add(CodingFlag(coding_id=coding.id, reason=reason))
+            else:
+                existing.reason = reason
             report.flagged.append(coding.id)
             action = "coding.flag"
         else:

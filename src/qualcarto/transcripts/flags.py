@@ -7,18 +7,18 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcarto.store import Coding, Transcript, User
+from qualcarto.store import Coding, CodingFlag, Transcript, User
 
 
 def flagged_codings(session: Session, transcript: str | None = None) -> pd.DataFrame:
     """One row per flagged coding: transcript, coder, code, where it sits now, and why."""
     query = (
         select(
-            Coding.id, Transcript.name, User.name, Coding.code_id, Coding.start, Coding.review_flag
+            Coding.id, Transcript.name, User.name, Coding.code_id, Coding.start, CodingFlag.reason
         )
         .join(Transcript, Transcript.id == Coding.transcript_id)
         .join(User, User.id == Coding.coder_id)
-        .where(Coding.review_flag.is_not(None))
+        .join(CodingFlag, CodingFlag.coding_id == Coding.id)
         .order_by(Transcript.name, Coding.start, Coding.id)
     )
     if transcript is not None:

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""Recordings: media files of transcripts, times on turns and segments, coding review flags.
+"""Recordings: media files of transcripts, times on turns and segments, flags on codings for review.
 
 Revision ID: 0007
 Revises: 0005
@@ -46,13 +46,25 @@ def upgrade() -> None:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("media_start", sa.Float(), nullable=True))
             batch_op.add_column(sa.Column("media_end", sa.Float(), nullable=True))
-    with op.batch_alter_table("codings", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("review_flag", sa.Text(), nullable=True))
+    op.create_table(
+        "coding_flags",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("coding_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("flagged_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["coding_id"],
+            ["codings.id"],
+            name=op.f("fk_coding_flags_coding_id_codings"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_coding_flags")),
+        sa.UniqueConstraint("coding_id", name=op.f("uq_coding_flags_coding_id")),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("codings", schema=None) as batch_op:
-        batch_op.drop_column("review_flag")
+    op.drop_table("coding_flags")
     for table in ("segments", "turns"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("media_end")
