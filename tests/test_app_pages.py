@@ -10,7 +10,7 @@ import pytest
 from app_study import PASSWORDS, ROOT, app_as, build_study, no_errors
 
 CODER_PAGES = ["coding", "search", "review", "codebook"]
-LEAD_PAGES = [*CODER_PAGES, "assignments", "reconcile", "corrections", "speakers"]
+LEAD_PAGES = [*CODER_PAGES, "assignments", "reconcile", "corrections", "speakers", "pseudonyms"]
 
 
 @pytest.fixture

@@ -50,20 +50,24 @@ class PseudonymReport:
 
 def read_key(path: Path) -> dict[str, str]:
     """The key file: a csv with columns ``name`` and ``pseudonym``; rows without a pseudonym are skipped."""
-    text = decode_text(read_bytes(path), path)
+    return parse_key(decode_text(read_bytes(path), path), path)
+
+
+def parse_key(text: str, source: str | Path) -> dict[str, str]:
+    """A key from csv text (``name,pseudonym``); errors name ``source`` and the line."""
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or not set(KEY_COLUMNS) <= set(reader.fieldnames):
-        raise InputError(path, "needs the columns 'name' and 'pseudonym'")
+        raise InputError(source, "needs the columns 'name' and 'pseudonym'")
     key: dict[str, str] = {}
     for line, row in enumerate(reader, start=2):
         name, pseudonym = (row["name"] or "").strip(), (row["pseudonym"] or "").strip()
         if not name or not pseudonym:
             continue
         if name in key and key[name] != pseudonym:
-            raise InputError(path, f"line {line}: '{name}' has two pseudonyms")
+            raise InputError(source, f"line {line}: '{name}' has two pseudonyms")
         key[name] = pseudonym
     if not key:
-        raise InputError(path, "holds no name with a pseudonym")
+        raise InputError(source, "holds no name with a pseudonym")
     return key
 
 
