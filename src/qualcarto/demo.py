@@ -8,6 +8,7 @@ The data lives beside the package in the repository (``transcripts/``, ``codeboo
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,9 @@ from sqlalchemy import Engine, select
 from qualcarto.assignments import assign
 from qualcarto.codebook.versions import publish_codebook
 from qualcarto.config import resolve_media_dir
-from qualcarto.errors import NotFoundError, QualcartoError
+from qualcarto.errors import ConfigError, NotFoundError, QualcartoError
 from qualcarto.layers import load_layer
-from qualcarto.media import import_recordings
+from qualcarto.media import MediaImportReport, import_recordings
 from qualcarto.store import Project, connect, session_scope
 from qualcarto.store.engine import sqlite_path
 from qualcarto.transcripts import import_transcripts, read_participants
@@ -82,8 +83,11 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
         ]
         report = import_transcripts(session, files, participants_csv=participants_csv, actor="lena")
         # One short synthesized recording with its captions, to try the player at once.
-        recordings = sorted((root / RECORDINGS_DIR).glob("*.ogg"))
-        media = import_recordings(session, recordings, resolve_media_dir(url), actor="lena")
+        # (skipped on a server store without a media folder: QUALCARTO_MEDIA names one)
+        media = MediaImportReport()
+        with contextlib.suppress(ConfigError):
+            recordings = sorted((root / RECORDINGS_DIR).glob("*.ogg"))
+            media = import_recordings(session, recordings, resolve_media_dir(url), actor="lena")
         # Blind double coding, as in the study: both demo coders get every transcript.
         for doc in report.added + media.captioned:
             for coder in DEMO_CODERS:

@@ -32,6 +32,7 @@ from qualcarto.store import (
     record,
 )
 from qualcarto.transcripts.decode import normalize_text
+from qualcarto.transcripts.readers import SUFFIXES
 from qualcarto.transcripts.segment import sentences
 
 
@@ -77,8 +78,7 @@ def split_media(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
             loose = [
                 p
                 for p in sorted(path.iterdir())
-                if p.suffix.lower() in (".txt", ".md", ".docx", *CAPTION_SUFFIXES)
-                and (p.parent.resolve(), p.stem) not in paired
+                if p.suffix.lower() in SUFFIXES and (p.parent.resolve(), p.stem) not in paired
             ]
             kept.extend(loose)
         elif not (
