@@ -16,7 +16,7 @@ lead = require_lead()
 st.title("Correct a transcript")
 st.caption(
     "Codings move with the text. A coding whose whole text you delete stays, flagged for "
-    "review below. To name a speaker, start a turn's paragraph with `Name: `."
+    "review below. To name a speaker, start a turn's paragraph with the name and a colon (Ana: …)."
 )
 with reading() as session:
     names = list(transcripts_frame(session)["transcript"])

@@ -14,7 +14,7 @@ st.title("Pseudonyms")
 st.caption(
     "The key (real name → pseudonym) stays in your csv file: it is read for one replacement "
     "and never stored. Codings move with the text. For a shareable copy that leaves this "
-    "study as it is, use `qualcarto pseudonymise --map KEY.csv --copy FILE` (docs/recordings.md)."
+    "study as it is, use the command qualcarto pseudonymise with --map and --copy (docs/recordings.md)."
 )
 if flash := st.session_state.pop("pseudonyms_flash", None):
     (st.success if flash[0] else st.error)(flash[1])
