@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import md, require_lead, store
+from app_pages.common import md, reading, require_lead
 from qualcarto.agreement_data import (
     DEFAULT_FLAG_BELOW,
     FLAG_COLUMN,
@@ -23,9 +23,11 @@ from qualcarto.agreement_data import (
     flag_measures,
     flag_note,
 )
-from qualcarto.agreement_workbook import about_rows, agreement_tables, write_agreement_workbook
+from qualcarto.agreement_workbook import about_rows, agreement_tables
 from qualcarto.errors import QualcartoError
+from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 from qualcarto.status import store_status
+from qualcarto.users import coder_kinds, default_coders
 
 MAX_DISAGREEMENTS = 50
 FLAGGED_ROW = "background-color: #fce4d6"
@@ -36,17 +38,18 @@ UNDEFINED = (
 
 require_lead()
 st.title("Agreement")
-with store() as session:
+with reading() as session:
     status = store_status(session)
+    kinds = coder_kinds(session)
 counts = status["codings"]
 if len(counts) < 2:
     st.info("Agreement needs codings by at least two coders.")
     st.stop()
-preferred = [c for c in ("linaker2025", "auto") if c in counts]
-default = preferred if len(preferred) == 2 else list(counts)[:2]
+# People by default; a machine layer such as 'auto' only when the lead adds it.
+default = default_coders(kinds, list(counts))
 cols = st.columns([3, 1, 1])
 coders = cols[0].multiselect("Coders", list(counts), default, key="agr_coders",
-                             format_func=lambda c: f"{c} ({counts[c]} codings)")  # fmt: skip
+                             format_func=lambda c: f"{c} ({kinds.get(c)}, {counts[c]} codings)")  # fmt: skip
 unit = cols[1].selectbox("Unit", ["segment", "char", "document"], key="agr_unit")
 versions = ["all", *range(1, int(status["codebook_version"] or 0) + 1)]
 version = cols[2].selectbox("Codings made under version", versions, key="agr_version")
@@ -62,7 +65,7 @@ measure = knobs[4].selectbox("Flag on", flag_measures(unit, max(len(coders), 2))
                              format_func=lambda m: m.replace("_", " "))  # fmt: skip
 
 try:
-    with store() as session:
+    with reading() as session:
         data = agreement_data(session, coders, codebook_version=None if version == "all"
                               else int(version))  # fmt: skip
     options = (unit, overlap, int(bootstrap), int(seed), float(flag_below), measure)

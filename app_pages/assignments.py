@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, require_lead, store
+from app_pages.common import md, reading, require_lead, store
 from qualcarto.assignments import (
     assign,
     assigned_users,
@@ -19,7 +19,7 @@ from qualcarto.users import list_users
 
 lead = require_lead()
 st.title("Assignments")
-with store() as session:
+with reading() as session:
     blind = is_blind(session)
     transcripts = transcripts_frame(session)
     people = [u.name for u in list_users(session) if u.kind == "human"]
@@ -28,6 +28,7 @@ with store() as session:
         for t in transcripts["transcript_id"]
         for task in ("code", "review")
     }
+    progress = progress_frame(session)
 
 open_study = st.toggle(
     "Open the study: coders see each other's codings",
@@ -66,8 +67,6 @@ if saved:
     st.rerun()
 
 st.subheader("Progress", anchor=False)
-with store() as session:
-    progress = progress_frame(session)
 st.dataframe(
     progress,
     hide_index=True,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, require_user, store
+from app_pages.code_picker import swatch
+from app_pages.common import md, reading, require_user
 from qualcarto.codebook import Codebook, diff_codebooks, get_version, version_codebook
 from qualcarto.codebook_history import codebook_history
 
 require_user()
 st.title("Codebook")
-with store() as session:
+with reading() as session:
     history = codebook_history(session)
     numbers = list(history["version"])
     book = version_codebook(get_version(session))
@@ -30,10 +31,6 @@ def _matches(book: Codebook, code_id: str, query: str) -> bool:
     )
 
 
-def _swatch(color: str | None) -> str:
-    return f":material/circle: `{color}`" if color else ""
-
-
 def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
     for code in book.children(parent):
         if not code.active or not _matches(book, code.id, query):
@@ -49,7 +46,7 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
             _show(book, code.id, depth + 1, query)
             continue
         with st.expander(md(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else ""))):
-            st.markdown(f"colour {_swatch(code.color)}")
+            st.markdown(swatch(code.color, code.color or "no colour"), unsafe_allow_html=True)
             for label, value in (("Definition", code.definition), ("Include", code.include),
                                  ("Exclude", code.exclude), ("Example", code.example)):  # fmt: skip
                 if value:
@@ -68,7 +65,7 @@ with history_tab:
         cols = st.columns(2)
         old = cols[0].selectbox("From version", numbers, index=len(numbers) - 2, key="diff_old")
         new = cols[1].selectbox("To version", numbers, index=len(numbers) - 1, key="diff_new")
-        with store() as session:
+        with reading() as session:
             diff = diff_codebooks(
                 version_codebook(get_version(session, old)),
                 version_codebook(get_version(session, new)),

@@ -1,56 +1,80 @@
 # SPDX-License-Identifier: MIT
-"""The coding page: read a transcript, select a span with the mouse, apply codes, edit, undo."""
+"""The coding page: read a transcript, select a span, apply codes by mouse or key, edit, undo."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app_pages import coding_actions as act
-from app_pages.code_picker import code_picker
+from app_pages.code_picker import code_picker, code_tree
 from app_pages.coding_editor import coding_editor, transcript_memo
-from app_pages.common import md, require_user, store
+from app_pages.common import md, reading, require_user
 from app_pages.media_player import media_folder, media_player, time_note
-from app_pages.span_selector import Mark, build_pieces, span_selector
-from qualcarto.assignments import assigned_transcripts
+from app_pages.span_selector import Mark, View, build_pieces, build_stripes, span_selector
+from qualcarto.assignments import assigned_transcripts, is_done
 from qualcarto.codebook import get_version, version_codebook
-from qualcarto.coding import codings_frame, get_transcript, visible_coders
+from qualcarto.coding import code_counts, codings_frame, get_transcript, visible_coders
 from qualcarto.media.playback import transcript_recording
+from qualcarto.selection import get_memo
 from qualcarto.transcripts import transcripts_frame
 
+JUMP = "qc_jump"  # (transcript, offset or None, name of the request) the pane should open at
 user = require_user()
-with store() as session:
+with reading() as session:
     everything = transcripts_frame(session)
     mine = assigned_transcripts(session, user.name)
-    book = version_codebook(get_version(session))
     others_visible = visible_coders(session, user.name) is None
-if everything.empty:
+    names = mine if mine and not user.is_lead else list(everything["transcript"])
+    if JUMP not in st.session_state:  # a link or a reload: ?t=I3&at=8124 opens I3 there
+        linked = st.query_params.get("t") or st.query_params.get("transcript")
+        at = st.query_params.get("at", "")
+        if linked in names:
+            st.session_state["code_transcript"] = linked
+            st.session_state[JUMP] = (linked, int(at) if at.isdigit() else None, f"link:{at}")
+        else:
+            st.session_state[JUMP] = (None, None, "")
+    name = st.session_state.get("code_transcript")
+    name = name if name in names else (names[0] if names else None)
+    if name is not None:
+        book = version_codebook(get_version(session))
+        doc = get_transcript(session, name)
+        text, labels = doc.text, [(t.start, t.body_start) for t in doc.turns if t.speaker]
+        if others_visible:  # one query for everyone's codings here, then keep those shown
+            here = codings_frame(session, transcripts=[name])
+            coders = sorted(set(here["coder"]) - {user.name})
+            shown = [
+                user.name,
+                *(c for c in st.session_state.get("code_others", []) if c in coders),
+            ]
+            codings = here[here["coder"].isin(shown)].reset_index(drop=True)
+        else:
+            coders, codings = [], codings_frame(session, [user.name], [name], viewer=user.name)
+        study_counts = code_counts(session, sorted(set(codings["coder"]) | {user.name}))
+        memo, done = get_memo(session, doc, user.name), is_done(session, name, user.name)
+        folder = media_folder()
+        recording = transcript_recording(session, name, folder) if folder else None
+if not names:
     st.info("No transcripts yet: the lead imports them with `qualcarto import FOLDER`.")
     st.stop()
-names = mine if mine and not user.is_lead else list(everything["transcript"])
 info = everything.set_index("transcript")
 
-linked = st.query_params.get("transcript")
-if linked in names and "code_transcript" not in st.session_state:
-    st.session_state["code_transcript"] = linked  # a link such as ?transcript=I8 opens it
+
+def _switched() -> None:
+    chosen = st.session_state["code_transcript"]
+    st.session_state[JUMP] = (chosen, None, f"doc:{chosen}")  # back where you were in it
+    st.session_state.pop(act.CLICKED, None)
+
+
 top = st.columns([2, 3, 2], vertical_alignment="bottom")
-name = top[0].selectbox("Transcript", names, key="code_transcript")
+top[0].selectbox("Transcript", names, key="code_transcript", on_change=_switched)
+if others_visible:
+    st.sidebar.multiselect("Also show codings of", coders, key="code_others")
 row = info.loc[name]
 extras = {k: v for k, v in row.items() if k not in ("transcript_id", "length") and v}
 top[1].caption(" · ".join(f"**{md(k)}**: {md(v)}" for k, v in extras.items()))
 top[2].segmented_control(
     "Snap selection to", ["exact", "word", "sentence"], key="code_snap", default="exact"
 )
-
-with store() as session:
-    doc = get_transcript(session, name)
-    text, labels = doc.text, [(t.start, t.body_start) for t in doc.turns if t.speaker]
-    shown = [user.name]
-    if others_visible:
-        coders = sorted(set(codings_frame(session, transcripts=[name])["coder"]) - {user.name})
-        shown += st.sidebar.multiselect("Also show codings of", coders, key="code_others")
-    codings = codings_frame(session, shown, [name], viewer=user.name)
-    folder = media_folder()
-    recording = transcript_recording(session, name, folder) if folder else None
 
 by_id = book.by_id()
 marks = [
@@ -59,19 +83,26 @@ marks = [
         int(r.start),
         int(r.end),
         by_id[r.code_id].color if r.code_id in by_id else None,
-        (by_id[r.code_id].name if r.code_id in by_id else r.code_id)
-        + ("" if r.coder == user.name else f" ({r.coder})")
+        ("" if r.coder == user.name else f"{r.coder}: ")  # the coder first: a stripe
+        + (by_id[r.code_id].name if r.code_id in by_id else r.code_id)  # cuts its label
         + time_note(recording, int(r.start), int(r.end)),
     )
     for r in codings.itertuples()
 ]
 pending = st.session_state.get(act.PENDING)
 pending = pending if pending and pending[0] == name else None
+ids = set(codings["coding_id"])
+clicked = [i for i in st.session_state.get(act.CLICKED, []) if i in ids]
+own = codings[codings["coding_id"].isin(clicked) & (codings["coder"] == user.name)]
+active = (
+    (int(own.iloc[0].coding_id), int(own.iloc[0].start), int(own.iloc[0].end)) if len(own) else None
+)
 
-flash = st.session_state.pop(act.FLASH, None)
-if flash:
-    (st.success if flash[0] else st.error)(flash[1])
+flash_box = st.empty()  # always drawn, so the page's layout (and the pane) never shifts
+if flash := st.session_state.pop(act.FLASH, None):
+    (flash_box.success if flash[0] else flash_box.error)(md(flash[1]))
 
+jump = st.session_state[JUMP]
 left, right = st.columns([3, 2], gap="medium")
 with left:
     if recording:
@@ -80,12 +111,20 @@ with left:
         text,
         build_pieces(len(text), marks, labels, pending[1:] if pending else None),
         key=act.SELECTOR,
-        on_selection=lambda: act.on_selection(name, user.name),
-        on_click=act.on_click,
+        view=View(name, jump[1] if jump[0] == name else None, jump[2] if jump[0] == name else ""),
+        stripes=build_stripes(marks) if st.session_state.get("code_margin", True) else [],
+        active=active,
+        address=True,
+        callbacks={
+            "selection": lambda: act.on_selection(name, user.name),
+            "clicked": act.on_click,
+            "boundary": lambda: act.on_boundary(user.name),
+            "shortcut": lambda: act.on_key(name, user.name),
+        },
     )
     st.caption(
         f"{len(codings[codings['coder'] == user.name])} of your codings · {len(text):,} characters"
-        " · drag to select, click a highlight to edit it"
+        " · drag to select, click a highlight or stripe to edit it, press ? for keys"
     )
 with right:
     if pending:
@@ -102,8 +141,10 @@ with right:
         on_click=act.undo,
         args=(user.name,),
         disabled=undo is None,
+        help="Ctrl+Z (⌘Z) in the transcript",
     )
-    clicked = [i for i in st.session_state.get(act.CLICKED, []) if i in set(codings["coding_id"])]
     if clicked:
         coding_editor(codings[codings["coding_id"].isin(clicked)], book, user.name)
-    transcript_memo(name, user.name)
+    code_tree(book, codings, study_counts)
+    st.toggle("Coding stripes in the margin", True, key="code_margin")
+    transcript_memo(name, user.name, memo, done)

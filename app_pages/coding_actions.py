@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
-"""What the coding page's buttons do: thin callbacks over ``qualcarto.coding``.
+"""What the coding page's buttons, keys and handles do: thin callbacks over ``qualcarto.coding``.
 
 They run as Streamlit callbacks, before the page script, so the transcript drawn in the
 same run already shows the change. Each keeps what ``undo`` needs and leaves a one-line
-message (or error) for the page to show.
+message (or error) for the page to show. The pending selection stays after Apply, edit,
+delete and undo (Esc clears it), so another code can go on the same passage.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from app_pages.common import store
 from qualcarto.coding import (
     add_coding,
     coding_snapshot,
+    codings_frame,
     delete_coding,
     edit_coding,
     get_transcript,
     restore_coding,
 )
 from qualcarto.errors import QualcartoError
-from qualcarto.selection import snap
+from qualcarto.selection import snap, word_step
 
 PENDING = "qc_pending"  # (transcript name, start, end) of the selection waiting for a code
 CLICKED = "qc_clicked"  # coding ids under the last click
@@ -30,6 +32,7 @@ UNDO = "qc_undo"
 FLASH = "qc_flash"
 RECENT = "qc_recent"
 SELECTOR = "qc_selector"
+CHOICE = "code_choice"
 
 
 def _flash(message: str, ok: bool = True) -> None:
@@ -51,10 +54,77 @@ def on_selection(transcript: str, user: str) -> None:
 
 
 def on_click() -> None:
-    """The component reported a click on coded text: show those codings for editing."""
+    """The component reported a click on coded text or a stripe: show those codings."""
     event = (st.session_state.get(SELECTOR) or {}).get("clicked")
     if event:
         st.session_state[CLICKED] = [int(i) for i in event["ids"]]
+
+
+def on_boundary(user: str) -> None:
+    """A handle was dragged (or the text Shift+clicked): move that coding's boundary there."""
+    event = (st.session_state.get(SELECTOR) or {}).get("boundary")
+    if not event:
+        return
+    start, end = int(event["start"]), int(event["end"])
+    if end < start:
+        start, end = end, start
+    try:
+        with store() as session:
+            doc = get_transcript(
+                session, int(coding_snapshot(session, int(event["id"]))["transcript_id"])
+            )
+            start, end = snap(session, doc, start, end, st.session_state.get("code_snap", "exact"))
+    except QualcartoError as exc:
+        _flash(str(exc), ok=False)
+        return
+    if end <= start:
+        _flash("A coding needs at least one character: drag the handle further.", ok=False)
+        return
+    edit(user, int(event["id"]), start=start, end=end)
+
+
+def _extend(transcript: str, side: str, step: int) -> None:
+    pending = st.session_state.get(PENDING)
+    if not pending or pending[0] != transcript:
+        return
+    _, start, end = pending
+    with store() as session:
+        text = get_transcript(session, transcript).text
+    if side == "start":
+        start = word_step(text, start, step)
+        while start < end and text[start].isspace():
+            start += 1
+    else:
+        end = word_step(text, end, step)
+        while end > start and text[end - 1].isspace():
+            end -= 1
+    if end > start:
+        st.session_state[PENDING] = (transcript, start, end)
+
+
+def on_key(transcript: str, user: str) -> None:
+    """A shortcut pressed in the page: apply a recent code, apply, clear, grow, undo."""
+    event = (st.session_state.get(SELECTOR) or {}).get("shortcut")
+    if not event:
+        return
+    action = event.get("action")
+    if action == "clear":
+        st.session_state.pop(PENDING, None)
+        st.session_state.pop(CLICKED, None)
+    elif action == "undo":
+        undo(user)
+    elif action == "extend":
+        _extend(transcript, str(event.get("side")), 1 if int(event.get("step", 1)) > 0 else -1)
+    elif action == "apply":
+        slot = int(event.get("slot", 0))
+        if slot == 0:
+            apply_codes(user)
+            return
+        recent = st.session_state.get(RECENT, [])
+        if slot > len(recent):
+            _flash(f"No recent code {slot} yet: apply a code from the picker first.", ok=False)
+            return
+        apply_codes(user, [recent[slot - 1]])
 
 
 def _remember(code_ids: list[str]) -> None:
@@ -69,7 +139,7 @@ def apply_codes(user: str, code_ids: list[str] | None = None) -> None:
     drawn would miss a choice made just before the click.
     """
     if code_ids is None:
-        code_ids = list(st.session_state.get("code_choice") or [])
+        code_ids = list(st.session_state.get(CHOICE) or [])
     pending = st.session_state.get(PENDING)
     if not pending or not code_ids:
         _flash("Select a passage and a code first.", ok=False)
@@ -77,14 +147,24 @@ def apply_codes(user: str, code_ids: list[str] | None = None) -> None:
     transcript, start, end = pending
     try:
         with store() as session:
-            made = [add_coding(session, transcript, start, end, c, user).id for c in code_ids]
+            # Until the store refuses exact duplicates itself, the page does: the same
+            # coder, passage and code once, whatever is clicked twice.
+            mine = codings_frame(session, [user], [transcript])
+            there = set(mine.loc[(mine["start"] == start) & (mine["end"] == end), "code_id"])
+            new = [c for c in dict.fromkeys(code_ids) if c not in there]
+            made = [add_coding(session, transcript, start, end, c, user).id for c in new]
     except QualcartoError as exc:
         _flash(str(exc), ok=False)
         return
-    st.session_state[UNDO] = ("add", made)
-    st.session_state.pop(PENDING, None)
+    doubled = [c for c in code_ids if c in there]
     _remember(code_ids)
-    _flash(f"Coded {start}–{end} with {', '.join(code_ids)}.")
+    if not made:
+        _flash(f"Already coded: {start}–{end} has {', '.join(doubled)} from you; nothing stored.",
+               ok=False)  # fmt: skip
+        return
+    st.session_state[UNDO] = ("add", made)
+    also = f" ({', '.join(doubled)} was already there)" if doubled else ""
+    _flash(f"Coded {start}–{end} with {', '.join(new)}{also}.")
 
 
 def delete(user: str, coding_id: int) -> None:
@@ -116,7 +196,6 @@ def edit(user: str, coding_id: int, **changes: Any) -> None:
         _flash(str(exc), ok=False)
         return
     st.session_state[UNDO] = ("edit", [(coding_id, before)])
-    st.session_state.pop(PENDING, None)
     _flash("Saved.")
 
 

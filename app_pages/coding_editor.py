@@ -8,10 +8,10 @@ import streamlit as st
 
 from app_pages import coding_actions as act
 from app_pages.common import md, store
-from qualcarto.assignments import is_done, mark_done
+from qualcarto.assignments import mark_done
 from qualcarto.codebook import Codebook
 from qualcarto.coding import get_transcript
-from qualcarto.selection import get_memo, set_memo
+from qualcarto.selection import set_memo
 
 
 def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
@@ -32,6 +32,8 @@ def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
                 "Code", options, index=options.index(row.code_id), key=f"edit_code_{cid}",
                 format_func=lambda c: by_id[c].name if c in by_id else c,
             )  # fmt: skip
+            st.caption("Move its boundaries: drag the blue handles in the transcript, Shift+click "
+                       "the text, or select the new span and use it.")  # fmt: skip
             st.text_area("Memo", row.memo, key=f"edit_memo_{cid}", height=80)
             cols = st.columns(3)
             cols[0].button("Save", key=f"save_{cid}", on_click=act.save_fields, args=(user, cid))
@@ -40,12 +42,8 @@ def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
             cols[2].button("Delete", key=f"delete_{cid}", on_click=act.delete, args=(user, cid))
 
 
-def transcript_memo(name: str, user: str) -> None:
+def transcript_memo(name: str, user: str, memo: str, done: bool | None) -> None:
     """The coder's memo on the whole transcript, and 'I am done with it'."""
-    with store() as session:
-        doc = get_transcript(session, name)
-        memo = get_memo(session, doc, user)
-        done = is_done(session, name, user)
     with st.expander("Memo on this transcript", expanded=bool(memo)):
         text = st.text_area("Memo", memo, key=f"memo_{name}", label_visibility="collapsed")
         if st.button("Save memo", key="save_memo"):

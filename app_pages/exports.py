@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import md, require_user, store
+from app_pages.common import md, reading, require_user
 from qualcarto.codebook import get_version
 from qualcarto.coding import visible_coders
 from qualcarto.errors import QualcartoError
@@ -27,7 +27,7 @@ LABELS = {
 
 user = require_user()
 st.title("Exports")
-with store() as session:
+with reading() as session:
     allowed = visible_coders(session, user.name)
     people = [u.name for u in list_users(session)]
     newest = get_version(session).number
@@ -50,7 +50,7 @@ choice = (layer, tuple(chosen), version)
 
 if st.button("Prepare the files", key="exports_prepare", type="primary"):
     try:
-        with store() as session, tempfile.TemporaryDirectory() as folder:
+        with reading() as session, tempfile.TemporaryDirectory() as folder:
             data = study_data(
                 session,
                 list(chosen) or None,

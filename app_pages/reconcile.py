@@ -6,44 +6,101 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import md, require_lead, store
+from app_pages.common import md, reading, require_lead, store
+from app_pages.span_selector import View, build_pieces, span_selector
 from qualcarto.assignments import assigned_users
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import codings_frame, get_transcript
 from qualcarto.errors import QualcartoError
 from qualcarto.reconcile import CONSENSUS, accept_agreements, decide, units_frame
 from qualcarto.transcripts import transcripts_frame
+from qualcarto.users import coder_kinds, default_coders
 
 lead = require_lead()
 st.title("Reconcile")
-KIND = {"agree": "agreement", "boundaries": "same code, other boundaries",
-        "only_a": "only A", "only_b": "only B"}  # fmt: skip
-with store() as session:
+KIND = {
+    "agree": "agreement",
+    "boundaries": "same code, other boundaries",
+    "only_a": "only A",
+    "only_b": "only B",
+}
+with reading() as session:
     names = list(transcripts_frame(session)["transcript"])
     book = version_codebook(get_version(session))
-cols = st.columns(3)
-name = cols[0].selectbox("Transcript", names, key="rec_transcript")
-with store() as session:
+    kinds = coder_kinds(session)
+    cols = st.columns([3, 3, 3, 2], vertical_alignment="bottom")
+    name = cols[0].selectbox("Transcript", names, key="rec_transcript")
     doc = get_transcript(session, name)
+    length = doc.length
     coders = sorted(set(codings_frame(session, transcripts=[name])["coder"]) - {CONSENSUS})
     assigned = assigned_users(session, doc.id, "code")
-default = [c for c in assigned if c in coders] + [c for c in coders if c not in assigned]
-if len(default) < 2:
-    st.info("Reconciliation needs two coders' codings of this transcript.")
-    st.stop()
-a = cols[1].selectbox("Coder A", default, index=0, key="rec_a")
-b = cols[2].selectbox("Coder B", [c for c in default if c != a], index=0, key="rec_b")
+    # Machine layers such as 'auto' are compared only when the lead asks for them.
+    machines = cols[3].toggle(
+        "Machine layers",
+        key="rec_machines",
+        help="Also offer machine coders such as 'auto' as A or B.",
+    )
+    people = default_coders(kinds, coders)
+    offered = people + [
+        c for c in coders if c not in people and (machines or kinds.get(c) != "machine")
+    ]
+    default = [c for c in assigned if c in offered] + [c for c in offered if c not in assigned]
+    if len(default) < 2:
+        st.info("Reconciliation needs two coders' codings of this transcript.")
+        st.stop()
+    a = cols[1].selectbox("Coder A", default, index=0, key="rec_a")
+    b = cols[2].selectbox("Coder B", [c for c in default if c != a], index=0, key="rec_b")
+    units = units_frame(session, name, a, b)
+
+
+EDITING = "rec_editing"  # (unit key, a_id, b_id, start, end): the span being adjusted
 
 
 def _decide(a_id: int | None, b_id: int | None, decision: str, key: str) -> None:
     span = None
     if decision == "edit":
-        span = (int(st.session_state[f"{key}_s"]), int(st.session_state[f"{key}_e"]))
+        editing = st.session_state.get(EDITING)
+        if not editing or editing[0] != key:
+            return
+        span = (int(editing[3]), int(editing[4]))
+        st.session_state.pop(EDITING, None)
     try:
         with store() as session:
             decide(session, name, a_id, b_id, decision, lead.name, span=span)
     except QualcartoError as exc:
         st.session_state["rec_flash"] = str(exc)
+
+
+def _adjust(key: str, a_id: int | None, b_id: int | None, start: int, end: int) -> None:
+    st.session_state[EDITING] = (key, a_id, b_id, start, end)
+
+
+def _moved() -> None:
+    """The handles were dragged, the text Shift+clicked or a new span selected."""
+    state = st.session_state.get("rec_selector") or {}
+    event = state.get("boundary") or state.get("selection")
+    editing = st.session_state.get(EDITING)
+    if event and editing and int(event["end"]) > int(event["start"]):
+        start, end = sorted((int(event["start"]), int(event["end"])))
+        st.session_state[EDITING] = (*editing[:3], start, end)
+
+
+def _boundary_editor(key: str, a_id: int | None, b_id: int | None, start: int, end: int) -> None:
+    """The transcript with the consensus span between two handles: drag them, then save."""
+    st.caption(f"Consensus span {start}–{end}: drag the blue handles, Shift+click the text or "
+               "select a new span, then save.")  # fmt: skip
+    span_selector(
+        doc.text,
+        build_pieces(doc.length, [], pending=(start, end)),
+        key="rec_selector",
+        view=View(name, max(0, start - 200), f"rec:{key}"),
+        stripes=[],
+        active=(0, start, end),
+        callbacks={"boundary": _moved, "selection": _moved},
+        height=260,
+    )
+    st.button("Save this span as the consensus", key=f"{key}_edit", type="primary",
+              on_click=_decide, args=(a_id, b_id, "edit", key))  # fmt: skip
 
 
 def _id(value: object) -> int | None:
@@ -56,16 +113,17 @@ def _agreements() -> None:
     st.session_state["rec_flash"] = f"{count} agreements copied to the consensus."
 
 
-with store() as session:
-    units = units_frame(session, name, a, b)
 counts = units["kind"].value_counts()
-st.caption(" · ".join(f"{KIND[k]}: {counts.get(k, 0)}" for k in KIND)
-           + f" · decided: {units['decision'].notna().sum()} of {len(units)}")  # fmt: skip
+st.caption(
+    " · ".join(f"{KIND[k]}: {counts.get(k, 0)}" for k in KIND)
+    + f" · decided: {units['decision'].notna().sum()} of {len(units)}"
+)
 if flash := st.session_state.pop("rec_flash", None):
     st.info(md(flash))
 st.button("Copy all exact agreements to the consensus", key="rec_agree", on_click=_agreements)
-show = st.segmented_control("Show", ["undecided disagreements", "all"], key="rec_show",
-                            default="undecided disagreements")  # fmt: skip
+show = st.segmented_control(
+    "Show", ["undecided disagreements", "all"], key="rec_show", default="undecided disagreements"
+)
 if show != "all":
     units = units[(units["kind"] != "agree") & units["decision"].isna()]
 by_id = book.by_id()
@@ -87,14 +145,24 @@ for u in units.head(100).itertuples():
             if cid is not None:
                 col.text(text)
         c = st.columns([1, 1, 1, 1, 2, 2, 1], vertical_alignment="bottom")
-        for col, decision, label in zip(c[:4], ("take_a", "take_b", "both", "neither"),
-                                        ("Take A", "Take B", "Both", "Neither"), strict=True):  # fmt: skip
-            col.button(label, key=f"{key}_{decision}", on_click=_decide,
-                       args=(a_id, b_id, decision, key),
-                       disabled=(decision == "take_a" and a_id is None)
-                       or (decision == "take_b" and b_id is None))  # fmt: skip
+        for col, decision, label in zip(
+            c[:4],
+            ("take_a", "take_b", "both", "neither"),
+            ("Take A", "Take B", "Both", "Neither"),
+            strict=True,
+        ):
+            col.button(
+                label,
+                key=f"{key}_{decision}",
+                on_click=_decide,
+                args=(a_id, b_id, decision, key),
+                disabled=(decision == "take_a" and a_id is None)
+                or (decision == "take_b" and b_id is None),
+            )
         starts = [int(x) for x in (u.a_start, u.b_start) if _id(x) is not None]
         ends = [int(x) for x in (u.a_end, u.b_end) if _id(x) is not None]
-        c[4].number_input("start", 0, doc.length, min(starts), key=f"{key}_s")
-        c[5].number_input("end", 0, doc.length, max(ends), key=f"{key}_e")
-        c[6].button("Edit", key=f"{key}_edit", on_click=_decide, args=(a_id, b_id, "edit", key))
+        c[4].button("Edit boundaries", key=f"{key}_adjust", on_click=_adjust,
+                    args=(key, a_id, b_id, min(starts), max(ends)))  # fmt: skip
+        editing = st.session_state.get(EDITING)
+        if editing and editing[0] == key:
+            _boundary_editor(key, a_id, b_id, editing[3], editing[4])

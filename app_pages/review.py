@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, require_user, store
+from app_pages.common import md, reading, require_user, store
 from qualcarto.assignments import assigned_transcripts, assigned_users
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import codings_frame, get_transcript
@@ -13,36 +13,38 @@ from qualcarto.errors import QualcartoError
 from qualcarto.review import review_coding, review_queue
 from qualcarto.transcripts import transcripts_frame
 
+CODE_PAGE = "app_pages/coding.py"
+
 user = require_user()
 st.title("Review")
-with store() as session:
+with reading() as session:
     names = (
         list(transcripts_frame(session)["transcript"])
         if user.is_lead
         else assigned_transcripts(session, user.name, "review")
     )
+    if not names:
+        st.info("No transcripts to review: the lead assigns reviews on the Assignments page.")
+        st.stop()
     book = version_codebook(get_version(session))
-if not names:
-    st.info("No transcripts to review: the lead assigns reviews on the Assignments page.")
-    st.stop()
-
-cols = st.columns(2)
-name = cols[0].selectbox("Transcript", names, key="review_transcript")
-with store() as session:
+    cols = st.columns(2)
+    name = cols[0].selectbox("Transcript", names, key="review_transcript")
     doc = get_transcript(session, name)
     coders = assigned_users(session, doc.id, "code") or sorted(
         set(codings_frame(session, transcripts=[name])["coder"])
     )
-coders = [c for c in coders if c != user.name]
-if not coders:
-    st.info("Nobody else has coded this transcript yet.")
-    st.stop()
-coder = cols[1].selectbox("Codings of", coders, key="review_coder")
-with store() as session:
+    coders = [c for c in coders if c != user.name]
+    if not coders:
+        st.info("Nobody else has coded this transcript yet.")
+        st.stop()
+    coder = cols[1].selectbox("Codings of", coders, key="review_coder")
     queue = review_queue(session, name, coder, user.name)
 by_id = book.by_id()
 done = queue["decision"].notna().sum()
-st.progress(done / len(queue) if len(queue) else 1.0, f"{done} of {len(queue)} reviewed")
+if queue.empty:
+    st.info(f"Nothing to review: {md(coder)} has no codings of {md(name)} yet.")
+else:
+    st.progress(done / len(queue), f"{done} of {len(queue)} reviewed")
 
 
 def _decide(coding_id: int, decision: str) -> None:
@@ -67,6 +69,9 @@ for row in queue.itertuples():
             st.caption(f"Coder's memo: {md(row.memo)}")
         if isinstance(row.comment, str) and row.comment:
             st.caption(f"Review comment: {md(row.comment)}")
+        # The Code page opens transcript ``t`` scrolled to offset ``at``.
+        if st.button("Open in transcript", key=f"review_open_{cid}", icon=":material/open_in_new:"):
+            st.switch_page(CODE_PAGE, query_params={"t": name, "at": str(row.start)})
         c = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
         c[0].text_input("Comment", key=f"review_note_{cid}", placeholder="why (needed to reject)")
         for col, decision in zip(c[1:], ("accept", "reject", "comment"), strict=True):

@@ -1,65 +1,153 @@
 # SPDX-License-Identifier: MIT
-"""Search every transcript you may code: keyword in context, and code a hit in one click."""
+"""Search every transcript you may code: keyword in context, then code one hit or all of them."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, require_user, store
+from app_pages.common import md, reading, require_user, store
 from qualcarto.assignments import assigned_transcripts
 from qualcarto.codebook import get_version, version_codebook
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding, code_spans, get_transcript
 from qualcarto.errors import QualcartoError
-from qualcarto.search import lemmas_available, search
+from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
 from qualcarto.selection import snap
+
+SHOWN = 200
+PREVIEWED = 20
 
 user = require_user()
 st.title("Search")
-with store() as session:
-    mine = assigned_transcripts(session, user.name)
-    book = version_codebook(get_version(session))
-scope = None if user.is_lead or not mine else mine
-
-cols = st.columns([3, 1, 2], vertical_alignment="bottom")
-query = cols[0].text_input("Word or phrase (case does not matter)", key="search_query")
 can_lemma = lemmas_available()
-lemma = cols[1].toggle("Match word forms", key="search_lemma", disabled=not can_lemma,
-                       help="Lemma matching with spaCy's offline lookup tables: "
-                       "'share' finds 'shared' and 'sharing'.")  # fmt: skip
-leaves = {c.id: c.name for c in book.leaves()}
-code = cols[2].selectbox("Code for hits", list(leaves), format_func=leaves.__getitem__,
-                         key="search_code")  # fmt: skip
-unit = st.segmented_control(
-    "Code the", ["match", "sentence"], default="sentence", key="search_unit"
-)
-if not can_lemma:
-    st.caption("Word-form matching is off: spacy-lookups-data is not installed.")
+
+
+def _settings() -> tuple[str, bool, str | None, str]:
+    state = st.session_state
+    return (
+        state.get("search_query", "").strip(),
+        bool(state.get("search_lemma")),
+        state.get("search_code"),
+        state.get("search_unit") or "sentence",
+    )
 
 
 def _code_hit(transcript: str, start: int, end: int) -> None:
-    code, unit = st.session_state["search_code"], st.session_state.get("search_unit")
+    _, _, code, unit = _settings()
     try:
         with store() as session:
             doc = get_transcript(session, transcript)
-            if unit == "sentence":
-                start, end = snap(session, doc, start, end, "sentence")
-            add_coding(session, transcript, start, end, code, user.name)
-        st.session_state["search_flash"] = f"Coded {transcript} {start}–{end} with {leaves[code]}."
+            start, end = snap(session, doc, start, end, unit)
+            add_coding(session, transcript, start, end, str(code), user.name)
+        st.session_state["search_flash"] = ("success", f"Coded {transcript} {start}–{end}.")
     except QualcartoError as exc:
-        st.session_state["search_flash"] = f"Error: {exc}"
+        st.session_state["search_flash"] = ("error", str(exc))
 
 
-if query.strip():
-    with store() as session:
-        hits = search(session, query, lemma=bool(lemma), transcripts=scope)
-    if flash := st.session_state.pop("search_flash", None):
-        (st.error if flash.startswith("Error") else st.success)(md(flash))
-    st.caption(f"{len(hits)} hits")
-    for i, hit in enumerate(hits.head(200).itertuples()):
-        row = st.columns([1, 8, 2], vertical_alignment="center")
-        row[0].caption(md(hit.transcript))
-        row[1].text(f"…{hit.left}【{hit.match}】{hit.right}…")
-        row[2].button("Code", key=f"hit_{i}", on_click=_code_hit,
-                      args=(hit.transcript, hit.start, hit.end))  # fmt: skip
-    if len(hits) > 200:
-        st.caption("Showing the first 200 hits; narrow the search to see the rest.")
+def _code_all(scope: list[str] | None) -> None:
+    query, lemma, code, unit = _settings()
+    st.session_state.pop("search_preview", None)
+    try:
+        with store() as session:
+            hits = search(session, query, lemma=lemma, transcripts=scope)
+            done = code_spans(session, hit_spans(session, hits, unit), str(code), user.name)
+    except QualcartoError as exc:
+        st.session_state["search_flash"] = ("error", str(exc))
+        return
+    skipped = (
+        f"; {len(done.duplicates)} already coded, left as they were" if done.duplicates else ""
+    )
+    st.session_state["search_flash"] = ("success", f"Coded {len(done.made)} spans{skipped}.")
+
+
+with reading() as session:
+    mine = assigned_transcripts(session, user.name)
+    scope = None if user.is_lead or not mine else mine
+    book = version_codebook(get_version(session))
+    leaves = {c.id: c.name for c in book.leaves()}
+    cols = st.columns([3, 1, 2], vertical_alignment="bottom")
+    query = cols[0].text_input("Word or phrase (case does not matter)", key="search_query")
+    lemma = cols[1].toggle(
+        "Match word forms",
+        key="search_lemma",
+        disabled=not can_lemma,
+        help="Lemma matching with spaCy's offline lookup tables: "
+        "'share' finds 'shared' and 'sharing'.",
+    )
+    code = cols[2].selectbox(
+        "Code for hits",
+        list(leaves),
+        index=None,
+        key="search_code",
+        format_func=leaves.__getitem__,
+        placeholder="Choose a code",
+    )
+    unit = (
+        st.segmented_control(
+            "Code the", ["match", "sentence"], default="sentence", key="search_unit"
+        )
+        or "sentence"
+    )
+    if not can_lemma:
+        st.caption("Word-form matching is off: spacy-lookups-data is not installed.")
+    if not query.strip():
+        st.stop()
+    hits = search(session, query, lemma=bool(lemma), transcripts=scope)
+    marks = codes_on_hits(session, hits, user.name)
+    preview = st.session_state.get("search_preview") == _settings() and code is not None
+    spans = hit_spans(session, hits, unit) if preview else []
+    repeats = already_coded(session, spans, str(code), user.name) if preview else []
+
+if flash := st.session_state.pop("search_flash", None):
+    getattr(st, flash[0])(md(flash[1]))
+coded = sum(1 for m in marks if m)
+st.caption(f"{len(hits)} hits · {coded} already coded by you")
+if code is None:
+    st.caption("Choose a code to code a hit, or all of them.")
+elif hits.empty:
+    pass
+elif not preview:
+    if st.button(f"Code all {len(hits)} hits…", key="search_all"):
+        st.session_state["search_preview"] = _settings()
+        st.rerun()
+else:
+    with st.container(border=True):
+        new = len(spans) - len(repeats)
+        st.markdown(f"**Code {new} spans ({unit}s) with {md(leaves[code])}?**")
+        if repeats:
+            st.caption(
+                f"{len(repeats)} of them you already coded with it: they are left as they are."
+            )
+        for transcript, start, end in spans[:PREVIEWED]:
+            st.caption(
+                f"{md(transcript)} {start}–{end}"
+                + (" · already coded" if (transcript, start, end) in repeats else "")
+            )
+        if len(spans) > PREVIEWED:
+            st.caption(f"… and {len(spans) - PREVIEWED} more.")
+        left, right = st.columns(2)
+        left.button(
+            f"Code {new} spans",
+            key="search_all_confirm",
+            type="primary",
+            on_click=_code_all,
+            args=(scope,),
+            disabled=new == 0,
+        )
+        if right.button("Cancel", key="search_all_cancel"):
+            st.session_state.pop("search_preview", None)
+            st.rerun()
+for i, (hit, codes) in enumerate(zip(hits.head(SHOWN).itertuples(), marks, strict=False)):
+    row = st.columns([1, 7, 2, 1], vertical_alignment="center")
+    row[0].caption(md(hit.transcript))
+    row[1].text(f"…{hit.left}【{hit.match}】{hit.right}…")
+    if codes:
+        row[2].caption("✓ " + md(", ".join(leaves.get(c, c) for c in codes)))
+    row[3].button(
+        "Code",
+        key=f"hit_{i}",
+        on_click=_code_hit,
+        disabled=code is None,
+        args=(hit.transcript, hit.start, hit.end),
+    )
+if len(hits) > SHOWN:
+    st.caption(f"Showing the first {SHOWN} hits; narrow the search to see the rest.")

@@ -1,16 +1,17 @@
 # SPDX-License-Identifier: MIT
-"""Code suggestions for a transcript, each with its evidence: accept or reject with one click."""
+"""Code suggestions for a transcript, each in its context with its evidence: accept or reject."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, require_user, store
+from app_pages.common import md, reading, require_user, store
 from qualcarto.assignments import assigned_transcripts
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import get_transcript
 from qualcarto.config import resolve_db_url
 from qualcarto.errors import QualcartoError
+from qualcarto.selection import in_context
 from qualcarto.suggest import (
     Suggestion,
     accept_suggestion,
@@ -21,13 +22,15 @@ from qualcarto.suggest import (
 from qualcarto.suggest.service import Suggester
 from qualcarto.transcripts import transcripts_frame
 
-SHOWN = 40  # suggestions listed at once; the rest follow as these are decided
+# Suggestions drawn at once: each card is several elements, and a browser draws a few
+# dozen of them in well under a second; "Show more" adds the next batch.
+BATCH = 10
 
 
 @st.cache_resource(show_spinner="Preparing the suggester…")
 def suggester_for(url: str, version: int, method: str) -> Suggester:
     """One suggester per store, codebook version and method per server process."""
-    with store() as session:
+    with reading() as session:
         return make_suggester(session, method)
 
 
@@ -51,41 +54,44 @@ st.caption(
     "A second pair of eyes, not a coder to trust: each suggestion shows the words that "
     "triggered it. Accepting makes it your own coding; the audit log notes the suggestion."
 )
-with store() as session:
+with reading() as session:
     names = (
         list(transcripts_frame(session)["transcript"])
         if user.is_lead
         else assigned_transcripts(session, user.name, "code")
     )
-    book = version_codebook(get_version(session))
-    version = get_version(session).number
-if not names:
-    st.info("No transcripts to code yet: the lead assigns them on the Assignments page.")
-    st.stop()
-codes = book.by_id()
-cols = st.columns([2, 1])
-name = cols[0].selectbox("Transcript", names, key="suggest_transcript")
-method = cols[1].radio("Method", ["rules", "semantic"], key="suggest_method", horizontal=True)
-notice = st.session_state.pop("suggest_notice", None)
-if notice:
-    getattr(st, notice[0])(notice[1])
-try:
-    suggester = suggester_for(resolve_db_url(), version, method)
-    with store() as session:
+    if not names:
+        st.info("No transcripts to code yet: the lead assigns them on the Assignments page.")
+        st.stop()
+    version = get_version(session)
+    codes = version_codebook(version).by_id()
+    cols = st.columns([2, 1])
+    name = cols[0].selectbox("Transcript", names, key="suggest_transcript")
+    method = cols[1].radio("Method", ["rules", "semantic"], key="suggest_method", horizontal=True)
+    try:
+        # Built once per codebook version and kept: a rerun only scores this transcript.
+        suggester = suggester_for(resolve_db_url(), version.number, method)
         pending = pending_suggestions(session, name, user.name, suggester)
         text = get_transcript(session, name).text
-except QualcartoError as exc:
-    st.error(md(str(exc)))
-    st.stop()
+    except QualcartoError as exc:
+        st.error(md(str(exc)))
+        st.stop()
+notice = st.session_state.pop("suggest_notice", None)
+if notice:
+    getattr(st, notice[0])(md(notice[1]))
 st.write(f"{len(pending)} open suggestions in {md(name)}.")
-# Transcript and codebook text is shown with st.text and st.code, which never interpret markup.
-for s in pending[:SHOWN]:
+shown = st.session_state.get("suggest_shown", BATCH)
+# Transcript and codebook text is shown with st.text, which never interprets markup.
+for s in pending[:shown]:
     key = f"{s.code_id}_{s.start}_{s.end}"
     code = codes.get(s.code_id)
+    before, span, after = in_context(text, s.start, s.end)
     with st.container(border=True):
-        st.text(f"{code.name if code else s.code_id}  ({s.code_id}) · score {s.score:.2f}")
-        st.code(text[s.start : s.end], language=None, wrap_lines=True)
-        st.text("Evidence: " + ", ".join(s.evidence_terms()))
+        st.text(
+            f"{code.name if code else s.code_id}  ({s.code_id}) · score {s.score:.2f} · "
+            f"evidence: {', '.join(s.evidence_terms())}"
+        )
+        st.text(f"{before}【{span}】{after}")
         left, right = st.columns(2)
         left.button(
             "Accept",
@@ -95,5 +101,8 @@ for s in pending[:SHOWN]:
             type="primary",
         )
         right.button("Reject", key=f"reject_{key}", on_click=_decide, args=(s, user.name, False))
-if len(pending) > SHOWN:
-    st.caption(f"{len(pending) - SHOWN} more follow as you decide on these.")
+if len(pending) > shown:
+    more = min(BATCH, len(pending) - shown)
+    if st.button(f"Show {more} more of {len(pending) - shown}", key="suggest_more"):
+        st.session_state["suggest_shown"] = shown + BATCH
+        st.rerun()

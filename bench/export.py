@@ -1,24 +1,34 @@
 # SPDX-License-Identifier: MIT
-"""Benchmark: the theme-matrix workbook of a large synthetic study.
+"""Benchmark: the theme workbook and the REFI-QDA round trip of large synthetic studies.
 
-1,000 transcripts x 300 codes with 100,000 excerpts (seeded), written by the same
-``write_workbook`` the CLI uses. The frames are built in memory, as a store
-would hand them over; the script prints the wall and CPU seconds of writing (CPU time
-stays meaningful on a machine shared with other jobs) and the peak resident memory of
-the process. Goal: under 30 s and 1 GB.
+1. Workbook: 1,000 transcripts x 300 codes with 100,000 excerpts (seeded), written by
+   the same ``write_workbook`` the CLI uses, from frames built in memory as a store
+   hands them over. Goal: under 30 s and 1 GB (peak resident memory of the process).
+2. ``.qdpx``: a real SQLite store of 200 transcripts and 20,000 codings, exported with
+   ``write_qdpx`` and imported into a fresh store with ``import_refi``. Goals: export
+   under 10 s, import under 20 s.
 
-Run: .venv/bin/python bench/export.py [--transcripts 1000 --codes 300 --codings 100000]
+Wall and CPU seconds are printed (CPU time stays meaningful on a machine shared with
+other jobs). With ``--baseline-src DIR`` (a checkout of an older qualcarto, e.g.
+``git archive main | tar -x -C /tmp/base``) the same measurements run in a child
+process importing that code, and each figure is printed beside the baseline's.
+
+Run: .venv/bin/python bench/export.py [--baseline-src /tmp/base/src]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -112,29 +122,176 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _turns(rng: np.random.Generator, n_turns: int) -> str:
+    lines = []
+    for t in range(n_turns):
+        words = " ".join(WORDS[int(i)] for i in rng.integers(0, len(WORDS), 30))
+        lines.append(f"{'Interviewer' if t % 2 == 0 else 'P'}: {words.capitalize()}.")
+    return "\n".join(lines) + "\n"
+
+
+def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) -> None:
+    """A real store: a 300-code codebook, two coders, transcripts, codings bulk-inserted."""
+    from qualcarto.codebook import publish
+    from qualcarto.store import CodebookVersion, Coding, Project, User, connect, session_scope
+    from qualcarto.transcripts.importer import import_text
+
+    rng = np.random.default_rng(seed)
+    codebook = synthetic_study(1, 300, 1).codebook
+    codable = [c.id for c in codebook.codes if c.parent]
+    engine = connect(url, create=True)
+    with session_scope(engine) as session:
+        session.add(Project(name="bench study"))
+        session.flush()
+        for name in ("ana", "ben"):
+            session.add(User(name=name, role="coder", kind="human"))
+        session.flush()
+        publish(session, codebook, "v1")
+        version = session.query(CodebookVersion).one()
+        coders = {u.name: u.id for u in session.query(User)}
+        per = n_codings // n_transcripts
+        for i in range(n_transcripts):
+            text = _turns(rng, 60)
+            doc = import_text(session, f"T{i:04d}", text, source_file="bench")
+            seen: set[tuple[int, int, int, str]] = set()
+            rows = []
+            while len(rows) < per:
+                start = int(rng.integers(0, len(text) - 400))
+                end = start + int(rng.integers(20, 300))
+                coder = ("ana", "ben")[len(rows) % 2]
+                code = codable[int(rng.integers(0, len(codable)))]
+                key = (coders[coder], start, end, code)
+                if key in seen:
+                    continue
+                seen.add(key)
+                rows.append(
+                    Coding(
+                        transcript_id=doc.id,
+                        coder_id=coders[coder],
+                        code_id=code,
+                        original_code_id=code,
+                        codebook_version_id=version.id,
+                        start=start,
+                        end=end,
+                        text=text[start:end],
+                        memo="",
+                        origin="manual",
+                    )
+                )
+            session.add_all(rows)
+            session.flush()
+    engine.dispose()
+
+
+def _timed(work: Any) -> tuple[float, float, Any]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    """Run the chosen parts; figures in a dict (printed, or handed to a parent process)."""
+    figures: dict[str, Any] = {}
+    if args.part in ("all", "workbook"):
+        data = synthetic_study(args.transcripts, args.codes, args.codings)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "bench.xlsx"
+            wall, cpu, sheets = _timed(lambda: write_workbook(data, path))
+            figures["workbook"] = (wall, cpu)
+            figures["workbook sheets"] = len(sheets)
+            figures["workbook MB"] = path.stat().st_size / 1e6
+        figures["peak memory MB"] = peak_rss_mb()
+    if args.part in ("all", "qdpx"):
+        from qualcarto.exchange import study_data
+        from qualcarto.exchange.refi_export import write_qdpx
+        from qualcarto.exchange.refi_import import import_refi
+        from qualcarto.store import Project, connect, session_scope
+
+        with tempfile.TemporaryDirectory() as folder:
+            base = Path(folder)
+            coded_store(f"sqlite:///{base / 'a.db'}", args.qdpx_transcripts, args.qdpx_codings)
+            engine = connect(f"sqlite:///{base / 'a.db'}")
+
+            def export() -> None:
+                with session_scope(engine) as session:
+                    write_qdpx(session, study_data(session), base / "study.qdpx")
+
+            wall, cpu, _ = _timed(export)
+            figures["qdpx export"] = (wall, cpu)
+            fresh = connect(f"sqlite:///{base / 'b.db'}", create=True)
+            with session_scope(fresh) as session:
+                session.add(Project(name="fresh"))
+
+            def import_() -> int:
+                with session_scope(fresh) as session:
+                    return int(import_refi(session, base / "study.qdpx").codings)
+
+            wall, cpu, codings = _timed(import_)
+            figures["qdpx import"] = (wall, cpu)
+            figures["qdpx codings imported"] = codings
+            engine.dispose()
+            fresh.dispose()
+    return figures
+
+
+def baseline(args: argparse.Namespace) -> dict[str, Any]:
+    """The same measurements in a child process that imports the code in ``--baseline-src``."""
+    env = {**os.environ, "PYTHONPATH": str(args.baseline_src)}
+    command = [sys.executable, __file__, "--json", "--part", args.part]
+    for name in ("transcripts", "codes", "codings", "qdpx_transcripts", "qdpx_codings"):
+        command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        print(f"baseline failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+        return {}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--transcripts", type=int, default=1_000)
     parser.add_argument("--codes", type=int, default=300)
     parser.add_argument("--codings", type=int, default=100_000)
+    parser.add_argument("--qdpx-transcripts", type=int, default=200)
+    parser.add_argument("--qdpx-codings", type=int, default=20_000)
+    parser.add_argument("--part", choices=["all", "workbook", "qdpx"], default="all")
+    parser.add_argument("--baseline-src", type=Path, default=None)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    started = time.perf_counter()
-    data = synthetic_study(args.transcripts, args.codes, args.codings)
-    built = time.perf_counter()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench.xlsx"
-        cpu = time.process_time()
-        sheets = write_workbook(data, path)
-        written = time.perf_counter()
-        cpu = time.process_time() - cpu
-        size = path.stat().st_size
+    old = baseline(args) if args.baseline_src else {}
+    figures = measure(args)
+    if args.json:
+        import qualcarto
+
+        figures["code"] = qualcarto.__file__
+        print(json.dumps(figures))
+        return 0
+    goals = {"workbook": 30.0, "qdpx export": 10.0, "qdpx import": 20.0}
     print(
-        f"workbook: {args.transcripts} transcripts x {args.codes} codes, "
-        f"{args.codings} excerpts, {len(sheets)} sheets, {size / 1e6:.1f} MB"
+        f"workbook: {args.transcripts} transcripts x {args.codes} codes, {args.codings} "
+        f"excerpts; qdpx: {args.qdpx_transcripts} transcripts, {args.qdpx_codings} codings"
     )
-    print(f"synthetic data: {built - started:.1f} s")
-    print(f"write workbook: {written - built:.1f} s wall, {cpu:.1f} s CPU")
-    print(f"peak memory: {peak_rss_mb():.0f} MB")
+    if old:
+        print(f"baseline code: {old.get('code')}")
+    for name, goal in goals.items():
+        if name not in figures:
+            continue
+        wall, cpu = figures[name]
+        line = f"{name}: {wall:.1f} s wall, {cpu:.1f} s CPU (goal <= {goal:.0f} s)"
+        if name in old:
+            old_wall, old_cpu = old[name]
+            line += (
+                f"; baseline {old_wall:.1f} s wall, {old_cpu:.1f} s CPU ({old_wall / wall:.1f}x)"
+            )
+        print(line)
+    if "peak memory MB" in figures:
+        mb = figures["peak memory MB"]
+        line = f"peak memory after the workbook: {mb:.0f} MB (goal <= 1024 MB)"
+        if "peak memory MB" in old:
+            line += f"; baseline {old['peak memory MB']:.0f} MB"
+        print(line)
+    if "qdpx codings imported" in figures:
+        print(f"qdpx codings imported: {figures['qdpx codings imported']}")
     return 0
 
 

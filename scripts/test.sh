@@ -65,4 +65,4 @@ if [ -z "${QUALCARTO_TEST_PG:-}" ] && { ls /usr/lib/postgresql/*/bin/initdb || c
   eval "$(bash scripts/postgres.sh start)"
   trap 'bash scripts/postgres.sh stop "$QUALCARTO_PG_DIR"' EXIT
 fi
-.venv/bin/pytest "$@"
+.venv/bin/pytest --durations=15 "$@"

@@ -57,3 +57,16 @@ def no_errors(at: AppTest) -> AppTest:
     """The app as it is, after checking no page raised."""
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def machine_codes(url: str, transcript: str, words: str, code: str) -> None:
+    """The machine coder ``auto`` (created on first use) codes ``words`` with ``code``."""
+    from qualcarto.store import User
+    from qualcarto.users import add_user
+
+    engine = connect(url)
+    with session_scope(engine) as session:
+        if session.query(User).filter_by(name="auto").first() is None:
+            add_user(session, "auto", "coder", kind="machine")
+    engine.dispose()
+    code_span(url, transcript, words, code, "auto")

@@ -45,15 +45,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_app(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``streamlit run app.py`` on a free loopback port, once it answers its health check."""
+def start_app(url: str, log: Path, root: Path = ROOT) -> tuple[subprocess.Popen[bytes], str]:
+    """``streamlit run app.py`` on a free loopback port, once it answers its health check.
+
+    ``root`` may be another checkout (e.g. a baseline for a benchmark): its ``src`` comes first.
+    """
     port = free_port()
     env = {**os.environ, "QUALCARTO_DB": url}
+    if root != ROOT:
+        env["PYTHONPATH"] = str(root / "src")
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal"]  # fmt: skip
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+        command, cwd=root, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -68,14 +73,18 @@ def start_app(url: str, log: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 @contextmanager
-def running_app(url: str, log: Path) -> Iterator[str]:
+def running_app(url: str, log: Path, root: Path = ROOT) -> Iterator[str]:
     """The app on the store at ``url`` for the length of the block; yields its base address."""
-    process, base = start_app(url, log)
+    process, base = start_app(url, log, root)
     try:
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:  # Streamlit closes its sessions first: slow on a loaded machine
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
 @contextmanager

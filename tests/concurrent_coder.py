@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from qualcarto.coding import add_coding, coding_snapshot, delete_coding, edit_coding
-from qualcarto.errors import ConflictError
+from qualcarto.errors import ConflictError, DuplicateCodingError
 from qualcarto.store import connect
 from qualcarto.store.engine import with_retry
 
@@ -76,54 +76,74 @@ def run_coder(
                 end = rng.randrange(start + 1, min(length, start + 40) + 1)
                 code, memo = rng.choice(CODES), f"{coder} step {step}"
                 roll = rng.random()
-                if not mine or roll < 0.5:
-                    made = with_retry(
-                        engine,
-                        lambda s, a=start, b=end, c=code, m=memo: _add(s, a, b, c, coder, m),
-                    )
-                    mine[made] = 1
-                    write(op="add", id=made, start=start, end=end, code=code, memo=memo, version=1)
-                elif roll < 0.8:
-                    target = rng.choice(sorted(mine))
-                    version = with_retry(
-                        engine,
-                        lambda s, t=target, a=start, b=end, c=code, m=memo: (
-                            edit_coding(
-                                s,
-                                t,
-                                coder,
-                                start=a,
-                                end=b,
-                                code_id=c,
-                                memo=m,
-                                expected_version=mine[t],
-                            ).row_version
-                        ),
-                    )
-                    mine[target] = version
-                    write(
-                        op="edit",
-                        id=target,
-                        start=start,
-                        end=end,
-                        code=code,
-                        memo=memo,
-                        version=version,
-                    )
-                else:
-                    target = rng.choice(sorted(mine))
-                    with_retry(
-                        engine,
-                        lambda s, t=target: delete_coding(s, t, coder, expected_version=mine[t]),
-                    )
-                    del mine[target]
-                    write(op="delete", id=target)
+                try:
+                    _change(engine, coder, mine, roll, start, end, code, memo, rng, write)
+                except DuplicateCodingError:
+                    # A random span may repeat one of this coder's own codings: refused, no change.
+                    write(op="refused", start=start, end=end, code=code)
             write(op="done", seconds=round(time.perf_counter() - began, 3))
         except BaseException:
             write(op="error", traceback=traceback.format_exc())
             raise
         finally:
             engine.dispose()
+
+
+def _change(
+    engine: Any,
+    coder: str,
+    mine: dict[int, int],
+    roll: float,
+    start: int,
+    end: int,
+    code: str,
+    memo: str,
+    rng: random.Random,
+    write: Any,
+) -> None:
+    """Add, edit or delete one of ``coder``'s codings, by ``roll``, and log it."""
+    if not mine or roll < 0.5:
+        made = with_retry(
+            engine,
+            lambda s, a=start, b=end, c=code, m=memo: _add(s, a, b, c, coder, m),
+        )
+        mine[made] = 1
+        write(op="add", id=made, start=start, end=end, code=code, memo=memo, version=1)
+    elif roll < 0.8:
+        target = rng.choice(sorted(mine))
+        version = with_retry(
+            engine,
+            lambda s, t=target, a=start, b=end, c=code, m=memo: (
+                edit_coding(
+                    s,
+                    t,
+                    coder,
+                    start=a,
+                    end=b,
+                    code_id=c,
+                    memo=m,
+                    expected_version=mine[t],
+                ).row_version
+            ),
+        )
+        mine[target] = version
+        write(
+            op="edit",
+            id=target,
+            start=start,
+            end=end,
+            code=code,
+            memo=memo,
+            version=version,
+        )
+    else:
+        target = rng.choice(sorted(mine))
+        with_retry(
+            engine,
+            lambda s, t=target: delete_coding(s, t, coder, expected_version=mine[t]),
+        )
+        del mine[target]
+        write(op="delete", id=target)
 
 
 def _add(session: Session, start: int, end: int, code: str, coder: str, memo: str) -> int:

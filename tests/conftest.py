@@ -16,8 +16,6 @@ from qualcarto.store import Project, connect, session_scope
 from qualcarto.users import add_user
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-PAPER = SHARED / "seeds" / "001_24b8080fd264fa4e.txt"
 
 TINY_CODEBOOK = """\
 codebook: Tiny study
@@ -116,6 +114,47 @@ def study(study_template: Path, tmp_path: Path) -> Iterator[Engine]:
     engine = connect(_copy_store(study_template, tmp_path / "study.db"))
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study, built once per run (15-40 s); tests and modules work on copies."""
+    from qualcarto.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    build_demo(f"sqlite:///{path}", ROOT).engine.dispose()  # dispose checkpoints the WAL
+    return path
+
+
+def copy_demo(template: Path, folder: Path) -> Path:
+    """A copy of the demo store in ``folder``: its own file, free to change."""
+    target = folder / "demo.db"
+    _copy_store(template, target)
+    return target
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the demo store."""
+    return copy_demo(demo_template, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def app_study_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app tests' study (``tests/app_study.py``), built once per run."""
+    from app_study import build_study
+
+    folder = tmp_path_factory.mktemp("app-study")
+    build_study(folder)
+    return folder / "app.db"
+
+
+@pytest.fixture
+def app_study(app_study_template: Path, tmp_path: Path) -> str:
+    """The URL of this test's own copy of the app study: lena, ana and ben, P1 and P2."""
+    folder = tmp_path / "study"
+    folder.mkdir()
+    return _copy_store(app_study_template, folder / "app.db")
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import copy_demo
 from qualcarto.agreement import (
     agreement_report,
     match_segments,
@@ -24,7 +25,6 @@ from qualcarto.agreement import (
 from qualcarto.cli import main
 from qualcarto.codebook import codes_frame, publish_codebook
 from qualcarto.coding import add_coding, codings_frame
-from qualcarto.demo import build_demo
 from qualcarto.store import connect, session_scope
 from qualcarto.transcripts import transcripts_frame
 
@@ -43,10 +43,10 @@ def _add_ana(session: object, rows: pd.DataFrame) -> None:
 
 
 @pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def url(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("agreement-demo")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    engine = build_demo(url).engine
+    url = f"sqlite:///{copy_demo(demo_template, folder)}"
+    engine = connect(url)
     with session_scope(engine) as session:
         reference = codings_frame(session, ["linaker2025"], list(ANA_TRANSCRIPTS))
     half = len(reference) // 2
@@ -255,7 +255,7 @@ def test_disagreements_are_the_unmatched_segments_beside_the_other_excerpt(
     [
         (["--coders", "linaker2025"], "name at least two different coders"),
         (["--coders", "linaker2025", "nobody"], "no coder called 'nobody'"),
-        (["--coders", "linaker2025", "ben"], "no codings by 'ben'"),
+        (["--coders", "linaker2025", "lena"], "no codings by 'lena'"),
         (["--coders", *PAIR, "--overlap", "0"], "overlap must be in (0, 1]"),
         (["--coders", *PAIR, "--transcript", "I99"], "no transcript called 'I99'"),
         (["--coders", *PAIR, "--codebook-version", "9"], "codebook version 9"),

@@ -65,7 +65,7 @@ def run(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, 
 
 
 def csv_table(url: str, capsys: pytest.CaptureFixture[str], *args: str) -> pd.DataFrame:
-    code, out, _ = run(url, capsys, *args, "--format", "csv")
+    code, out, _ = run(url, capsys, *args, "--format", "csv", "--raw")
     assert code == 0
     frame = pd.read_csv(StringIO(out))
     return frame.drop(columns=[c for c in STAMP if c in frame.columns])
@@ -183,7 +183,7 @@ def test_codes_below_the_threshold_are_flagged(
 def test_the_table_shows_facets_and_marks_flagged_codes(
     url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(url, capsys, "--coders", "ana", "ben", "--unit", "char")
+    code, out, _ = run(url, capsys, "--coders", "ana", "ben", "--unit", "char", "--wide")
     expected = pure(url, ["ana", "ben"], unit="char").set_index("code_id")["cohen_kappa"]
     assert code == 0 and "flagged: codes whose Cohen's kappa is below 0.6" in out
     header = next(line for line in out.splitlines() if line.startswith("code id"))

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_study import app_as, build_study, code_span, no_errors
+from app_study import app_as, code_span, machine_codes, no_errors
 from qualcarto.agreement import agreement_report
 from qualcarto.coding import codings_frame
 from qualcarto.store import connect, session_scope
@@ -37,9 +36,9 @@ def pure_report(url: str, coders: list[str], **options: object) -> pd.DataFrame:
 
 
 @pytest.fixture
-def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def url(app_study: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """ana and ben agree on one passage, differ on two, and ana codes markup in P2."""
-    study = build_study(tmp_path / "study")
+    study = app_study
     monkeypatch.setenv("QUALCARTO_DB", study)
     code_span(study, "P1", "We asked the centre", "access", "ana")
     code_span(study, "P1", "We asked the centre", "access", "ben")
@@ -141,3 +140,14 @@ def test_codes_below_the_threshold_are_flagged_and_shaded(url: str) -> None:
     no_errors(at.number_input(key="agr_flag_below").set_value(0.99).run())
     alpha = pure_report(url, ["ana", "ben"])["unitized_alpha"]
     assert at.dataframe[0].value["flagged"].tolist() == (alpha < 0.99).tolist()
+
+
+def test_people_are_compared_by_default_and_a_machine_layer_only_when_chosen(url: str) -> None:
+    machine_codes(url, "P1", "We asked the centre", "access")
+    at = open_page(url)
+    assert at.multiselect(key="agr_coders").value == ["ana", "ben"]
+    assert "auto (machine, 1 codings)" in at.multiselect(key="agr_coders").options
+    assert "segments_auto" not in at.dataframe[0].value
+    no_errors(at.multiselect(key="agr_coders").select("auto").run())
+    assert at.multiselect(key="agr_coders").value == ["ana", "ben", "auto"]
+    assert "segments_auto" in at.dataframe[0].value

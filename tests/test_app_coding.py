@@ -8,12 +8,11 @@ component's callback puts it (``qc_pending``); ``test_browser`` covers the real 
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app_study import app_as, build_study, no_errors
+from app_study import app_as, no_errors
 from conftest import ODD_TRANSCRIPT
 from qualcarto.assignments import set_blind
 from qualcarto.coding import add_coding, codings_frame
@@ -24,8 +23,8 @@ SPAN = (TEXT.index("It took"), TEXT.index("down.") + 5)
 
 
 @pytest.fixture
-def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    study = build_study(tmp_path / "study")
+def url(app_study: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    study = app_study
     monkeypatch.setenv("QUALCARTO_DB", study)
     return study
 
@@ -51,9 +50,16 @@ def test_a_selection_coded_with_two_codes_makes_two_codings(url: str) -> None:
     assert sorted(stored(url, "ana")) == [(*SPAN, "access"), (*SPAN, "docs")]
     assert "Coded" in at.success[0].value
     assert [b.label for b in at.button if b.key and b.key.startswith("recent_")] == [
-        "Access to compute",
-        "Shared documentation",
+        "1 · Access to compute",
+        "2 · Shared documentation",
     ]
+
+
+def test_the_same_coding_twice_is_refused_with_a_message_and_stored_once(url: str) -> None:
+    at = code_selection(url, "ana", ["access"])
+    no_errors(at.button(key="apply_codes").click().run())  # the selection stays after Apply
+    assert stored(url, "ana") == [(*SPAN, "access")]
+    assert "Already coded" in at.error[0].value
 
 
 def test_a_recent_code_is_one_click(url: str) -> None:

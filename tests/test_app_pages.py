@@ -3,19 +3,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from app_study import PASSWORDS, ROOT, app_as, build_study, no_errors
+from app_study import PASSWORDS, ROOT, app_as, no_errors
 
 CODER_PAGES = ["coding", "search", "review", "codebook"]
 LEAD_PAGES = [*CODER_PAGES, "assignments", "reconcile", "corrections", "speakers", "pseudonyms"]
 
 
 @pytest.fixture
-def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    study = build_study(tmp_path / "study")
+def url(app_study: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    study = app_study
     monkeypatch.setenv("QUALCARTO_DB", study)
     return study
 

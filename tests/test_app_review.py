@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from app_study import app_as, build_study, no_errors
+from app_study import app_as, machine_codes, no_errors
 from qualcarto.assignments import assign, is_blind
 from qualcarto.codebook import publish
 from qualcarto.codebook.versions import get_version, version_codebook
@@ -18,8 +16,8 @@ from qualcarto.store import connect, session_scope
 
 
 @pytest.fixture
-def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    study = build_study(tmp_path / "study")
+def url(app_study: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    study = app_study
     monkeypatch.setenv("QUALCARTO_DB", study)
     return study
 
@@ -122,11 +120,80 @@ def test_the_codebook_page_shows_history_and_the_diff_between_versions(url: str)
 def test_search_finds_a_phrase_and_codes_its_sentence_in_one_click(url: str) -> None:
     at = no_errors(app_as(url, "ana").switch_page("app_pages/search.py").run())
     at.text_input(key="search_query").input("took MONTHS")
+    at.selectbox(key="search_code").set_value("access")
     no_errors(at.run())
-    assert "1 hits" in at.caption[-1].value or any("1 hits" in c.value for c in at.caption)
+    assert any("1 hits" in c.value for c in at.caption)
     no_errors(at.button(key="hit_0").click().run())
     engine = connect(url)
     with session_scope(engine) as session:
         coded = codings_frame(session, ["ana"])
     engine.dispose()
     assert coded["text"].tolist() == ["It took months \U0001f605!"]
+
+
+def test_a_review_of_nothing_says_so_instead_of_a_full_bar(url: str) -> None:
+    engine = connect(url)
+    with session_scope(engine) as session:
+        assign(session, "P1", "ben", "lena", task="review")
+    engine.dispose()
+    at = no_errors(app_as(url, "ben").switch_page("app_pages/review.py").run())
+    assert not at.get("progress")
+    assert any("Nothing to review" in i.value for i in at.info)
+
+
+def test_a_coding_under_review_opens_in_its_transcript(
+    url: str, double_coded: dict[str, int]
+) -> None:
+    at = no_errors(app_as(url, "ben").switch_page("app_pages/review.py").run())
+    assert "0 of 2 reviewed" in at.get("progress")[0].proto.text
+    no_errors(at.button(key=f"review_open_{double_coded['wide_a']}").click().run())
+    assert at.query_params["t"] == "P1"
+    assert at.query_params["at"] == "30"
+    assert "Review" not in [t.value for t in at.title]  # now on the Code page
+
+
+def test_search_starts_without_a_code_and_marks_hits_already_coded(url: str) -> None:
+    at = no_errors(app_as(url, "ana").switch_page("app_pages/search.py").run())
+    assert at.selectbox(key="search_code").value is None
+    at.text_input(key="search_query").input("took MONTHS")
+    no_errors(at.run())
+    assert at.button(key="hit_0").disabled
+    no_errors(at.selectbox(key="search_code").set_value("access").run())
+    no_errors(at.button(key="hit_0").click().run())
+    assert any("✓ Access to compute" in c.value for c in at.caption)
+    assert any("1 hits · 1 already coded by you" in c.value for c in at.caption)
+    no_errors(at.button(key="hit_0").click().run())
+    assert any("already coded this span" in e.value for e in at.error)
+
+
+def test_search_codes_all_hits_after_a_preview_and_skips_duplicates(url: str) -> None:
+    at = no_errors(app_as(url, "ana").switch_page("app_pages/search.py").run())
+    at.text_input(key="search_query").input("the")
+    at.selectbox(key="search_code").set_value("docs")
+    at.segmented_control(key="search_unit").set_value("match")
+    no_errors(at.run())
+    no_errors(at.button(key="hit_0").click().run())
+    hits = int(next(c.value for c in at.caption if " hits · " in c.value).split()[0])
+    assert hits > 2
+    no_errors(at.button(key="search_all").click().run())
+    assert any(f"Code {hits - 1} spans" in m.value for m in at.markdown)
+    engine = connect(url)
+    with session_scope(engine) as session:
+        before = len(codings_frame(session, ["ana"]))
+    no_errors(at.button(key="search_all_confirm").click().run())
+    assert any(f"Coded {hits - 1} spans; 1 already coded" in s.value for s in at.success)
+    with session_scope(engine) as session:
+        after = codings_frame(session, ["ana"])
+    engine.dispose()
+    assert len(after) == before + hits - 1
+    assert set(after["code_id"]) == {"docs"}
+
+
+def test_reconcile_offers_machine_layers_only_when_asked(
+    url: str, double_coded: dict[str, int]
+) -> None:
+    machine_codes(url, "P1", "We asked", "access")
+    at = no_errors(app_as(url, "lena").switch_page("app_pages/reconcile.py").run())
+    assert at.selectbox(key="rec_a").options == ["ana", "ben"]
+    no_errors(at.toggle(key="rec_machines").set_value(True).run())
+    assert at.selectbox(key="rec_a").options == ["ana", "ben", "auto"]

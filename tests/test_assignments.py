@@ -21,8 +21,8 @@ from qualcarto.assignments import (
 )
 from qualcarto.coding import add_coding, get_transcript
 from qualcarto.errors import ValidationError
-from qualcarto.search import lemmas_available, search
-from qualcarto.selection import get_memo, set_memo, snap, snap_to_words
+from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
+from qualcarto.selection import get_memo, in_context, set_memo, snap, snap_to_words
 from qualcarto.store import AuditEvent
 from qualcarto.users import add_user
 
@@ -112,3 +112,31 @@ def test_a_transcript_memo_belongs_to_its_author(session: Session) -> None:
         "Ask about the cluster again.",
         "",
     )
+
+
+def test_search_hits_show_their_codes_and_code_all_by_sentence_once(session: Session) -> None:
+    hits = search(session, "e")  # several hits in one sentence
+    sentences = hit_spans(session, hits, "sentence")
+    assert len(sentences) < len(hits) == len(hit_spans(session, hits, "match"))
+    first = sentences[0]
+    add_coding(session, *first, "docs", "ana")
+    marks = codes_on_hits(session, hits, "ana")
+    assert all(m == ["docs"] for m, s in zip(marks, hits["start"], strict=True) if s < first[2])
+    assert codes_on_hits(session, hits, "ben") == [[] for _ in range(len(hits))]
+    assert already_coded(session, sentences, "docs", "ana") == [first]
+    assert already_coded(session, sentences, "access", "ana") == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "width", "expected"),
+    [
+        (14, 18, 8, ("…three ", "four", " five…")),
+        (0, 3, 100, ("", "one", " two three four five six seven eight nine ten Eleven")),
+        (49, 55, 5, ("…ten ", "Eleven", "")),
+    ],
+)
+def test_an_excerpt_in_context_is_cut_at_whole_words_on_one_line(
+    start: int, end: int, width: int, expected: tuple[str, str, str]
+) -> None:
+    text = "one two three four five six seven eight nine ten\nEleven"
+    assert in_context(text, start, end, width) == expected

@@ -99,3 +99,38 @@ def test_a_duplicate_coding_is_refused_on_every_backend(backend_study: Engine) -
         add_coding(session, "P1", 0, 11, "access", "ana")
     with session_scope(backend_study) as session:
         assert len(codings_frame(session)) == 1
+
+
+def test_two_postgresql_writers_racing_to_one_coding_leave_one(tmp_path: Path) -> None:
+    """The second writer passed the check before the first committed: the index refuses it."""
+    import threading
+
+    from backends import fresh_postgres_database, make_study, postgres_base_url
+    from qualcarto.store import open_session
+
+    with fresh_postgres_database(postgres_base_url()) as url:
+        engine = make_study(url, tmp_path)
+        first = open_session(engine)
+        outcome: list[BaseException] = []
+
+        def second() -> None:
+            try:
+                with session_scope(engine) as session:
+                    add_coding(session, "P1", 0, 11, "access", "ana")
+            except BaseException as exc:
+                outcome.append(exc)
+
+        try:
+            add_coding(first, "P1", 0, 11, "access", "ana")  # flushed, not committed
+            racer = threading.Thread(target=second)
+            racer.start()
+            racer.join(1.0)  # it waits on the index for the first writer
+            first.commit()
+            racer.join(30)
+        finally:
+            first.close()
+        assert [type(e) for e in outcome] == [DuplicateCodingError]
+        assert "'ana' already coded this span with 'access'" in str(outcome[0])
+        with session_scope(engine) as session:
+            assert len(codings_frame(session)) == 1
+        engine.dispose()

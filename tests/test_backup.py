@@ -42,8 +42,14 @@ class Writer(threading.Thread):
         try:
             while not self.stop.is_set():
                 memo = str(self.committed)
+                # A new span each time (duplicates are refused): 2 codes x 40 starts x 100 ends.
+                start, end = divmod(self.committed // 2, 100)
+                code = ("access", "docs")[self.committed % 2]
                 with_retry(
-                    self.engine, lambda s, m=memo: add_coding(s, "P1", 0, 11, "access", "ana", m)
+                    self.engine,
+                    lambda s, m=memo, a=start, b=start + 1 + end, c=code: add_coding(
+                        s, "P1", a, b, c, "ana", m
+                    ),
                 )
                 self.committed += 1
         except BaseException as exc:  # reported by the test, not lost in the thread

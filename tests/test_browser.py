@@ -106,7 +106,7 @@ def test_a_mouse_selection_across_emoji_is_stored_with_exact_offsets(
     drag_select(page, start, end)
     page.get_by_text(f"Selected {start}–{end}").wait_for(timeout=15_000)
     page.get_by_test_id("stMultiSelect").click()
-    page.get_by_role("option", name="Themes › Access to compute").click()
+    page.get_by_role("option", name="Access to compute", exact=True).click()
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Apply to selection").click()
     page.get_by_text("Coded ").wait_for(timeout=15_000)
@@ -128,7 +128,7 @@ def test_a_mouse_selection_across_emoji_is_stored_with_exact_offsets(
     drag_select(page, second, text.index("cluster.") + len("cluster."))
     page.get_by_text(f"Selected {second}–").wait_for(timeout=15_000)
     page.get_by_test_id("stMultiSelect").click()
-    page.get_by_role("option", name="Themes › Shared documentation").click()
+    page.get_by_role("option", name="Shared documentation", exact=True).click()
     page.keyboard.press("Escape")
     page.get_by_text("Write-ups that others reuse.").wait_for(timeout=15_000)
     page.wait_for_timeout(600)  # let the closing list fade out before the picture

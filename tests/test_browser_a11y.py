@@ -257,7 +257,7 @@ def test_a_primary_button_and_the_transcript_are_reached_and_used_by_keyboard(
     tab_to(page, box)
     page.keyboard.press("PageDown")
     page.wait_for_function(
-        "() => document.querySelector('[data-testid=qc-transcript]').scrollTop > 0",
+        "() => document.querySelector('[data-testid=qc-transcript-pane]').scrollTop > 0",
         timeout=10_000,
     )
     page.close()

@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from qualcarto.cartography_data import cartography_data, draw_map, resolve_layout
+from conftest import copy_demo
+from qualcarto.cartography import draw_map, resolve_layout
+from qualcarto.cartography_data import cartography_data
 from qualcarto.cli import main
 from qualcarto.coding import add_coding, get_transcript
-from qualcarto.demo import build_demo
 from qualcarto.store import connect, session_scope
+from shared_material import paper_text
 
-PAPER = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "001_24b8080fd264fa4e.txt"
 HEADING = re.compile(r"^5\.\d\.\d (?P<stage>[\w-]+): (?P<type>.+) Collaborations\s*$")
 THEME = re.compile(r"^(?P<polarity>Challenge|On-ramp): (?P<text>.+)$")
 STAGES = ("pre-training", "post-training", "post-release")
@@ -52,17 +53,13 @@ def names_paragraph(name: str, paragraph: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cartography-demo") / "demo.db"
-    build_demo(f"sqlite:///{path}").engine.dispose()
-    return path
+def demo_db(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_demo(demo_template, tmp_path_factory.mktemp("cartography-demo"))
 
 
 @pytest.fixture(scope="module")
 def paper() -> list[tuple[str, str, str, str]]:
-    if not PAPER.exists():
-        pytest.skip(f"the paper's text is not here: {PAPER}")
-    return paper_themes(PAPER.read_text(encoding="utf-8"))
+    return paper_themes(paper_text())
 
 
 def run_cli(db: Path, *args: str) -> None:
@@ -113,9 +110,13 @@ def test_the_json_map_has_the_documented_shape(demo_db, tmp_path) -> None:
     run_cli(demo_db, "--coder", "linaker2025", "--out", str(tmp_path), "--format", "json")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["map.json"]
     data = json.loads((tmp_path / "map.json").read_text(encoding="utf-8"))
-    assert set(data) == {"rows", "cols", "cells"}
+    assert set(data) == {"provenance", "rows", "cols", "cells", "motivations", "organizations"}
+    assert data["provenance"]["coders"] == ["linaker2025"]
+    assert data["provenance"]["rows"] == "collab_type"
     assert (data["rows"], data["cols"]) == (list(TYPES), list(STAGES))
     assert [(c["row"], c["col"]) for c in data["cells"]] == [(r, c) for r in TYPES for c in STAGES]
+    for cell in data["cells"]:
+        assert cell["interviews"] >= max([0, *(code["interviews"] for code in cell["codes"])])
     codes = [code for cell in data["cells"] for code in cell["codes"]]
     assert codes and all(
         set(code) == {"id", "name", "split", "interviews", "excerpts", "participants"}
@@ -148,6 +149,37 @@ def test_png_at_300_dpi_and_pdf_open(demo_db, tmp_path, fmt, figure, written) ->
         assert "Organizational models" in pdf_text(tmp_path / written)
 
 
+def test_titles_go_to_the_pdf_metadata_or_away_and_the_caption_stays(demo_db, tmp_path) -> None:
+    args = ["--coder", "linaker2025", "--figure", "1", "--format", "pdf"]
+    run_cli(demo_db, *args, "--out", str(tmp_path / "t"))
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "t" / "figure1.pdf")], capture_output=True, text=True, check=True
+    ).stdout
+    title = next(line for line in info.splitlines() if line.startswith("Title:"))
+    title = title.split(":", 1)[1].strip()
+    assert title and title in pdf_text(tmp_path / "t" / "figure1.pdf")
+    run_cli(demo_db, *args, "--no-title", "--out", str(tmp_path / "n"))
+    untitled = pdf_text(tmp_path / "n" / "figure1.pdf")
+    assert title not in untitled
+    assert "Layer: linaker2025" in untitled and "N = " in untitled
+
+
+def test_a_row_left_empty_by_min_support_is_skipped_with_a_note(demo_db, tmp_path, capsys) -> None:
+    engine = connect(f"sqlite:///{demo_db}")
+    with session_scope(engine) as session:
+        data = cartography_data(session, ["linaker2025"])
+    engine.dispose()
+    m = draw_map(data, resolve_layout(data))
+    most = max(code.interviews for code in m.codes())
+    args = ["--coder", "linaker2025", "--figure", "2-7", "--min-support", str(most)]
+    run_cli(demo_db, *args, "--out", str(tmp_path))
+    strict = draw_map(data, resolve_layout(data), min_support=most)
+    kept = [row for row in strict.rows if any(cell.codes for cell in strict.row_cells(row))]
+    assert len(list(tmp_path.iterdir())) == len(kept)
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert len(notes) == len(strict.rows) - len(kept)
+
+
 def test_figure_1_alone_writes_only_figure_1(demo_db, tmp_path) -> None:
     run_cli(demo_db, "--figure", "1", "--out", str(tmp_path), "--format", "pdf")
     assert [p.name for p in tmp_path.iterdir()] == ["figure1.pdf"]
@@ -166,11 +198,11 @@ def test_a_bad_facet_is_one_line_naming_the_facets(demo_db, tmp_path, capsys) ->
 def test_the_figure_changes_when_the_coding_changes(demo_db, tmp_path) -> None:
     db = tmp_path / "copy.db"
     shutil.copy(demo_db, db)
-    run_cli(
-        db, "--coder", "ana", "--figure", "1", "--out", str(tmp_path / "before"), "--format", "pdf"
-    )
+    args = ["--coder", "ana", "--figure", "1", "--full-grid", "--format", "pdf"]
+    run_cli(db, *args, "--out", str(tmp_path / "before"))
     name = "Network firewalls create international collaboration barriers"
-    assert name not in pdf_text(tmp_path / "before" / "figure1.pdf")
+    before = tmp_path / "before" / "figure1.pdf"
+    assert not before.exists() or name not in pdf_text(before)
 
     engine = connect(f"sqlite:///{db}")
     with session_scope(engine) as session:
@@ -179,7 +211,5 @@ def test_the_figure_changes_when_the_coding_changes(demo_db, tmp_path) -> None:
         add_coding(session, "I1", 0, end, "rel-model-firewalls", "ana")
     engine.dispose()
 
-    run_cli(
-        db, "--coder", "ana", "--figure", "1", "--out", str(tmp_path / "after"), "--format", "pdf"
-    )
+    run_cli(db, *args, "--out", str(tmp_path / "after"))
     assert f"{name} (n=1)" in pdf_text(tmp_path / "after" / "figure1.pdf")

@@ -23,6 +23,7 @@ from qualcarto.cartography import (
     figure_grid,
     figure_motivations,
     figure_organizations,
+    figure_overview,
     figure_row,
     map_to_dict,
     render_all,
@@ -31,7 +32,8 @@ from qualcarto.cartography import (
     text_overlaps,
     write_json,
 )
-from qualcarto.cartography.layout import new_figure
+from qualcarto.cartography.design import Design
+from qualcarto.cartography.layout import new_figure, text_lines
 from qualcarto.coding import CODINGS_COLUMNS as CODING_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,10 +116,11 @@ def demo_study():
 def demo_figures(demo_study):
     s = demo_study
     figures = {
-        "grid": figure_grid(
+        "grid": figure_overview(
             s["map"],
             "Cartography of Open Collaboration in Open Source AI across 14 Open LLM Initiatives",
-        )
+        ),
+        "full": figure_grid(s["map"]),
     }
     for row in s["map"].rows:
         figures[f"row:{row}"] = figure_row(s["map"], row)
@@ -130,6 +133,7 @@ def demo_figures(demo_study):
 
 FIGURE_IDS = [
     "grid",
+    "full",
     *(f"row:{row}" for row in DEMO["facets"]["collab_type"]),
     "motivations",
     "organizations",
@@ -141,7 +145,7 @@ def small_study():
     """Two stages x two types with a very long name, a long word and non-ASCII text."""
     long_name = (
         "Grant-funded research groups contribute significant framework improvements "
-        "upstream across many releases " + "Supercalifragilisticexpialidocious" * 3
+        "upstream across many releases Supercalifragilisticexpialidocious"
     )
     rows = [
         ("a", "Données partagées — communauté", "pre", "model", "on-ramp", None),
@@ -228,8 +232,8 @@ def test_small_study_figures_with_long_names_keep_their_text_apart(small_study, 
     assert_clean_layout(fig)
 
 
-def test_the_grid_lists_every_demo_code_with_its_interview_count(demo_study, demo_figures):
-    text = figure_text(demo_figures["grid"]).replace("\u00a0", " ")
+def test_the_full_grid_lists_every_demo_code_with_its_interview_count(demo_study, demo_figures):
+    text = figure_text(demo_figures["full"])
     codes = demo_study["map"].codes()
     assert len(codes) == 58  # the paper's on-ramps and challenges
     for code in codes:
@@ -239,8 +243,9 @@ def test_the_grid_lists_every_demo_code_with_its_interview_count(demo_study, dem
 def test_long_names_are_wrapped_and_the_figure_grows_to_fit(small_study):
     m = small_study["map"]
     fig = figure_grid(m, title="")
-    long_label = next(t.get_text() for t in fig.texts if "Supercali" in t.get_text())
-    assert long_label.count("\n") >= 2
+    lines = text_lines(fig)
+    label = next(line.label for line in lines if "Supercali" in line.text)
+    assert len([line for line in lines if line.label == label]) >= 2
     fewer = build_map(
         small_study["codes"],
         small_study["codings"].iloc[:0],
@@ -252,30 +257,25 @@ def test_long_names_are_wrapped_and_the_figure_grows_to_fit(small_study):
     assert figure_grid(fewer, title="").get_size_inches()[1] < fig.get_size_inches()[1]
 
 
-def test_crowded_columns_get_more_width_and_the_grid_gets_shorter(demo_study):
-    m = demo_study["map"]
-    fitted, equal = figure_grid(m), figure_grid(m, fit_columns=False)
-    assert fitted.get_size_inches()[1] < equal.get_size_inches()[1]
-    assert_clean_layout(equal)
-
+def test_crowded_columns_get_more_width(demo_study, demo_figures):
     def header_x(fig):
-        return [
-            t.get_position()[0]
-            for t in fig.texts
-            if t.get_text() in ("Pre-training", "Post-training")
-        ]
+        return [line.x for line in text_lines(fig) if line.role == "col"]
 
-    pre, post = header_x(fitted)
-    equal_pre, equal_post = header_x(equal)
-    assert post - pre > equal_post - equal_pre  # the pre-training column is wider
+    pre, post, release = header_x(demo_figures["full"])
+    widths = {"pre-training": post - pre, "post-training": release - post}
+    crowded = {
+        col: sum(len(c.codes) for c in demo_study["map"].cells if c.col == col) for col in widths
+    }
+    busiest = max(crowded, key=crowded.__getitem__)
+    assert widths[busiest] == max(widths.values())
 
 
-def test_split_values_differ_by_colour_and_marker_in_the_codebook_order(small_study):
+def test_split_values_are_labelled_and_differ_by_colour_and_marker_in_the_codebook_order(
+    small_study,
+):
     fig = figure_grid(small_study["map"])
-    [legend] = fig.legends
-    assert [t.get_text() for t in legend.get_texts()] == ["On-ramp", "Challenge"]
-    handles = legend.legend_handles
-    assert len({h.get_marker() for h in handles}) == len({h.get_color() for h in handles}) == 2
+    groups = [line.text for line in text_lines(fig) if line.role == "group"]
+    assert groups[:2] == ["On-ramps", "Challenges"]
     markers = {
         (a.get_marker(), a.get_color())
         for a in fig.artists
@@ -287,9 +287,11 @@ def test_split_values_differ_by_colour_and_marker_in_the_codebook_order(small_st
     m = build_map(
         small_study["codes"], small_study["codings"], reordered, "collab_type", "stage", "polarity"
     )
-    [legend] = figure_grid(m).legends
-    assert [t.get_text() for t in legend.get_texts()] == ["Challenge", "On-ramp"]
-    assert legend.legend_handles[0].get_marker() == "^"
+    fig = figure_grid(m)
+    groups = [line.text for line in text_lines(fig) if line.role == "group"]
+    assert groups[:2] == ["Challenges", "On-ramps"]
+    challenge = next(a for a in fig.artists if isinstance(a, Line2D) and a.get_marker() == "^")
+    assert challenge.get_color() == "#0072B2"
 
 
 def test_the_layout_checks_catch_overlapping_and_escaping_text():
@@ -336,7 +338,7 @@ labels = st.lists(label_words, min_size=1, max_size=12).map(" ".join)
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     names=st.lists(labels, min_size=1, max_size=8),
-    fontsize=st.sampled_from([6.0, 6.5, 8.0]),
+    fontsize=st.sampled_from([7.0, 7.5, 8.0]),
     data=st.data(),
 )
 def test_any_names_in_any_cells_keep_the_grid_clean(names, fontsize, data):
@@ -371,7 +373,12 @@ def test_any_names_in_any_cells_keep_the_grid_clean(names, fontsize, data):
     codings = seeded_codings(codes, ["P1", "P2", "P3", "P4", "P5"])
     orders = {"stage": ["pre", "post"], "kind": ["x", "y", "z"], "polarity": ["up", "down"]}
     m = build_map(codes, codings, orders, "kind", "stage", "polarity")
-    assert_clean_layout(figure_grid(m, title=" ".join(names)[:300], fontsize=fontsize))
+    fig = figure_grid(m, title=" ".join(names)[:300], design=Design(body=fontsize))
+    assert_clean_layout(fig)
+    words = {w for name in names for w in name.split()}
+    words |= {f"(n={code.interviews})" for code in m.codes()}
+    drawn = [w for line in text_lines(fig) if line.role == "code" for w in line.text.split()]
+    assert [w for w in drawn if w not in words] == []
 
 
 def png_size(path):
@@ -412,7 +419,10 @@ def test_saved_figures_open_at_paper_size(small_study, tmp_path, fmt):
         root = ET.parse(path).getroot()
         assert root.tag == "{http://www.w3.org/2000/svg}svg"
         assert float(root.get("width").removesuffix("pt")) == pytest.approx(width_in * 72, 0.01)
-        assert root.find(".//{http://www.w3.org/2000/svg}path") is not None
+        texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        hub = next(c for c in small_study["map"].codes() if c.name == "Hub access")
+        assert f"Hub access (n={hub.interviews})" in texts  # real text, not glyph outlines
+        assert root.find("{http://www.w3.org/2000/svg}title") is not None
     elif fmt == "png":
         width_px, height_px = png_size(path)
         assert width_px == round(width_in * 300)
@@ -479,7 +489,10 @@ def test_json_format_writes_only_the_map(small_study, tmp_path):
     assert [p.name for p in written] == ["map.json"]
     assert [p.name for p in tmp_path.iterdir()] == ["map.json"]
     data = json.loads(written[0].read_text(encoding="utf-8"))
-    assert data == map_to_dict(s["map"])
+    assert {k: data[k] for k in ("rows", "cols", "cells")} == map_to_dict(s["map"])
+    assert data["provenance"]["split"] == "polarity"
+    assert [c["label"] for c in data["motivations"]["children"]] == ["social"]
+    assert data["organizations"]["interviewees"] == 2
     assert "Données partagées — communauté" in written[0].read_text(encoding="utf-8")
     assert json.loads(write_json(data, tmp_path / "again.json").read_text("utf-8")) == data
 

@@ -27,6 +27,7 @@ from qualcarto.cartography import palette as palette_module
 from qualcarto.cartography import support as support_module
 from qualcarto.cartography.motivations import children
 from qualcarto.coding import CODINGS_COLUMNS as CODING_COLUMNS
+from shared_material import paper_text
 
 REPO = Path(__file__).resolve().parents[1]
 FACETS = ("stage", "collab_type", "polarity", "category", "org_model")
@@ -324,7 +325,7 @@ def test_map_to_dict_has_exactly_the_documented_shape(paper_map):
     data = map_to_dict(paper_map)
     assert list(data) == ["rows", "cols", "cells"]
     assert data["rows"] == ["model", "data"]
-    assert all(list(cell) == ["row", "col", "codes"] for cell in data["cells"])
+    assert all(list(cell) == ["row", "col", "interviews", "codes"] for cell in data["cells"])
     first = data["cells"][0]["codes"][0]
     assert list(first) == ["id", "name", "split", "interviews", "excerpts", "participants"]
     assert first == {
@@ -612,7 +613,6 @@ evaluation    | post-release  | on-ramp   | Developers use shared evaluation too
 evaluation    | post-release  | on-ramp   | Continuous benchmarking
 non-technical | post-release  | on-ramp   | Research on open artifacts provides valuable feedback to original developers
 """
-PAPER = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_24b8080fd264fa4e.txt"
 
 
 def paper_table():
@@ -653,12 +653,10 @@ def test_the_demo_codebook_puts_every_paper_theme_in_the_papers_cell_and_nothing
 
 
 def test_the_section_5_table_is_what_the_paper_says():
-    if not PAPER.exists():
-        pytest.skip(f"the paper's text is not in this checkout ({PAPER}); the table above stands")
     heading = re.compile(r"^5\.\d\.\d (Pre-training|Post-training|Post-release): (\S+) Collab")
     theme = re.compile(r"^(Challenge|On-ramp): (.*)$")
     paragraphs, cell = [], None
-    for line in PAPER.read_text(encoding="utf-8").splitlines():
+    for line in paper_text().splitlines():
         if found := heading.match(line):
             cell = (found.group(2).lower(), found.group(1).lower())
         elif line.startswith("6 "):

@@ -132,6 +132,8 @@ def test_concurrent_coders_lose_nothing_and_never_overwrite(
                 for r in rows
             }
             assert stored == replay(lines), coder
+            spans = {(v["start"], v["end"], v["code"]) for v in stored.values()}
+            assert len(spans) == len(stored), f"{coder} has a duplicate coding"
             changes = sum(e["op"] in ("add", "edit", "delete") for e in lines)
             audited = session.scalar(
                 select(func.count()).select_from(AuditEvent).where(AuditEvent.actor == coder)

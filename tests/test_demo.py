@@ -7,73 +7,34 @@ The expected table is parsed here from the paper's own text (section headings an
 
 from __future__ import annotations
 
-import csv
 import json
-import re
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import Engine
 
-from conftest import PAPER, ROOT
+from conftest import ROOT, copy_demo
+from demo_study import aliases, cited, paper_themes
 from qualcarto.cli import main
 from qualcarto.codebook import Codebook, get_version, version_codebook
 from qualcarto.coding import codings_frame
-from qualcarto.demo import build_demo
-from qualcarto.store import session_scope
-
-STAGES = {
-    "Pre-training": "pre-training",
-    "Post-training": "post-training",
-    "Post-release": "post-release",
-}
-CELL_HEADING = re.compile(
-    r"^5\.\d\.\d (Pre-training|Post-training|Post-release): (.+?) Collaborations$"
-)
-THEME_LINE = re.compile(r"^(Challenge|On-ramp): (.*)$")
-MOTIVATION_HEADING = re.compile(r"^6\.(\d)\.\d (.+)$")
-CATEGORIES = {"1": "social", "2": "economic", "3": "technological"}
+from qualcarto.store import connect, session_scope
+from shared_material import paper_text
 
 
 def _paper_themes() -> list[dict[str, str]]:
     """Every on-ramp/challenge paragraph of section 5 and motivation of section 6, with its text."""
-    themes: list[dict[str, str]] = []
-    cell: tuple[str, str] | None = None
-    category: str | None = None
-    for line in PAPER.read_text(encoding="utf-8").splitlines():
-        if re.match(r"^[6-9] ", line) or re.match(r"^6\.\d ", line):
-            cell = None
-        if m := CELL_HEADING.match(line):
-            cell = (STAGES[m[1]], m[2].lower())
-            continue
-        if (m := MOTIVATION_HEADING.match(line)) and line.startswith("6."):
-            category = CATEGORIES[m[1]]
-            themes.append({"kind": "motivation", "category": category, "heading": m[2], "text": ""})
-            continue
-        if re.match(r"^7 ", line):
-            category = None
-        if cell and (m := THEME_LINE.match(line)):
-            polarity = "challenge" if m[1] == "Challenge" else "on-ramp"
-            themes.append(
-                {
-                    "kind": "theme",
-                    "stage": cell[0],
-                    "collab_type": cell[1],
-                    "polarity": polarity,
-                    "heading": m[2],
-                    "text": m[2],
-                }
-            )
-        elif themes and line.strip() and (cell or category):
-            themes[-1]["text"] += " " + line
-    return themes
+    return paper_themes(paper_text())
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    return build_demo(url, ROOT).engine
+def demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = connect(f"sqlite:///{copy_demo(demo_template, tmp_path_factory.mktemp('demo'))}")
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -111,42 +72,26 @@ def test_the_codebook_holds_exactly_the_papers_themes_in_the_papers_cells(
     assert sorted(coded_leaves - {m[0] for m in matched}) == []
 
 
-def _aliases() -> dict[str, list[str]]:
-    """Names by which the paper refers to each interviewee: the id and the organization's names."""
-    with (ROOT / "transcripts" / "participants.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    aliases: dict[str, list[str]] = {}
-    for row in rows:
-        parts = re.split(r"[(),]", row["organization"])
-        aliases[row["id"]] = [p.strip() for p in parts if len(p.strip()) >= 4]
-    return aliases
-
-
-def _cited(text: str, aliases: dict[str, list[str]]) -> set[str]:
-    cited = set()
-    for low, high in re.findall(r"\bI(\d{1,2})(?:\s*[-–]\s*I?(\d{1,2}))?\b", text):
-        cited |= {f"I{n}" for n in range(int(low), int(high or low) + 1)}
-    for pid, names in aliases.items():
-        if any(name in text for name in names):
-            cited.add(pid)
-    return cited
-
-
-def test_every_theme_is_coded_in_a_transcript_of_an_interviewee_the_paper_cites(
+def test_every_theme_is_coded_under_the_interviewees_the_paper_credits(
     demo: Engine, codebook: Codebook
 ) -> None:
+    """By id, or every interviewee of an organisation the paragraph names (via_org), minus
+    the organisations provenance.yaml sets aside with a reason, plus our inferred ones."""
+    provenance = yaml.safe_load((ROOT / "transcripts" / "provenance.yaml").read_text("utf-8"))
     with session_scope(demo) as session:
         codings = codings_frame(session, coders=["linaker2025"])
     coded_in: dict[str, set[str]] = defaultdict(set)
     for code_id, transcript in zip(codings["code_id"], codings["transcript"], strict=True):
         coded_in[code_id].add(transcript)
-    aliases = _aliases()
+    names = aliases()
     unsupported = []
     for theme in _paper_themes():
         (code_id,) = _match(codebook, theme)
-        cited = _cited(theme["text"], aliases)
-        if not cited or not coded_in[code_id] & cited:
-            unsupported.append((code_id, sorted(cited), sorted(coded_in[code_id])))
+        entry = provenance["themes"][code_id]
+        credited = cited(theme["text"], names) - set(entry.get("not_credited", {}))
+        credited |= set(entry.get("inferred_for", []))
+        if not credited or coded_in[code_id] != credited:
+            unsupported.append((code_id, sorted(credited), sorted(coded_in[code_id])))
     assert unsupported == []
 
 
@@ -161,11 +106,11 @@ def test_every_reference_coding_lies_in_an_interviewee_turn_and_matches_its_text
         assert before.rsplit("\n\n", 1)[-1].startswith(f"{transcript}: ")
 
 
+@pytest.mark.slow
 def test_demo_and_status_report_the_study(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'demo.db'}"
-    assert main(["--db", db, "demo", "--data", str(ROOT)]) == 0
+    db = f"sqlite:///{demo_db}"
     assert main(["--db", db, "demo", "--data", str(ROOT)]) == 0  # a demo store is rebuilt
     capsys.readouterr()
     assert main(["--db", db, "status", "--json"]) == 0

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_study import app_as, build_study, no_errors
+from app_study import app_as, no_errors
 from qualcarto.coding import add_coding
 from qualcarto.store import connect, session_scope
 
@@ -19,8 +18,8 @@ PAGE = "app_pages/exports.py"
 
 
 @pytest.fixture
-def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    study = build_study(tmp_path / "study")
+def url(app_study: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    study = app_study
     engine = connect(study)
     with session_scope(engine) as session:
         add_coding(session, "P1", 0, 11, "access", "ana", "opening")

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 """REFI-QDA out and in: schema-valid exports, the demo round trip, and other tools' files.
 
-The schemas, the research note and the sample files are read from ``../shared/refi``
-(never copied into this repository).
+The schemas and the sample files are read from ``../shared/refi`` (never copied into this
+repository) through ``shared_material``, when a test runs.
 """
 
 from __future__ import annotations
@@ -17,19 +17,31 @@ import pytest
 from lxml import etree
 from sqlalchemy import Engine, select
 
+from conftest import copy_demo
 from qualcarto.codebook import codes_frame, get_version, version_codebook
 from qualcarto.coding import add_coding, codings_frame, get_transcript
-from qualcarto.demo import build_demo
 from qualcarto.exchange import study_data
 from qualcarto.exchange.positions import on_word_boundaries
 from qualcarto.exchange.refi_export import write_qdc, write_qdpx
 from qualcarto.exchange.refi_import import import_refi
 from qualcarto.store import Memo, Project, User, connect, session_scope
+from shared_material import refi_sample, refi_samples, refi_schema
 
-REFI = Path(__file__).resolve().parents[1].parent / "shared" / "refi"
-SAMPLES = REFI / "samples"
-PROJECT_XSD = etree.XMLSchema(etree.parse(str(REFI / "Project.xsd")))
-CODEBOOK_XSD = etree.XMLSchema(etree.parse(str(REFI / "Codebook.xsd")))
+# The sample projects in ../shared/refi/samples, named here so that a plain clone collects
+# the same tests (each then skips, naming its file) and a new sample is noticed.
+SAMPLE_FILES = (
+    "atlasti-win-23.2.3_blank.qdpx",
+    "atlasti-win-23.2.3_codes.qdpx",
+    "maxqda-24.7_ICLS_Conf_Themes_just10.qdpx",
+    "nvivo-mac-12.7_OltasSzkepticizmus_17June.qdpx",
+    "nvivo-mac-15.0_qc-reimport.qdpx",
+    "nvivo-win-12.6_oltas.qdpx",
+    "qc-1.3.2_demo.qdpx",
+    "qualcoder-4.0beta_codebook.qdc",
+    "qualcoder-4.0beta_refi_demo.qdpx",
+    "taguette-1.4.1_uto_tag_codebook.qdc",
+    "taguette-1.5.2_codebook.qdc",
+)
 COLOR = re.compile(r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 REFS = ("CodeRef", "NoteRef", "SourceRef", "VariableRef", "MemberCode")
 
@@ -76,17 +88,18 @@ def check_references(root: etree._Element, texts: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def round_trip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+def round_trip(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Path]]:
     """The demo study plus a second coder's memos, exported, imported afresh, exported again."""
     folder = tmp_path_factory.mktemp("round-trip")
-    report = build_demo(f"sqlite:///{folder / 'demo.db'}")
-    demo = report.engine
+    demo = connect(f"sqlite:///{copy_demo(demo_template, folder)}")
     with session_scope(demo) as session:
-        transcript = get_transcript(session, "I8")
-        first = codings_frame(session, ["linaker2025"], ["I8"]).iloc[0]
+        transcript = get_transcript(session, "I3")
+        first = codings_frame(session, ["linaker2025"], ["I3"]).iloc[0]
         add_coding(
             session,
-            "I8",
+            "I3",
             int(first["start"]),
             int(first["end"]),
             str(first["code_id"]),
@@ -118,8 +131,9 @@ def round_trip(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, P
 def test_export_is_valid_against_the_project_schema_and_its_references_resolve(
     round_trip: dict[str, Path],
 ) -> None:
+    schema = refi_schema("Project.xsd")
     root = project_root(round_trip["first"])
-    assert PROJECT_XSD.validate(etree.ElementTree(root)), PROJECT_XSD.error_log
+    assert schema.validate(etree.ElementTree(root)), schema.error_log
     with zipfile.ZipFile(round_trip["first"]) as archive:
         texts = {
             name.removeprefix("sources/"): archive.read(name).decode("utf-8")
@@ -164,11 +178,12 @@ def test_demo_round_trip_keeps_codes_coders_spans_and_memos(round_trip: dict[str
 def test_qdc_is_valid_and_round_trips_names_hierarchy_colours_and_facets(
     study: Engine, tmp_path: Path
 ) -> None:
+    schema = refi_schema("Codebook.xsd")
     path = tmp_path / "codebook.qdc"
     with session_scope(study) as session:
         write_qdc(session, path)
         before = version_codebook(get_version(session))
-    assert CODEBOOK_XSD.validate(etree.parse(str(path))), CODEBOOK_XSD.error_log
+    assert schema.validate(etree.parse(str(path))), schema.error_log
     fresh = fresh_store(tmp_path / "fresh.db")
     with session_scope(fresh) as session:
         import_refi(session, path)
@@ -181,8 +196,11 @@ def test_qdc_is_valid_and_round_trips_names_hierarchy_colours_and_facets(
     assert after.facets == before.facets
 
 
-def nvivo_like(path: Path, text: str, word: str) -> tuple[int, int]:
-    """A .qdpx the way NVivo for Windows writes it: BOM, CRLF, positions in UTF-16 units."""
+def nvivo_like(path: Path, text: str, word: str, copies: int = 1) -> tuple[int, int]:
+    """A .qdpx the way NVivo for Windows writes it: BOM, CRLF, positions in UTF-16 units.
+
+    ``copies`` selections of ``word``, each coded with the same code by the same user.
+    """
     raw = text.replace("\n", "\r\n")
     start = len(raw[: raw.index(word)].encode("utf-16-le")) // 2
     end = start + len(word.encode("utf-16-le")) // 2
@@ -208,21 +226,24 @@ def nvivo_like(path: Path, text: str, word: str) -> tuple[int, int]:
         name="P9",
         plainTextPath="internal://33333333-3333-3333-3333-333333333333.txt",
     )
-    selection = etree.SubElement(
-        source,
-        f"{{{ns}}}PlainTextSelection",
-        guid="44444444-4444-4444-4444-444444444444",
-        name="",
-        startPosition=str(start),
-        endPosition=str(end),
-    )
-    coding = etree.SubElement(
-        selection,
-        f"{{{ns}}}Coding",
-        guid="55555555-5555-5555-5555-555555555555",
-        creatingUser="11111111-1111-1111-1111-111111111111",
-    )
-    etree.SubElement(coding, f"{{{ns}}}CodeRef", targetGUID="22222222-2222-2222-2222-222222222222")
+    for copy in range(copies):
+        selection = etree.SubElement(
+            source,
+            f"{{{ns}}}PlainTextSelection",
+            guid=f"44444444-4444-4444-4444-44444444444{copy}",
+            name="",
+            startPosition=str(start),
+            endPosition=str(end),
+        )
+        coding = etree.SubElement(
+            selection,
+            f"{{{ns}}}Coding",
+            guid=f"55555555-5555-5555-5555-55555555555{copy}",
+            creatingUser="11111111-1111-1111-1111-111111111111",
+        )
+        etree.SubElement(
+            coding, f"{{{ns}}}CodeRef", targetGUID="22222222-2222-2222-2222-222222222222"
+        )
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(
             "project.qde", etree.tostring(root, xml_declaration=True, encoding="utf-8")
@@ -253,6 +274,18 @@ def test_emoji_and_crlf_survive_import_and_round_trip(tmp_path: Path) -> None:
     assert again[["start", "end", "text"]].equals(coded[["start", "end", "text"]])
     first.dispose()
     second.dispose()
+
+
+def test_a_span_the_project_codes_twice_with_one_code_is_kept_once(tmp_path: Path) -> None:
+    nvivo_like(tmp_path / "twice.qdpx", "I: Hi there.\nP9: Zoe says hello again.\n", "hello", 2)
+    engine = fresh_store(tmp_path / "a.db")
+    with session_scope(engine) as session:
+        report = import_refi(session, tmp_path / "twice.qdpx")
+        coded = codings_frame(session)
+    engine.dispose()
+    assert list(coded["text"]) == ["hello"]
+    assert report.codings == 1
+    assert any("1 exact duplicate coding(s)" in w for w in report.warnings)
 
 
 def test_importing_the_same_project_twice_adds_nothing(study: Engine, tmp_path: Path) -> None:
@@ -290,7 +323,7 @@ def imported(
         def __missing__(self, name: str) -> tuple[Engine, object]:
             engine = fresh_store(folder / f"{name}.db")
             with session_scope(engine) as session:
-                report = import_refi(session, SAMPLES / name)
+                report = import_refi(session, refi_sample(name))
             self[name] = (engine, report)
             return self[name]
 
@@ -300,11 +333,14 @@ def imported(
         engine.dispose()
 
 
-@pytest.mark.parametrize(
-    "name", sorted(p.name for p in SAMPLES.glob("*") if p.suffix in (".qdpx", ".qdc"))
-)
+def test_the_sample_list_names_every_sample_in_the_folder() -> None:
+    found = [p.name for p in refi_samples("*") if p.suffix in (".qdpx", ".qdc")]
+    assert found == sorted(SAMPLE_FILES)
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
 def test_every_sample_imports_its_codes_and_codings(name: str, imported: dict) -> None:
-    expected = sample_counts(SAMPLES / name)
+    expected = sample_counts(refi_sample(name))
     engine, _ = imported[name]
     with session_scope(engine) as session:
         codes = codes_frame(session) if expected["Code"] else pd.DataFrame()
@@ -334,7 +370,7 @@ def test_nvivo_selections_land_on_word_boundaries(name: str, imported: dict) -> 
 
 def test_qualcoder_spans_match_their_names_and_dangling_case_is_a_warning(imported: dict) -> None:
     engine, report = imported["qualcoder-4.0beta_refi_demo.qdpx"]
-    with zipfile.ZipFile(SAMPLES / "qualcoder-4.0beta_refi_demo.qdpx") as archive:
+    with zipfile.ZipFile(refi_sample("qualcoder-4.0beta_refi_demo.qdpx")) as archive:
         root = etree.fromstring(archive.read("project.qde"))
     names = sorted(
         e.get("name") for e in root.iter() if local(e) == "PlainTextSelection" and e.get("name")
@@ -351,6 +387,6 @@ def test_flattened_hierarchies_keep_their_names(imported: dict) -> None:
     engine, _ = imported["taguette-1.5.2_codebook.qdc"]
     with session_scope(engine) as session:
         codes = codes_frame(session)
-    root = etree.parse(str(SAMPLES / "taguette-1.5.2_codebook.qdc")).getroot()
+    root = etree.parse(str(refi_sample("taguette-1.5.2_codebook.qdc"))).getroot()
     assert sorted(codes["name"]) == sorted(e.get("name") for e in root.iter() if local(e) == "Code")
     assert codes["parent"].isna().all()

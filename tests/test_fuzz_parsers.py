@@ -34,8 +34,8 @@ from qualcarto.exchange.refi_import import import_refi
 from qualcarto.exchange.refi_read import read_codebook, read_project
 from qualcarto.transcripts.participants import read_participants
 from qualcarto.transcripts.readers import read_transcript
+from shared_material import refi_sample, refi_samples
 
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "refi" / "samples"
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 EXAMPLES = 200
 FUZZ = settings(
@@ -182,9 +182,9 @@ def _member(archive: Path, name: str) -> bytes:
 
 def test_mutated_refi_project_xml_raises_only_our_errors() -> None:
     seeds = [
-        (SAMPLES / "spec-example" / "atlasti-8.4_spec-annex-A2_project.qde").read_bytes(),
-        _member(SAMPLES / "qualcoder-4.0beta_refi_demo.qdpx", "project.qde"),
-        _member(SAMPLES / "atlasti-win-23.2.3_codes.qdpx", "project.qde"),
+        refi_sample("spec-example/atlasti-8.4_spec-annex-A2_project.qde").read_bytes(),
+        _member(refi_sample("qualcoder-4.0beta_refi_demo.qdpx"), "project.qde"),
+        _member(refi_sample("atlasti-win-23.2.3_codes.qdpx"), "project.qde"),
     ]
 
     @FUZZ
@@ -196,8 +196,7 @@ def test_mutated_refi_project_xml_raises_only_our_errors() -> None:
 
 
 def test_mutated_refi_codebook_xml_raises_only_our_errors() -> None:
-    seeds = [p.read_bytes() for p in sorted(SAMPLES.glob("*.qdc"))]
-    assert seeds, f"no .qdc samples in {SAMPLES}"
+    seeds = [p.read_bytes() for p in refi_samples("*.qdc")]
 
     @FUZZ
     @given(st.sampled_from(seeds).flatmap(mutated_xml) | st.binary(max_size=1024))
@@ -214,7 +213,7 @@ def _read_archive(data: bytes) -> None:
 
 
 def test_byte_mutated_sample_archives_raise_only_our_errors() -> None:
-    seeds = [p.read_bytes() for p in sorted(SAMPLES.glob("*.qdpx")) if p.stat().st_size < 50_000]
+    seeds = [p.read_bytes() for p in refi_samples("*.qdpx") if p.stat().st_size < 50_000]
 
     @FUZZ
     @given(st.sampled_from(seeds).flatmap(mutated))
@@ -241,8 +240,8 @@ def test_a_sample_project_with_mutated_xml_imports_or_raises_only_our_errors(
     folder = tmp_path_factory.mktemp("fuzz-refi")
     generator = _load_generator()
     samples = [
-        (SAMPLES / "qualcoder-4.0beta_refi_demo.qdpx").read_bytes(),
-        (SAMPLES / "atlasti-win-23.2.3_codes.qdpx").read_bytes(),
+        refi_sample("qualcoder-4.0beta_refi_demo.qdpx").read_bytes(),
+        refi_sample("atlasti-win-23.2.3_codes.qdpx").read_bytes(),
         _corpus("odd.qdpx"),
         generator.qdpx(generator.project_xml()),
     ]

@@ -1,19 +1,22 @@
 # SPDX-License-Identifier: MIT
-"""`qualcarto serve`: the real app server starts with production settings on the chosen address."""
+"""`qualcarto serve` (and scripts/demo.sh, which runs it): production settings on the chosen address."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 
-from browser_app import free_port
+from browser_app import ROOT, chromium, free_port
 from qualcarto.cli import main
 from qualcarto.cli.ops import DEFAULT_APP, streamlit_command
 
@@ -25,6 +28,8 @@ def test_the_server_runs_headless_without_usage_stats_and_with_xsrf_protection()
         "--server.headless=true",
         "--browser.gatherUsageStats=false",
         "--server.enableXsrfProtection=true",
+        "--client.showErrorDetails=type",  # no stack traces in users' browsers
+        "--client.toolbarMode=minimal",  # no Deploy button, no developer menu
         "--server.address=127.0.0.1",
         "--server.port=8600",
     ):
@@ -90,3 +95,90 @@ def test_serve_answers_on_its_address_and_refuses_forged_uploads(study: Engine) 
         server.wait(timeout=30)
     with pytest.raises(OSError):  # the server was the process itself: nothing left behind
         _get(f"{base}/_stcore/health")
+
+
+def _demo_serve_line() -> str:
+    """The last command of ``scripts/demo.sh``: the one that becomes the server."""
+    script = (ROOT / "scripts" / "demo.sh").read_text(encoding="utf-8")
+    commands = [line.strip() for line in script.splitlines() if line.strip()]
+    return [line for line in commands if not line.startswith("#")][-1]
+
+
+def test_the_demo_script_ends_by_becoming_qualcarto_serve() -> None:
+    script = (ROOT / "scripts" / "demo.sh").read_text(encoding="utf-8")
+    line = _demo_serve_line()
+    assert line.startswith("exec .venv/bin/qualcarto ") and " serve " in line
+    assert '--port "${PORT:-8501}"' in line
+    assert "streamlit" not in script  # one set of server settings: serve's
+
+
+def _wait_for_health(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            _get(f"{base}/_stcore/health")
+            return
+        except OSError:
+            assert server.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < deadline, "the server did not answer within 90 s"
+            time.sleep(0.3)
+
+
+def _sign_in_page(browser: Any, base: str) -> Any:
+    """The sign-in page, once the script has drawn it (the session's settings have arrived)."""
+    page = browser.new_page()
+    page.goto(base)
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    page.get_by_test_id("stHeader").wait_for(state="attached", timeout=30_000)
+    return page
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_demo_script_serves_without_the_deploy_button_that_plain_streamlit_shows(
+    study_template: Path, tmp_path: Path
+) -> None:
+    """demo.sh's own last line, run in a checkout-like folder, against `streamlit run`."""
+    checkout = tmp_path / "checkout"
+    (checkout / ".venv" / "bin").mkdir(parents=True)
+    (checkout / ".venv" / "bin" / "qualcarto").symlink_to(
+        Path(sys.executable).with_name("qualcarto")
+    )
+    shutil.copyfile(study_template, checkout / "qualcarto.db")
+    with chromium() as browser:
+        port, log = free_port(), tmp_path / "demo.log"
+        demo = subprocess.Popen(
+            ["bash", "-c", _demo_serve_line()],
+            cwd=checkout,
+            env={**os.environ, "PORT": str(port)},
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for_health(f"http://127.0.0.1:{port}", demo, log)
+            page = _sign_in_page(browser, f"http://127.0.0.1:{port}")
+            assert page.get_by_test_id("stAppDeployButton").count() == 0
+            assert page.get_by_test_id("stMainMenu").count() == 0  # no developer menu either
+        finally:
+            demo.terminate()
+            demo.wait(timeout=30)
+        # The control: Streamlit's defaults (the old demo.sh) do show the button, so the
+        # check above would see it.
+        port, log = free_port(), tmp_path / "plain.log"
+        defaults = [sys.executable, "-m", "streamlit", "run", str(DEFAULT_APP),
+                    "--server.headless=true", "--browser.gatherUsageStats=false",
+                    f"--server.port={port}", "--server.address=127.0.0.1"]  # fmt: skip
+        plain = subprocess.Popen(
+            defaults,
+            cwd=DEFAULT_APP.parent,
+            env={**os.environ, "QUALCARTO_DB": f"sqlite:///{checkout / 'qualcarto.db'}"},
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait_for_health(f"http://127.0.0.1:{port}", plain, log)
+            page = _sign_in_page(browser, f"http://127.0.0.1:{port}")
+            page.get_by_test_id("stAppDeployButton").wait_for(timeout=30_000)
+        finally:
+            plain.terminate()
+            plain.wait(timeout=30)

@@ -126,3 +126,46 @@ def test_a_read_scope_on_postgresql_is_read_only(tmp_path: Path) -> None:
                 assert list(session.scalars(select(Project.name))) == ["test study"]
         finally:
             engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status"],
+        ["coding", "list"],
+        ["codebook", "export"],
+        ["export", "csv", "{tmp}/codings.csv"],
+        ["export", "qdc", "{tmp}/codebook.qdc"],
+    ],
+)
+def test_read_only_commands_do_not_wait_for_a_coder_saving(
+    study: Engine, tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """While another coder's write transaction holds the store, reports still run at once."""
+    import threading
+    import time
+
+    from qualcarto.cli import main
+    from qualcarto.coding import add_coding
+
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with session_scope(study) as session:
+            add_coding(session, "P1", 0, 11, "access", "ana")
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert holding.wait(5)
+        started = time.monotonic()
+        args = [part.format(tmp=tmp_path) for part in command]
+        code = main(["--db", study.url.render_as_string(), *args])
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        thread.join()
+    assert code == 0, capsys.readouterr().err
+    assert waited < 3.0

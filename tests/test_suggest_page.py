@@ -41,9 +41,12 @@ def test_the_page_lists_suggestions_with_their_evidence(url: str) -> None:
     app = page_as(url, "ana")
     assert not app.exception
     texts = [t.value for t in app.text]
-    assert any(t.startswith("Guarded training secrets  (secrecy)") for t in texts)
-    assert any(t.startswith("Evidence: ") and "guarded secrets" in t for t in texts)
-    assert app.code[0].value.startswith("No. Our training recipes")
+    heading = next(t for t in texts if t.startswith("Guarded training secrets  (secrecy)"))
+    assert "evidence: " in heading and "guarded secrets" in heading
+    # The excerpt in its context: the words around it, the suggested span marked.
+    excerpt = next(t for t in texts if "【No. Our training recipes" in t)
+    before, rest = excerpt.split("【")
+    assert before.strip() and "】" in rest
     assert {b.label for b in app.button} >= {"Accept", "Reject"}
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from qualcarto.errors import ValidationError
 from qualcarto.store import session_scope
-from qualcarto.users import add_user, authenticate, set_password
+from qualcarto.users import add_user, authenticate, coder_kinds, default_coders, set_password
 
 
 def test_passwords_are_stored_as_argon2id_hashes(session: Session) -> None:
@@ -75,3 +75,29 @@ def test_the_cli_sets_a_password_read_from_stdin(
     with session_scope(study) as s:
         assert authenticate(s, "ana", "a fresh password") is not None
         assert authenticate(s, "ana", "ana-password") is None
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["auto", "ana", "consensus", "ben"], ["ana", "ben"]),
+        (["auto", "linaker2025"], ["linaker2025"]),
+        (["auto"], []),
+    ],
+)
+def test_comparisons_default_to_people_and_never_to_machine_layers(
+    names: list[str], expected: list[str]
+) -> None:
+    kinds = {
+        "ana": "human",
+        "ben": "human",
+        "auto": "machine",
+        "linaker2025": "reference",
+        "consensus": "reference",
+    }
+    assert default_coders(kinds, names) == expected
+
+
+def test_coder_kinds_come_from_the_store(session: Session) -> None:
+    add_user(session, "auto", "coder", kind="machine")
+    assert coder_kinds(session) == {"ana": "human", "ben": "human", "auto": "machine"}

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from difflib import get_close_matches
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -123,18 +124,16 @@ def _refuse_duplicate(
         raise _duplicate_error(doc, user.name, start, end, code_id, found.id)
 
 
-def _flush_refusing_duplicates(
-    session: Session, doc: Transcript, coder: str, start: int, end: int, code_id: str
-) -> None:
+def _flush_refusing_duplicates(session: Session, refusal: DuplicateCodingError) -> None:
     # The check above sees committed rows; two PostgreSQL writers racing past it meet the
     # unique index here, and the loser gets the same message instead of a database error.
+    # The message is made beforehand: after a failed flush the session cannot load anything.
     try:
         session.flush()
     except IntegrityError as exc:
-        if CODINGS_UNIQUE_INDEX in str(exc.orig) or "UNIQUE constraint failed: codings" in str(
-            exc.orig
-        ):
-            raise _duplicate_error(doc, coder, start, end, code_id, None) from exc
+        text = str(exc.orig)
+        if CODINGS_UNIQUE_INDEX in text or "UNIQUE constraint failed: codings" in text:
+            raise refusal from exc
         raise
 
 
@@ -171,7 +170,7 @@ def add_coding(
         origin=origin,
     )
     session.add(coding)
-    _flush_refusing_duplicates(session, doc, coder, start, end, code_id)
+    _flush_refusing_duplicates(session, _duplicate_error(doc, coder, start, end, code_id, None))
     record(
         session,
         coder,
@@ -233,7 +232,9 @@ def edit_coding(
         coding.memo = memo
     coding.row_version += 1
     coding.updated_at = utcnow()
-    _flush_refusing_duplicates(session, coding.transcript, coder, new_start, new_end, new_code)
+    _flush_refusing_duplicates(
+        session, _duplicate_error(coding.transcript, coder, new_start, new_end, new_code, None)
+    )
     record(
         session, coder, "coding.edit", "coding", coding.id, before=before, after=_snapshot(coding)
     )
@@ -398,3 +399,113 @@ def codings_frame(
         query = query.where(Transcript.name.in_(list(transcripts)))
     rows = [tuple(row) for row in session.execute(query)]
     return pd.DataFrame(rows, columns=CODINGS_COLUMNS)
+
+
+def code_counts(session: Session, coders: Sequence[str]) -> dict[str, int]:
+    """How many codings each code has in the whole study, counting only ``coders``' codings."""
+    query = (
+        select(Coding.code_id, func.count(Coding.id))
+        .join(User, Coding.coder_id == User.id)
+        .where(User.name.in_(list(coders)))
+        .group_by(Coding.code_id)
+    )
+    return {code_id: int(count) for code_id, count in session.execute(query)}
+
+
+@dataclass(frozen=True)
+class NewCoding:
+    """One coding for ``add_codings``: transcript id, span, code, coder name and extras."""
+
+    transcript_id: int
+    start: int
+    end: int
+    code_id: str
+    coder: str
+    memo: str = ""
+    created_at: datetime | None = None
+    origin: str | None = None
+
+
+def add_codings(
+    session: Session, rows: Sequence[NewCoding], *, origin: str, actor: str = "system"
+) -> int:
+    """Add many codings at once (an import): the checks of ``add_coding``, a few queries.
+
+    Every row is checked (span inside its transcript, active code, known coder, no
+    duplicate of a stored or an earlier row) before one bulk insert; one audit entry
+    lists the count per transcript. Returns the number of codings added.
+    """
+    if not rows:
+        return 0
+    version = get_version(session)
+    active = {c.code_id: c.status for c in version.codes}
+    ids = sorted({r.transcript_id for r in rows})
+    docs = {
+        tid: (name, length, text)
+        for tid, name, length, text in session.execute(
+            select(Transcript.id, Transcript.name, Transcript.length, Transcript.text).where(
+                Transcript.id.in_(ids)
+            )
+        )
+    }
+    users: dict[str, int] = {n: i for n, i in session.execute(select(User.name, User.id))}
+    query = select(
+        Coding.transcript_id, Coding.coder_id, Coding.start, Coding.end, Coding.code_id
+    ).where(Coding.transcript_id.in_(ids))
+    seen: set[tuple[int, int, int, int, str]] = {
+        (t, c, a, b, k) for t, c, a, b, k in session.execute(query)
+    }
+    values = []
+    for row in rows:
+        name, length, text = docs[row.transcript_id]
+        if not 0 <= row.start < row.end <= length:
+            raise ValidationError(
+                f"span {row.start}-{row.end} is not inside transcript '{name}' "
+                f"(need 0 <= start < end <= {length})"
+            )
+        if active.get(row.code_id) != "active":
+            raise ValidationError(
+                f"code '{row.code_id}' is not active in codebook version {version.number}"
+            )
+        if row.coder not in users:
+            raise NotFoundError(f"no user called '{row.coder}'")
+        key = (row.transcript_id, users[row.coder], row.start, row.end, row.code_id)
+        if key in seen:
+            raise _duplicate_error(
+                Transcript(name=name), row.coder, row.start, row.end, row.code_id, None
+            )
+        seen.add(key)
+        moment = row.created_at or utcnow()
+        values.append(
+            {
+                "transcript_id": row.transcript_id,
+                "coder_id": users[row.coder],
+                "code_id": row.code_id,
+                "original_code_id": row.code_id,
+                "codebook_version_id": version.id,
+                "start": row.start,
+                "end": row.end,
+                "text": text[row.start : row.end],
+                "memo": row.memo,
+                "origin": row.origin or origin,
+                "row_version": 1,
+                "created_at": moment,
+                "updated_at": moment,
+            }
+        )
+    session.execute(insert(Coding), values)
+    per_transcript: dict[str, int] = {}
+    for row in rows:
+        name = docs[row.transcript_id][0]
+        per_transcript[name] = per_transcript.get(name, 0) + 1
+    record(
+        session,
+        actor,
+        "coding.add_many",
+        "coding",
+        "",
+        origin=origin,
+        count=len(values),
+        transcripts=per_transcript,
+    )
+    return len(values)

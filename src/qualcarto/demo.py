@@ -13,17 +13,23 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from qualcarto.assignments import assign
+from qualcarto.codebook.files import load_yaml
 from qualcarto.codebook.versions import publish_codebook
+from qualcarto.coding import codings_frame, get_transcript
 from qualcarto.config import resolve_media_dir
-from qualcarto.errors import ConfigError, NotFoundError, QualcartoError
-from qualcarto.layers import load_layer
+from qualcarto.errors import ConfigError, InputError, NotFoundError, QualcartoError
+from qualcarto.layers import MAX_LAYER_BYTES, load_layer, locate
 from qualcarto.media import MediaImportReport, import_recordings
+from qualcarto.reconcile import CONSENSUS, accept_agreements, decide, units_frame
 from qualcarto.store import Project, connect, session_scope
 from qualcarto.store.engine import sqlite_path
 from qualcarto.transcripts import import_transcripts, read_participants
+from qualcarto.transcripts.decode import decode_text, read_bytes
 from qualcarto.users import add_user
 
 DEMO_PROJECT = "demo: open collaboration in open LLM projects (Linåker et al. 2025)"
@@ -31,6 +37,7 @@ CODEBOOK_FILE = Path("codebook/linaker2025.yaml")
 TRANSCRIPTS_DIR = Path("transcripts")
 LAYERS_DIR = Path("transcripts/codings")
 RECORDINGS_DIR = Path("transcripts/recordings")
+RECONCILIATION_FILE = LAYERS_DIR / "reconciliation.yaml"
 
 # Demo accounts. These passwords are public (README); never use them for a real study.
 DEMO_USERS = (
@@ -96,7 +103,67 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
             load_layer(session, folder.parent)
             for folder in sorted((root / LAYERS_DIR).glob("*/layer.yaml"))
         )
+        if (root / RECONCILIATION_FILE).exists():
+            layers[CONSENSUS] = apply_reconciliation(session, root / RECONCILIATION_FILE)
     return DemoReport(engine, len(report.added) + len(media.captioned), layers)
+
+
+def apply_reconciliation(session: Session, path: Path) -> int:
+    """Settle a reconciliation round from a file through the reconcile service.
+
+    The file names the two coders, the lead and the transcripts of the round; the exact
+    agreements of those transcripts are accepted, then each listed unit (found by its
+    transcript, code and how each side's passage begins) gets its decision. Returns the
+    number of consensus codings. Any unit it cannot find, or one left undecided, is an
+    error naming the file.
+    """
+    spec = _read_yaml(path)
+    if not isinstance(spec, dict) or not {"coders", "lead", "transcripts"} <= set(spec):
+        raise InputError(path, "a reconciliation file names 'coders', 'lead' and 'transcripts'")
+    coder_a, coder_b = (str(c) for c in spec["coders"])
+    lead = str(spec["lead"])
+    for name in spec["transcripts"]:
+        accept_agreements(session, str(name), coder_a, coder_b, lead)
+    for item in spec.get("decisions") or []:
+        transcript = str(item.get("transcript", ""))
+        units = units_frame(session, transcript, coder_a, coder_b)
+        found = units[
+            (units["code_id"] == item.get("code"))
+            & units["decision"].isna()
+            & _side_matches(units, "a", item.get("a"))
+            & _side_matches(units, "b", item.get("b"))
+        ]
+        label = f"{transcript}/{item.get('code')}"
+        if len(found) != 1:
+            raise InputError(path, f"{label}: {len(found)} undecided units match, not 1")
+        unit = found.iloc[0]
+        span = None
+        if item.get("span"):
+            text = get_transcript(session, transcript).text
+            first, last = (str(s) for s in item["span"])
+            start = locate(text, first, label, path)
+            span = (start, locate(text, last, label, path) + len(last))
+        decide(session, transcript, _id(unit["a_id"]), _id(unit["b_id"]), str(item["decision"]),
+               lead, span=span, comment=str(item.get("comment", "")))  # fmt: skip
+    for name in spec["transcripts"]:
+        left = units_frame(session, str(name), coder_a, coder_b)["decision"].isna().sum()
+        if left:
+            raise InputError(path, f"{name}: {left} units of the round are left undecided")
+    return len(codings_frame(session, [CONSENSUS]))
+
+
+def _side_matches(units: pd.DataFrame, side: str, begins: object) -> pd.Series:
+    if begins is None:
+        return units[f"{side}_id"].isna()
+    return units[f"{side}_text"].str.startswith(str(begins))
+
+
+def _id(value: object) -> int | None:
+    return None if pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _read_yaml(path: Path) -> object:
+    return load_yaml(decode_text(read_bytes(path, MAX_LAYER_BYTES), path), str(path))[1]
 
 
 def _remove_old_demo(url: str, path: Path) -> None:

@@ -17,7 +17,7 @@ from qualcarto.codebook.files import load_yaml
 from qualcarto.coding import add_coding, get_transcript
 from qualcarto.errors import InputError, NotFoundError, ValidationError
 from qualcarto.transcripts.decode import decode_text, read_bytes
-from qualcarto.users import add_user
+from qualcarto.users import add_user, get_user
 
 LAYER_FILE = "layer.yaml"
 MAX_LAYER_BYTES = 10 * 1024 * 1024
@@ -26,7 +26,9 @@ MAX_LAYER_BYTES = 10 * 1024 * 1024
 def load_layer(session: Session, folder: Path) -> tuple[str, int]:
     """Create the layer's coder and add its codings; returns (coder, number of codings).
 
-    ``folder/layer.yaml`` names the coder (``coder``, ``kind``, ``description``); every
+    ``folder/layer.yaml`` names the coder (``coder``, ``kind``, ``description``). A machine
+    or reference layer creates its coder; a human layer (``kind: human``) is attached to the
+    person's existing account, since only a person can be given a password. Every
     other ``folder/<transcript>.yaml`` lists that transcript's codings as
     ``{code, quote, memo}`` items.
     """
@@ -34,18 +36,28 @@ def load_layer(session: Session, folder: Path) -> tuple[str, int]:
     if not isinstance(meta, dict) or not meta.get("coder"):
         raise InputError(folder / LAYER_FILE, "a layer file names its 'coder'")
     coder = str(meta["coder"])
-    add_user(
-        session,
-        coder,
-        role="coder",
-        kind=str(meta.get("kind", "reference")),
-        description=str(meta.get("description", "")),
-    )
+    kind = str(meta.get("kind", "reference"))
+    if kind == "human":
+        _existing_person(session, coder, folder / LAYER_FILE)
+    else:
+        add_user(
+            session, coder, role="coder", kind=kind, description=str(meta.get("description", ""))
+        )
     count = 0
     for path in sorted(folder.glob("*.yaml")):
         if path.name != LAYER_FILE:
             count += _load_transcript_codings(session, path, coder)
     return coder, count
+
+
+def _existing_person(session: Session, coder: str, path: Path) -> None:
+    """A person's layer attaches to their account; a file cannot create one (no password)."""
+    try:
+        user = get_user(session, coder)
+    except NotFoundError as exc:
+        raise InputError(path, f"a human layer needs the user '{coder}' to exist first") from exc
+    if user.kind != "human":
+        raise InputError(path, f"'{coder}' is a {user.kind} layer, not a person")
 
 
 def _read_yaml(path: Path) -> object:

@@ -18,7 +18,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualcarto.coding import codings_frame, get_transcript
 from qualcarto.errors import ValidationError
+from qualcarto.selection import snap
 from qualcarto.store import Transcript, current_project
 
 HIT_COLUMNS = ["transcript", "start", "end", "left", "match", "right"]
@@ -97,3 +99,45 @@ def search(
                 }
             )
     return pd.DataFrame(rows, columns=HIT_COLUMNS)
+
+
+def codes_on_hits(session: Session, hits: pd.DataFrame, coder: str) -> list[list[str]]:
+    """For each hit, the codes ``coder`` already put on a span overlapping it (sorted)."""
+    if hits.empty:
+        return []
+    codings = codings_frame(session, [coder], sorted(set(hits["transcript"])))
+    by_transcript = {str(name): group for name, group in codings.groupby("transcript")}
+    found: list[list[str]] = []
+    for name, start, end in zip(hits["transcript"], hits["start"], hits["end"], strict=True):
+        group = by_transcript.get(str(name))
+        if group is None:
+            found.append([])
+            continue
+        touching = group[(group["start"] < end) & (group["end"] > start)]
+        found.append(sorted(set(touching["code_id"])))
+    return found
+
+
+def hit_spans(session: Session, hits: pd.DataFrame, unit: str) -> list[tuple[str, int, int]]:
+    """The spans coding every hit would code: each match, or its sentence; each span once."""
+    spans: dict[tuple[str, int, int], None] = {}
+    docs: dict[str, Transcript] = {}
+    for name, hit_start, hit_end in zip(
+        hits["transcript"], hits["start"], hits["end"], strict=True
+    ):
+        doc = docs.get(str(name)) or docs.setdefault(str(name), get_transcript(session, str(name)))
+        start, end = snap(session, doc, int(hit_start), int(hit_end), unit)
+        spans[(doc.name, start, end)] = None
+    return list(spans)
+
+
+def already_coded(
+    session: Session, spans: list[tuple[str, int, int]], code_id: str, coder: str
+) -> list[tuple[str, int, int]]:
+    """Those of ``spans`` that ``coder`` has already coded with exactly ``code_id``."""
+    if not spans:
+        return []
+    codings = codings_frame(session, [coder], sorted({t for t, _, _ in spans}))
+    codings = codings[codings["code_id"] == code_id]
+    have = set(zip(codings["transcript"], codings["start"], codings["end"], strict=True))
+    return [span for span in spans if span in have]

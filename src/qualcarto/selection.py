@@ -8,6 +8,8 @@ segment view and the suggesters.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,6 +36,43 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while 0 < end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]):
         end += 1
     return start, end
+
+
+def in_context(text: str, start: int, end: int, width: int = 160) -> tuple[str, str, str]:
+    """``text[start:end]`` with about ``width`` characters each side, cut at whole words.
+
+    Returns (before, span, after) on one line each: newlines read as spaces, and a cut
+    context starts or ends with "…".
+    """
+    left = max(0, start - width)
+    right = min(len(text), end + width)
+    if left > 0 and (first := re.search(r"\s", text[left:start])):
+        left += first.end()
+    if right < len(text) and (spaces := list(re.finditer(r"\s", text[end:right]))):
+        right = end + spaces[-1].start()
+    before = ("…" if left > 0 else "") + text[left:start]
+    after = text[end:right] + ("…" if right < len(text) else "")
+    return tuple(part.replace("\n", " ") for part in (before, text[start:end], after))  # type: ignore[return-value]
+
+
+def word_step(text: str, offset: int, step: int) -> int:
+    """The next word boundary after ``offset`` (``step`` 1) or before it (``step`` -1).
+
+    Moving right skips spaces and punctuation, then a word, and stops at its end; moving
+    left stops at the start of the previous word. Shift+arrow keys grow or shrink a
+    selection by these steps.
+    """
+    if step > 0:
+        while offset < len(text) and not _is_word(text[offset]):
+            offset += 1
+        while offset < len(text) and _is_word(text[offset]):
+            offset += 1
+        return offset
+    while offset > 0 and not _is_word(text[offset - 1]):
+        offset -= 1
+    while offset > 0 and _is_word(text[offset - 1]):
+        offset -= 1
+    return offset
 
 
 def snap_to_sentences(

@@ -28,8 +28,13 @@ def add_user(
     kind: str = "human",
     description: str = "",
     actor: str = "system",
+    imported: bool = False,
 ) -> User:
-    """Create a user. People need a password; machine and reference layers must not have one."""
+    """Create a user. People need a password; machine and reference layers must not have one.
+
+    ``imported``: a coder brought in with another tool's codings, who has no password
+    until a lead sets one (``set_password``).
+    """
     name = name.strip()
     if not name or len(name) > 100 or any(c.isspace() for c in name):
         raise ValidationError(f"user name '{name}': 1-100 characters, no spaces")
@@ -39,7 +44,8 @@ def add_user(
         raise ValidationError(f"kind '{kind}' is not one of {KINDS}")
     if session.scalars(select(User).where(User.name == name)).first() is not None:
         raise ValidationError(f"user '{name}' already exists")
-    password_hash = _hash_password(password) if kind == "human" else None
+    needs_password = kind == "human" and not (imported and password is None)
+    password_hash = _hash_password(password) if needs_password else None
     user = User(
         name=name, role=role, kind=kind, description=description, password_hash=password_hash
     )
@@ -104,3 +110,18 @@ def password_matches(password_hash: str | None, password: str) -> bool:
 def list_users(session: Session) -> list[User]:
     """Every user, by name."""
     return list(session.scalars(select(User).order_by(User.name)))
+
+
+def coder_kinds(session: Session) -> dict[str, str]:
+    """Each user's kind (human, machine or reference), by name."""
+    return {name: kind for name, kind in session.execute(select(User.name, User.kind))}
+
+
+def default_coders(kinds: dict[str, str], names: list[str]) -> list[str]:
+    """The coders a comparison starts with, of ``names``: people, in order.
+
+    Where no person is among them, the reference layers (a published coding, the
+    consensus). Machine layers (``auto``) are never a default: a lead picks them.
+    """
+    people = [n for n in names if kinds.get(n, "human") == "human"]
+    return people or [n for n in names if kinds.get(n) == "reference"]

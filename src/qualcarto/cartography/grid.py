@@ -21,6 +21,7 @@ from qualcarto.cartography.support import (
     CODE_COLUMNS,
     check_vocabulary,
     declared_order,
+    filter_coders,
     plain,
     require_columns,
     support_lookup,
@@ -50,11 +51,15 @@ class CodeSupport:
 
 @dataclass(frozen=True)
 class Cell:
-    """The codes whose row and column facets take this cell's values."""
+    """The codes whose row and column facets take this cell's values.
+
+    ``interviews`` counts the distinct interviews behind any of the cell's codes.
+    """
 
     row: str
     col: str
     codes: tuple[CodeSupport, ...]
+    interviews: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,8 @@ def build_map(
     are ignored, and so is a code whose children sit in its own cell (it
     groups them). Every cell of ``facet_orders[rows] x facet_orders[cols]`` is
     returned, row-major, even when empty. Within a cell codes are sorted by the
-    split facet's declared order, then by name.
+    split facet's declared order, then by support (most interviews first), then
+    by name: the one order of every figure.
 
     ``coders`` keeps only those coders' codings (``None``: all). A code is kept
     when at least ``min_support`` distinct interviews support it; with
@@ -135,7 +141,8 @@ def build_map(
     for facet, order in orders.items():
         check_vocabulary(codes, facet, order)
 
-    support = support_lookup(support_table(codings, coders))
+    scoped = filter_coders(codings, coders)
+    support = support_lookup(support_table(scoped))
     placed = codes[codes[facets].notna().all(axis=1)]
     placed = placed[~grouping_codes(placed, facets)]
     split_rank = {value: i for i, value in enumerate(orders[split])} if split else {}
@@ -159,12 +166,29 @@ def build_map(
         )
         by_cell.setdefault((record[rows], record[cols]), []).append(entry)
 
-    def sort_key(entry: CodeSupport) -> tuple[int, str, str, str]:
+    def sort_key(entry: CodeSupport) -> tuple[int, int, str, str, str]:
         rank = split_rank.get(entry.split, 0) if entry.split is not None else 0
-        return (rank, entry.name.casefold(), entry.name, str(entry.id))
+        return (rank, -entry.interviews, entry.name.casefold(), entry.name, str(entry.id))
 
+    cell_of = {
+        code.id: key for key, entries in by_cell.items() for code in entries if code.excerpts
+    }
+    in_cells = scoped[scoped["code_id"].map(lambda cid: plain(cid) in cell_of)]
+    cell_support = (
+        in_cells.assign(cell=in_cells["code_id"].map(lambda cid: cell_of[plain(cid)]))
+        .groupby("cell")["transcript_id"]
+        .nunique()
+        .to_dict()
+        if len(in_cells)
+        else {}
+    )
     cells = tuple(
-        Cell(row, col, tuple(sorted(by_cell.get((row, col), []), key=sort_key)))
+        Cell(
+            row,
+            col,
+            tuple(sorted(by_cell.get((row, col), []), key=sort_key)),
+            int(cell_support.get((row, col), 0)),
+        )
         for row in orders[rows]
         for col in orders[cols]
     )
@@ -185,6 +209,7 @@ def build_map(
 def map_to_dict(m: CartographyMap) -> dict[str, Any]:
     """Return the map as plain data: ``{"rows", "cols", "cells": [{"row", "col", "codes"}]}``.
 
+    A cell's ``interviews`` counts the distinct interviews behind any of its codes.
     Each code is ``{"id", "name", "split", "interviews", "excerpts",
     "participants"}``; the result is JSON-serializable and in a stable order.
     """
@@ -195,6 +220,7 @@ def map_to_dict(m: CartographyMap) -> dict[str, Any]:
             {
                 "row": cell.row,
                 "col": cell.col,
+                "interviews": cell.interviews,
                 "codes": [
                     {
                         "id": code.id,

@@ -1,20 +1,19 @@
 # SPDX-License-Identifier: MIT
-"""Measure text before placing it, and check a finished figure's text layout.
+"""Check a finished figure's text: overlaps, escapes, split words, leading, headers.
 
-The figures are laid out in inches from measured text extents, not from fixed
-spacing: ``TextMeasurer`` wraps each label to the width it is given (checking
-every line with matplotlib's renderer) and reports how tall it came out, and
-the drawing code grows rows and boxes to fit. ``text_overlaps`` and
-``text_outside`` check the result with the same renderer; the tests call them
-on every figure, and users can call them on theirs.
+The figures are set line by line (``text.Typesetter``) and drawn one artist per
+line (``sheet.Sheet``), each line's id naming its role, label and line number
+(``item-12-0``). These checks read the drawn figure back, with matplotlib's
+renderer, so they judge what a reader sees: the tests call them on every
+figure, and users can call them on theirs.
 """
 
 from __future__ import annotations
 
 import re
-import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -23,25 +22,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 SCREEN_DPI = 100
-PRINT_DPI = 300
-# Text is wrapped to this share of its box: a margin for renderers (SVG and PDF
-# viewers) whose glyph metrics differ slightly from Agg's.
-WIDTH_SLACK = 0.98
-LINESPACING = 1.15
-
-
-@dataclass(frozen=True)
-class TextStyle:
-    """Font size in points and weight of one kind of label."""
-
-    size: float
-    weight: str = "normal"
-
-
-def type_scale(fontsize: float) -> tuple[TextStyle, TextStyle, TextStyle]:
-    """Body, heading and title styles of a figure set in ``fontsize`` points, the same
-    steps in every figure: headings half a point larger, titles two, both bold."""
-    return TextStyle(fontsize), TextStyle(fontsize + 0.5, "bold"), TextStyle(fontsize + 2.0, "bold")
+_GID = re.compile(r"^([a-z]+)-(\d+)-(\d+)$")
 
 
 def new_figure(width_in: float, height_in: float, dpi: int = SCREEN_DPI) -> Figure:
@@ -60,74 +41,96 @@ def renderer_of(fig: Figure) -> RendererBase:
     return renderer
 
 
-class TextMeasurer:
-    """Measure and wrap text in inches, as figures on screen and in print draw it.
+@dataclass(frozen=True)
+class DrawnLine:
+    """One drawn line of text: its role, label and line number, and where it sits.
 
-    Font hinting makes a label a few percent wider at one dpi than at another,
-    so each label is measured at every dpi in ``dpis`` (the screen's and the
-    300 dpi PNG's) and the largest extent wins.
+    ``baseline`` and ``x`` are in inches from the figure's top-left corner.
     """
 
-    def __init__(self, dpis: tuple[int, ...] = (SCREEN_DPI, PRINT_DPI)) -> None:
-        self.dpis = dpis
-        self._probes = []
-        for dpi in dpis:
-            fig = new_figure(4.0, 4.0, dpi)
-            probe = fig.text(0, 0, "", va="top", ha="left", linespacing=LINESPACING)
-            self._probes.append((probe, renderer_of(fig), dpi))
-        self._cache: dict[tuple[str, TextStyle], tuple[float, float]] = {}
-
-    def size(self, text: str, style: TextStyle) -> tuple[float, float]:
-        """Return the ``(width, height)`` in inches of ``text`` drawn in ``style``."""
-        key = (text, style)
-        if key not in self._cache:
-            width = height = 0.0
-            for probe, renderer, dpi in self._probes:
-                probe.set_text(text)
-                probe.set_fontsize(style.size)
-                probe.set_fontweight(style.weight)
-                box = probe.get_window_extent(renderer)
-                width, height = max(width, box.width / dpi), max(height, box.height / dpi)
-            self._cache[key] = (width, height)
-        return self._cache[key]
-
-    def line_height(self, style: TextStyle) -> float:
-        """Height in inches of one line of text (with ascenders and descenders)."""
-        return self.size("Ag", style)[1]
-
-    def wrap(self, text: str, width_in: float, style: TextStyle) -> str:
-        """Break ``text`` into lines that each fit ``width_in`` inches.
-
-        Lines break at ordinary spaces (a no-break space keeps two words
-        together, as in ``"secrets\u00a0(n=3)"``); only when a word cannot fit alone is it
-        broken at its hyphens, and then anywhere. The result is the widest
-        wrapping (fewest lines) ``textwrap`` finds that fits.
-        """
-        text = re.sub(r"[ \t\r\n\f\v]+", " ", text).strip()
-        budget = width_in * WIDTH_SLACK
-        if not text or self.size(text, style)[0] <= budget:
-            return text
-        # An average glyph is about half an em wide; start a little wider and narrow.
-        start = max(1, int(budget * 72 / (style.size * 0.42)))
-        for breaking in (False, True):
-            for chars in range(start, 0, -1):
-                lines = textwrap.wrap(
-                    text, chars, break_long_words=breaking, break_on_hyphens=breaking
-                )
-                if all(self.size(line, style)[0] <= budget for line in lines):
-                    return "\n".join(lines)
-        return "\n".join(textwrap.wrap(text, 1, break_long_words=True))
-
-    def block(self, text: str, width_in: float, style: TextStyle) -> tuple[str, float, float]:
-        """Wrap ``text`` to ``width_in`` and return it with its width and height in inches."""
-        wrapped = self.wrap(text, width_in, style)
-        width, height = self.size(wrapped, style) if wrapped else (0.0, 0.0)
-        return wrapped, width, height
+    text: str
+    role: str
+    label: int
+    number: int
+    x: float
+    baseline: float
+    size: float
 
 
-def with_count(label: str, count: object) -> str:
-    """``label (n=count)``, the count kept on the same line as the label's last word."""
-    return f"{label}\u00a0(n={count})"
+def text_lines(fig: Figure) -> list[DrawnLine]:
+    """The lines of text a cartography figure draws, in drawing order."""
+    height = fig.get_figheight()
+    found = []
+    for artist in fig.texts:
+        match = _GID.match(artist.get_gid() or "")
+        if not match or not artist.get_text():
+            continue
+        x, y = artist.get_position()
+        found.append(
+            DrawnLine(
+                artist.get_text(),
+                match.group(1),
+                int(match.group(2)),
+                int(match.group(3)),
+                float(x),
+                round(height - float(y), 6),
+                float(artist.get_fontsize()),
+            )
+        )
+    return found
+
+
+def split_words(
+    fig: Figure, vocabulary: Iterable[str], roles: Iterable[str] | None = None
+) -> list[str]:
+    """Return the drawn words that are not words of ``vocabulary`` (a text broken mid-word).
+
+    ``vocabulary`` is every text the figure was asked to show (code names, headings,
+    counts); any word of a drawn line (of the given ``roles``, default all) that is
+    none of their words is a fragment.
+    """
+    known = {word for text in vocabulary for word in text.split()}
+    chosen = None if roles is None else set(roles)
+    return [
+        word
+        for line in text_lines(fig)
+        if chosen is None or line.role in chosen
+        for word in line.text.split()
+        if word not in known
+    ]
+
+
+def uneven_leading(fig: Figure, tolerance: float = 1e-4) -> list[str]:
+    """Return the labels whose lines are not one baseline step apart.
+
+    Within a figure every wrapped label of one type size steps down by the same
+    leading; a label stepping otherwise is named with its steps in points.
+    """
+    labels: dict[int, list[DrawnLine]] = {}
+    for line in text_lines(fig):
+        labels.setdefault(line.label, []).append(line)
+    steps: dict[float, set[float]] = {}
+    bad = []
+    for lines in labels.values():
+        lines.sort(key=lambda line: line.number)
+        for above, below in pairwise(lines):
+            step = below.baseline - above.baseline
+            steps.setdefault(above.size, set()).add(round(step, 4))
+            if abs(below.x - above.x) > tolerance:
+                bad.append(f"{below.text!r} does not line up under {above.text!r}")
+    for size, found in steps.items():
+        if max(found) - min(found) > tolerance:
+            bad.append(f"{size} pt lines step by {sorted(round(s * 72, 2) for s in found)} pt")
+    return bad
+
+
+def off_baseline(fig: Figure, role: str = "col", tolerance: float = 1e-4) -> list[str]:
+    """Return the first lines of ``role`` labels (column headers) off their shared baseline."""
+    firsts = [line for line in text_lines(fig) if line.role == role and line.number == 0]
+    if not firsts:
+        return []
+    baseline = min(line.baseline for line in firsts)
+    return [line.text for line in firsts if line.baseline - baseline > tolerance]
 
 
 def _drawn_texts(fig: Figure) -> list[tuple[str, Bbox]]:
@@ -149,7 +152,8 @@ def text_overlaps(fig: Figure, tolerance_px: float = 0.5) -> list[tuple[str, str
     Boxes that only touch (by at most ``tolerance_px`` pixels) do not count.
     """
     found = []
-    for (a, box_a), (b, box_b) in combinations(_drawn_texts(fig), 2):
+    boxes = sorted(_drawn_texts(fig), key=lambda item: item[1].y0)
+    for (a, box_a), (b, box_b) in combinations(boxes, 2):
         overlap_x = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
         overlap_y = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
         if overlap_x > tolerance_px and overlap_y > tolerance_px:

@@ -42,9 +42,8 @@ SPLIT_MARKERS: tuple[str, ...] = ("^", "o", "s", "D", "v", "P", "X", "*")
 
 INK = "#222222"
 MUTED_INK = "#555555"
-RULE = "#9A9A9A"
-HEADER_FILL = "#E8E8E8"
-BAND_FILL = "#F6F6F6"
+RULE = "#B5B5B5"
+TRACK = "#E4E4E4"  # the empty part of a support bar
 UNSPLIT_COLOR = "#666666"
 UNSPLIT_MARKER = "s"
 

@@ -32,13 +32,19 @@ RAW_CSV_HELP = (
 
 
 @contextmanager
-def store_session(ctx: click.Context, *, create: bool = False) -> Iterator[Session]:
-    """One transaction on the store named by ``--db``; commands use nothing else."""
-    from qualcarto.store import connect, session_scope
+def store_session(
+    ctx: click.Context, *, create: bool = False, read_only: bool = False
+) -> Iterator[Session]:
+    """One transaction on the store named by ``--db``; commands use nothing else.
+
+    Commands that only read (status, lists, reports, exports) pass ``read_only``: their
+    snapshot takes no write lock, so they never wait for a coder's save or delay one.
+    """
+    from qualcarto.store import connect, read_scope, session_scope
 
     engine = connect(ctx.obj["db"], create=create)
     try:
-        with session_scope(engine) as session:
+        with (read_scope if read_only else session_scope)(engine) as session:
             yield session
     finally:
         engine.dispose()
@@ -107,6 +113,17 @@ def init(ctx: click.Context, name: str) -> None:
 @click.option("--participants", type=click.Path(path_type=Path), help="csv with an 'id' column.")
 @click.option("--as", "actor", default="system", help="Who is importing (for the audit log).")
 @click.option(
+    "--skip-broken",
+    is_flag=True,
+    help="REFI-QDA: import the whole sources and report each broken one (default: all or nothing).",
+)
+@click.option(
+    "--sources",
+    "sources",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="REFI-QDA: the folder of source files for a bare project.qde.",
+)
+@click.option(
     "--transcribe", is_flag=True, help="Transcribe recordings locally (docs/recordings.md)."
 )
 @click.option(
@@ -128,12 +145,14 @@ def import_(
     language: str,
     no_vad: bool,
     media_dir: str | None,
+    skip_broken: bool,
+    sources: Path | None,
 ) -> None:
     """Import transcripts (txt, md, docx, vtt, srt) and recordings, files or folders, all or nothing.
 
     A recording (mp3, wav, m4a, ogg, opus, flac, webm, mp4) is paired with the .vtt/.srt
     of the same name beside it, or transcribed on this machine with --transcribe.
-    A REFI-QDA project (.qdpx) or codebook (.qdc) from another QDA tool is imported on
+    A REFI-QDA project (.qdpx, .qde) or codebook (.qdc) from another QDA tool is imported on
     its own: users, codebook, transcripts, codings and memos (see docs/exchange.md).
 
     Example: qualcarto import interviews/ --participants interviews/participants.csv
@@ -141,12 +160,12 @@ def import_(
     from qualcarto.media import split_media
     from qualcarto.transcripts import collect_files, import_transcripts
 
-    if any(p.suffix.lower() in (".qdpx", ".qdc") for p in paths):
+    if any(p.suffix.lower() in (".qdpx", ".qdc", ".qde") for p in paths):
         if len(paths) != 1 or participants:
-            raise click.UsageError("import a .qdpx or .qdc file on its own")
+            raise click.UsageError("import a .qdpx, .qdc or .qde file on its own")
         from qualcarto.cli.exchange import import_refi_file
 
-        import_refi_file(ctx, paths[0], actor)
+        import_refi_file(ctx, paths[0], actor, skip_broken=skip_broken, sources=sources)
         return
     recordings, others = split_media(paths)
     files = collect_files(others)
@@ -213,7 +232,7 @@ def codebook_diff(ctx: click.Context, old: int, new: int) -> None:
     """
     from qualcarto.codebook import diff_codebooks, get_version, version_codebook
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         a = version_codebook(get_version(session, old))
         b = version_codebook(get_version(session, new))
     for line in diff_codebooks(a, b).lines():
@@ -235,7 +254,7 @@ def codebook_export(ctx: click.Context, number: int | None, fmt: str, output: Pa
     """
     from qualcarto.codebook import export_codebook, get_version, version_codebook
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         text = export_codebook(version_codebook(get_version(session, number)), fmt)
     if output:
         output.write_text(text, encoding="utf-8")
@@ -315,7 +334,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     """
     from qualcarto.status import codebook_summary, store_status
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         info = store_status(session)
         summary = codebook_summary(session)
     if as_json:

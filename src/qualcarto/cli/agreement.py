@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qualcarto import __version__
-from qualcarto.cli import store_session
+from qualcarto.cli import RAW_CSV_HELP, store_session
 from qualcarto.wording import counted
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ FLAG_CHOICES = (
 @click.option(
     "--wide", is_flag=True, help="Every column, however wide (default: fit the terminal)."
 )
+@click.option("--raw", is_flag=True, help=RAW_CSV_HELP)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File.")
 @click.pass_context
 def agreement(
@@ -115,6 +116,7 @@ def agreement(
     flag_on: str,
     fmt: str,
     wide: bool,
+    raw: bool,
     output: Path | None,
 ) -> None:
     """Measure how far coders agree, per code, per transcript or per coder pair.
@@ -141,7 +143,7 @@ def agreement(
             "--format xlsx writes every table into one workbook: name it with -o FILE, "
             "without --by or --disagreements"
         )
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         data = service.agreement_data(
             session,
             names,
@@ -171,7 +173,7 @@ def agreement(
     else:
         frame = service.transcript_table(data, unit, overlap, by_code=by == "transcript-code")
     if fmt == "csv":
-        text = _csv(frame, stamp)
+        text = _csv(frame, stamp, raw=raw)
     elif fmt == "json":
         text = _json(frame, data, stamp, header, by, disagreements, bootstrap, seed)
     elif disagreements:
@@ -196,7 +198,8 @@ def _xlsx(
     flag_below: float,
     flag_on: str,
 ) -> None:
-    from qualcarto.agreement_workbook import about_rows, agreement_tables, write_agreement_workbook
+    from qualcarto.agreement_workbook import about_rows, agreement_tables
+    from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 
     tables = agreement_tables(data, unit, overlap, bootstrap, seed, flag_below, flag_on)
     about = about_rows(data, unit, overlap, bootstrap, seed, flag_below, flag_on)
@@ -204,14 +207,14 @@ def _xlsx(
     click.echo(f"wrote {counted(len(sheets), 'sheet')} ({', '.join(sheets)}) to {output}")
 
 
-def _csv(frame: pd.DataFrame, stamp: dict[str, Any]) -> str:
+def _csv(frame: pd.DataFrame, stamp: dict[str, Any], *, raw: bool = False) -> str:
     """The table with what was measured in the last columns of every row."""
     stamped = frame.copy()
     for key, value in stamp.items():
         stamped[key] = ";".join(map(str, value)) if isinstance(value, list) else value
     from qualcarto.exchange.csv_safe import to_csv
 
-    return str(to_csv(stamped))
+    return str(to_csv(stamped, raw=raw))
 
 
 def _json(

@@ -3,7 +3,8 @@
 
 The command reads one layer and codebook version through ``qualcarto.cartography_data``,
 takes rows, columns and split from the codebook's ``cartography:`` block unless given,
-and hands the map to ``qualcarto.cartography.render_all``.
+and hands the map to ``qualcarto.cartography.render_all``. Figures with nothing to show
+are skipped with a note on stderr.
 """
 
 from __future__ import annotations
@@ -65,7 +66,19 @@ FORMAT_CHOICES = ("svg", "png", "pdf", "json")
     type=click.Choice(FORMAT_CHOICES),
     default="svg",
     show_default=True,
-    help="Figure file format (PNG at 300 dpi), or json for the map as data.",
+    help="Figure file format (SVG with real text, PNG at 300 dpi, PDF), or json for the data.",
+)
+@click.option(
+    "--title/--no-title",
+    "draw_titles",
+    default=True,
+    show_default=True,
+    help="Draw each figure's title (leave it out when the paper's caption names it).",
+)
+@click.option(
+    "--full-grid",
+    is_flag=True,
+    help="Figure 1 lists every code in its cell instead of the one-page overview.",
 )
 @click.pass_context
 def cartography(
@@ -80,20 +93,29 @@ def cartography(
     figure: str,
     out: Path,
     fmt: str,
+    draw_titles: bool,
+    full_grid: bool,
 ) -> None:
     """Draw the cartography of the coded study: codes in a grid of two facets, with support.
 
     Support is the number of distinct interviews (and excerpts) whose codings use a
     code. Rows, columns and split default to the codebook's 'cartography:' block.
-    Files: figure1 (the grid), figure2-<row>... (one per row), then the motivations
-    and organizational models; --format json writes map.json instead.
+    Files: figure1 (a one-page overview; --full-grid for every code), figure2-<row>...
+    (one per row), then the motivations and organizational models; --format json
+    writes map.json (the map, its provenance and the last two figures as data).
 
     Example: qualcarto cartography --coder linaker2025 --format pdf --out figures
     """
-    from qualcarto.cartography import render_all
-    from qualcarto.cartography_data import cartography_data, draw_map, resolve_layout
+    from qualcarto.cartography import (
+        draw_map,
+        figure_design,
+        provenance,
+        render_all,
+        resolve_layout,
+    )
+    from qualcarto.cartography_data import cartography_data
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         data = cartography_data(session, coders or None, version=version)
     layout = resolve_layout(data, rows, cols, split)
     m = draw_map(data, layout, min_support=min_support, show_empty=show_empty)
@@ -109,6 +131,10 @@ def cartography(
                 out,
                 fmt,
                 figure,
+                draw_titles=draw_titles,
+                full_grid=full_grid,
+                design=figure_design(data),
+                provenance=provenance(data, coders or None),
             )
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc

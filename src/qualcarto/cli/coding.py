@@ -66,7 +66,7 @@ def coding_list(
     from qualcarto.coding import codings_frame
     from qualcarto.exchange.csv_safe import to_csv
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         frame = codings_frame(session, coders or None, transcripts or None)
     if output:
         to_csv(frame, output, raw=raw)

@@ -60,7 +60,7 @@ def export_xlsx(
     from qualcarto.exchange import study_data, write_workbook
     from qualcarto.exchange.xlsx import build_sheets
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         data = study_data(session, coders, consensus=consensus, version=version)
     chosen = list(attributes) or None
     missing = [a for a in attributes if a not in data.transcripts.columns]
@@ -92,7 +92,7 @@ def export_csv(
     """
     from qualcarto.exchange import study_data, write_tidy_csv
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         data = study_data(session, coders, consensus=consensus, version=version)
     rows = write_tidy_csv(data, out, raw=raw)
     click.echo(f"wrote {counted(rows, 'coding')} to {out}")
@@ -102,9 +102,10 @@ def _graph(fmt: str) -> click.Command:
     @_layer_options
     @click.option(
         "--scope",
-        type=click.Choice(["overlap", "transcript"]),
-        default="overlap",
-        help="Codes co-occur on overlapping passages, or in the same transcript.",
+        type=click.Choice(["overlap", "turn", "transcript"]),
+        default=None,
+        help="Codes co-occur on overlapping passages, in one speaker turn, or in one "
+        "transcript (default: overlap, or turn when no coder's codings overlap).",
     )
     @click.pass_context
     def command(
@@ -113,16 +114,17 @@ def _graph(fmt: str) -> click.Command:
         coders: tuple[str, ...],
         consensus: bool,
         version: int | None,
-        scope: str,
+        scope: str | None,
     ) -> None:
         from qualcarto.exchange import study_data, write_graph
 
-        with store_session(ctx) as session:
+        with store_session(ctx, read_only=True) as session:
             data = study_data(session, coders, consensus=consensus, version=version)
         graph = write_graph(data, out, fmt, scope)  # type: ignore[arg-type]
         click.echo(
             f"wrote {counted(graph.number_of_nodes(), 'code')} and "
-            f"{counted(graph.number_of_edges(), 'co-occurrence')} to {out}"
+            f"{counted(graph.number_of_edges(), 'co-occurrence')} to {out}\n"
+            f"scope: {graph.graph['scope']} ({graph.graph['scope_reason']})"
         )
 
     command.__doc__ = (
@@ -138,21 +140,38 @@ export.add_command(_graph("gexf"))
 
 @export.command("qdpx")
 @_layer_options
+@click.option(
+    "--positions",
+    type=click.Choice(["codepoints", "utf16"]),
+    default="codepoints",
+    help="Count positions in code points (the standard) or UTF-16 units (NVivo, QualCoder).",
+)
 @click.pass_context
 def export_qdpx(
-    ctx: click.Context, out: Path, coders: tuple[str, ...], consensus: bool, version: int | None
+    ctx: click.Context,
+    out: Path,
+    coders: tuple[str, ...],
+    consensus: bool,
+    version: int | None,
+    positions: str,
 ) -> None:
     """Write the study as a REFI-QDA project for NVivo, MAXQDA, ATLAS.ti or QualCoder.
 
-    Example: qualcarto export qdpx study.qdpx --version 2
+    Example: qualcarto export qdpx study.qdpx --version 2 --positions utf16
     """
     from qualcarto.exchange import study_data
     from qualcarto.exchange.refi_export import write_qdpx
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         data = study_data(session, coders, consensus=consensus, version=version)
         with progress_bar(len(data.transcripts), "writing sources") as bar:
-            report = write_qdpx(session, data, out, progress=lambda _name: bar.update(1))
+            report = write_qdpx(
+                session,
+                data,
+                out,
+                progress=lambda _name: bar.update(1),
+                positions=positions,  # type: ignore[arg-type]
+            )
     counts = [
         counted(report.transcripts, "transcript"),
         counted(report.codes, "code"),
@@ -174,19 +193,33 @@ def export_qdc(ctx: click.Context, out: Path, version: int | None) -> None:
     """
     from qualcarto.exchange.refi_export import write_qdc
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         count = write_qdc(session, out, version)
     click.echo(f"wrote {counted(count, 'code')} to {out}")
 
 
-def import_refi_file(ctx: click.Context, path: Path, actor: str) -> None:
-    """Import one .qdpx or .qdc file (called by ``qualcarto import``) and print its report."""
+def import_refi_file(
+    ctx: click.Context,
+    path: Path,
+    actor: str,
+    *,
+    skip_broken: bool = False,
+    sources: Path | None = None,
+) -> None:
+    """Import one .qdpx, .qdc or .qde file (called by ``qualcarto import``); print its report."""
     from qualcarto.exchange.refi_import import import_refi
 
     with (
         store_session(ctx) as session,
         progress_bar(0, f"importing {path.name}") as bar,
     ):
-        report = import_refi(session, path, actor=actor, progress=lambda _name: bar.update(1))
+        report = import_refi(
+            session,
+            path,
+            actor=actor,
+            progress=lambda _name: bar.update(1),
+            skip_broken=skip_broken,
+            sources=sources,
+        )
     for line in report.lines():
         click.echo(line)

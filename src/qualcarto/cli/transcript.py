@@ -29,7 +29,7 @@ def transcript_list(ctx: click.Context) -> None:
     """
     from qualcarto.transcripts import transcripts_frame
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         frame = transcripts_frame(session)
     if frame.empty:
         click.echo("no transcripts yet: qualcarto import FOLDER")
@@ -69,7 +69,7 @@ def transcript_show(ctx: click.Context, name: str, offsets: bool, width: int | N
     from qualcarto.coding import get_transcript
     from qualcarto.transcripts.view import offset_lines
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         text = get_transcript(session, name).text
     if not offsets:
         click.echo(text, nl=not text.endswith("\n"))
@@ -103,7 +103,7 @@ def transcript_find(
     """
     from qualcarto.search import search
 
-    with store_session(ctx) as session:
+    with store_session(ctx, read_only=True) as session:
         hits = search(
             session, phrase, lemma=lemma, transcripts=list(transcripts) or None, width=context
         )

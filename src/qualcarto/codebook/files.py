@@ -55,7 +55,7 @@ def parse_codebook(text: str, source: str) -> Codebook:
     if data.get("cartography") is not None:
         if not isinstance(data["cartography"], dict):
             raise InputError(source, "'cartography' maps rows/cols/split to facet names")
-        settings["cartography"] = {str(k): str(v) for k, v in data["cartography"].items()}
+        settings["cartography"] = _cartography_settings(data["cartography"], source)
     codes = [
         _code_from_mapping(item, lines[i] if i < len(lines) else None, source)
         for i, item in enumerate(data["codes"])
@@ -207,3 +207,22 @@ def dump_codebook(codebook: Codebook) -> str:
     return yaml.safe_dump(
         codebook_to_dict(codebook), allow_unicode=True, sort_keys=False, width=100
     )
+
+
+def _cartography_settings(block: dict[Any, Any], source: str) -> dict[str, Any]:
+    """The ``cartography:`` block: rows/cols/split facet names, facet ``labels`` for
+    titles and a ``no_break`` list of names the figures keep on one line."""
+    settings: dict[str, Any] = {}
+    for key, value in block.items():
+        name = str(key)
+        if name == "labels":
+            if not isinstance(value, dict):
+                raise InputError(source, "cartography labels map facet names to readable names")
+            settings[name] = {str(k): str(v) for k, v in value.items()}
+        elif name == "no_break":
+            if not isinstance(value, list):
+                raise InputError(source, "cartography no_break is a list of names")
+            settings[name] = [str(v) for v in value]
+        else:
+            settings[name] = str(value)
+    return settings

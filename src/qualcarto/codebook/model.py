@@ -130,6 +130,8 @@ def validate(codebook: Codebook, source: str) -> Codebook:
                 raise InputError(source, f"{where}code '{code.id}': {label} is the code itself")
     _check_cycles(codebook, seen, source)
     for key, order in codebook.settings.get("cartography", {}).items():
+        if key in ("labels", "no_break"):
+            continue
         if order not in codebook.facets:
             raise InputError(source, f"cartography {key} '{order}' is not a declared facet")
     return codebook.with_codes(

@@ -24,7 +24,7 @@ from qualcarto.codebook import Codebook, codebook_frame, get_version, version_co
 from qualcarto.coding import codings_frame
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.media.playback import with_media_times
-from qualcarto.store import User, current_project
+from qualcarto.store import Turn, User, current_project
 from qualcarto.transcripts import transcripts_frame
 
 CONSENSUS = "consensus"
@@ -43,6 +43,8 @@ class StudyData:
     coders: list[str]
     layer: str
     left_out: int = 0
+    # transcript id -> start offsets of its speaker turns (for the turn co-occurrence scope)
+    turn_starts: dict[int, list[int]] = field(default_factory=dict)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -97,6 +99,11 @@ def study_data(
     inside = codings["code_id"].isin(codes["code_id"])
     codings = with_media_times(session, codings[inside].reset_index(drop=True))
     layer = CONSENSUS if consensus else (", ".join(coders) if coders else "all coders")
+    turn_starts: dict[int, list[int]] = {}
+    for transcript_id, start in session.execute(
+        select(Turn.transcript_id, Turn.start).order_by(Turn.transcript_id, Turn.start)
+    ):
+        turn_starts.setdefault(transcript_id, []).append(start)
     return StudyData(
         project=current_project(session).name,
         codebook_version=stored.number,
@@ -107,4 +114,5 @@ def study_data(
         coders=sorted(set(codings["coder"])) if not coders else list(coders),
         layer=layer,
         left_out=int((~inside).sum()),
+        turn_starts=turn_starts,
     )

@@ -64,7 +64,10 @@ class SourceText:
         self.has_crlf = len(self.lf) != len(raw)
         self.astral = any(ord(c) > 0xFFFF for c in raw)
         self._crs = [i for i in range(len(raw) - 1) if raw[i] == "\r" and raw[i + 1] == "\n"]
-        self.text, self._nfc = _nfc_map(self.lf.replace("\r", "\n"))
+        cleaned, kept = _drop_controls(self.lf.replace("\r", "\n"))
+        self.controls_removed = len(self.lf) - len(cleaned)
+        self.text, nfc = _nfc_map(cleaned)
+        self._nfc = nfc if not self.controls_removed else [nfc[k] for k in kept]
         self._bounds: dict[bool, list[int]] = {}
 
     def relevant(self) -> list[Reading]:
@@ -91,6 +94,28 @@ class SourceText:
         if reading.crlf_as_two and self._crs:
             points = [p - bisect.bisect_left(self._crs, p) for p in points]
         return [self._nfc[max(p, 0)] for p in points]
+
+
+CONTROLS_KEPT = frozenset("\n\t")
+
+
+def _is_control(char: str) -> bool:
+    return (char < " " and char not in CONTROLS_KEPT) or char == "\x7f"
+
+
+def _drop_controls(text: str) -> tuple[str, list[int]]:
+    """``text`` without control characters (form feeds, escapes, ...) other than newline and tab,
+    and for every index of ``text`` (and its end) the matching index in the result."""
+    if not any(_is_control(c) for c in text):
+        return text, list(range(len(text) + 1))
+    kept: list[int] = []
+    out: list[str] = []
+    for char in text:
+        kept.append(len(out))
+        if not _is_control(char):
+            out.append(char)
+    kept.append(len(out))
+    return "".join(out), kept
 
 
 def _utf16_bounds(text: str) -> list[int]:

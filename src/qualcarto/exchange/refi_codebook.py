@@ -158,6 +158,5 @@ def _facets(
                 warnings.append(f"a code is in two '{facet}' sets; kept '{current[facet]}'")
                 continue
             current[facet] = value
-    if other:
-        warnings.append(f"{other} set(s) not of the form 'facet: value' were not imported")
+    project.unsupported_add("code sets not of the form 'facet: value'", other)
     return found, declared

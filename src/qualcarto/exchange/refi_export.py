@@ -10,17 +10,24 @@ entries carry a fixed date, so exporting the same study twice gives identical by
 
 What the standard cannot hold is carried in its nearest standard place: a code's
 inclusion and exclusion rules and example follow its definition in ``Description``;
-facets become code sets named ``facet: value``; coding memos and transcript memos
-become notes.
+facets become code sets named ``facet: value``; transcript groups become sets of
+sources; typed participant attributes become typed variables; coding, transcript,
+code and study memos become notes, participant memos the case's description. What
+has no standard place at all (code ids, keywords, cartography settings, user roles,
+machine layers, coding origins) goes in the ``qualcarto.json`` sidecar, which other
+tools ignore and a qualcarto import reads back.
 """
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from lxml import etree
@@ -33,9 +40,13 @@ from qualcarto.errors import ValidationError
 from qualcarto.exchange.data import StudyData
 from qualcarto.exchange.refi_common import CODEBOOK_NS, PROJECT_NS, stable_guid, xml_datetime
 from qualcarto.exchange.refi_media import add_media_sources
+from qualcarto.exchange.sidecar import SIDECAR, make_sidecar
 from qualcarto.store import Memo, Participant, Transcript, User, current_project
+from qualcarto.transcripts.attributes import attribute_types
+from qualcarto.transcripts.groups import list_groups
 
 ORIGIN = f"qualcarto {__version__}"
+Positions = Literal["codepoints", "utf16"]
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 SECTIONS = (("include", "Include"), ("exclude", "Exclude"), ("example", "Example"))
 
@@ -49,6 +60,7 @@ class RefiExportReport:
     codings: int = 0
     notes: int = 0
     warnings: list[str] = field(default_factory=list)
+    origins: dict[str, str] = field(default_factory=dict)
 
 
 def code_guids(codebook: Codebook) -> dict[str, str]:
@@ -88,7 +100,13 @@ def _text(parent: etree._Element, ns: str, tag: str, text: str) -> None:
         _sub(parent, ns, tag).text = text
 
 
-def _codes(parent: etree._Element, ns: str, codebook: Codebook, guids: dict[str, str]) -> None:
+def _codes(
+    parent: etree._Element,
+    ns: str,
+    codebook: Codebook,
+    guids: dict[str, str],
+    code_notes: dict[str, list[str]] | None = None,
+) -> None:
     """The code tree, nested by parent; a retired code is not codable."""
 
     def add(into: etree._Element, code: CodeDef) -> None:
@@ -102,6 +120,8 @@ def _codes(parent: etree._Element, ns: str, codebook: Codebook, guids: dict[str,
             color=code.color,
         )
         _text(element, ns, "Description", code_description(code))
+        for note in (code_notes or {}).get(code.id, []):
+            _sub(element, ns, "NoteRef", targetGUID=note)
         for child in codebook.children(code.id):
             add(element, child)
 
@@ -112,10 +132,21 @@ def _codes(parent: etree._Element, ns: str, codebook: Codebook, guids: dict[str,
             add(codes, code)
 
 
-def _facet_sets(parent: etree._Element, ns: str, codebook: Codebook, guids: dict[str, str]) -> None:
-    if not codebook.facets:
+def _facet_sets(
+    parent: etree._Element,
+    ns: str,
+    codebook: Codebook,
+    guids: dict[str, str],
+    groups: dict[str, list[str]] | None = None,
+) -> None:
+    """Facets as code sets ``facet: value``; transcript groups as sets of sources."""
+    if not codebook.facets and not groups:
         return
     sets = _sub(parent, ns, "Sets")
+    for name, members in (groups or {}).items():
+        element = _sub(sets, ns, "Set", guid=stable_guid("group", name), name=name)
+        for member in members:
+            _sub(element, ns, "MemberSource", targetGUID=member)
     for facet, values in codebook.facets.items():
         for value in values:
             element = _sub(
@@ -158,6 +189,25 @@ def _exported_users(session: Session, data: StudyData) -> list[User]:
     return users
 
 
+VALUE_ELEMENTS = {
+    "Text": "TextValue",
+    "Boolean": "BooleanValue",
+    "Integer": "IntegerValue",
+    "Float": "FloatValue",
+    "Date": "DateValue",
+    "DateTime": "DateTimeValue",
+}
+
+
+def _value_text(kind: str, value: Any) -> str:
+    if kind == "Boolean":
+        return "true" if value is True or str(value).lower() in ("true", "1") else "false"
+    if kind == "DateTime":
+        moment = datetime.fromisoformat(str(value))
+        return xml_datetime(moment) or str(value)
+    return str(value)
+
+
 def _cases(
     root: etree._Element,
     session: Session,
@@ -174,6 +224,16 @@ def _cases(
         if p.id in by_participant
     ]
     variables = list(dict.fromkeys(k for p in participants for k in p.attributes))
+    types = {k: v for k, v in attribute_types(session).items() if v in VALUE_ELEMENTS}
+    described: dict[int, list[str]] = {}
+    for participant_id, text in session.execute(
+        select(Memo.participant_id, Memo.text)
+        .join(User, User.id == Memo.author_id)
+        .where(Memo.subject == "participant")
+        .order_by(User.name, Memo.title)
+    ):
+        if participant_id is not None:
+            described.setdefault(participant_id, []).append(text)
     if variables:
         element = _sub(root, PROJECT_NS, "Variables")
         for name in variables:
@@ -183,7 +243,7 @@ def _cases(
                 "Variable",
                 guid=stable_guid("variable", name),
                 name=name,
-                typeOfVariable="Text",
+                typeOfVariable=types.get(name, "Text"),
             )
     if not participants:
         return
@@ -196,47 +256,56 @@ def _cases(
             guid=stable_guid("case", participant.key),
             name=participant.key,
         )
+        _text(case, PROJECT_NS, "Description", "\n\n".join(described.get(participant.id, [])))
         for name in variables:
             if name in participant.attributes:
+                kind = types.get(name, "Text")
                 value = _sub(case, PROJECT_NS, "VariableValue")
                 _sub(value, PROJECT_NS, "VariableRef", targetGUID=stable_guid("variable", name))
-                _sub(value, PROJECT_NS, "TextValue").text = str(participant.attributes[name])
+                _sub(value, PROJECT_NS, VALUE_ELEMENTS[kind]).text = _value_text(
+                    kind, participant.attributes[name]
+                )
         for name in sorted(by_participant[participant.id]):
             _sub(case, PROJECT_NS, "SourceRef", targetGUID=sources[name])
 
 
+# start, end, coder, code id, created, memo, origin, excerpt
+CodingRow = tuple[int, int, str, str, datetime, str, str, str]
+
+
 def _selections(
     source: etree._Element,
-    codings: pd.DataFrame,
+    codings: list[CodingRow],
     transcript: str,
     user_guids: dict[str, str],
     guids: dict[str, str],
     codebook: Codebook,
     notes: list[tuple[str, str, str, str | None, str]],
+    origins: dict[str, str],
+    position: Callable[[int], int],
 ) -> int:
     """One selection per distinct span, holding one ``Coding`` per coder and code."""
     count = 0
     names = codebook.by_id()
-    ordered = codings.sort_values(["start", "end", "coder", "code_id"], kind="stable")
-    for (start, end), group in ordered.groupby(["start", "end"], sort=True):
-        first = group.iloc[0]
+    spans: dict[tuple[int, int], list[CodingRow]] = {}
+    for row in codings:
+        spans.setdefault((row[0], row[1]), []).append(row)
+    for (start, end), group in sorted(spans.items()):
+        group.sort(key=lambda r: (r[2], guids[r[3]]))
+        first = min(group, key=lambda r: (r[2], r[3]))
         selection = _sub(
             source,
             PROJECT_NS,
             "PlainTextSelection",
             guid=stable_guid("selection", transcript, str(start), str(end)),
-            name=str(first["text"]),
-            startPosition=str(start),
-            endPosition=str(end),
-            creatingUser=user_guids.get(str(first["coder"])),
-            creationDateTime=xml_datetime(pd.Timestamp(group["created_at"].min()).to_pydatetime()),
+            name=first[7],
+            startPosition=str(position(start)),
+            endPosition=str(position(end)),
+            creatingUser=user_guids.get(first[2]),
+            creationDateTime=xml_datetime(min(r[4] for r in group)),
         )
         seen: dict[str, int] = {}
-        rows = [
-            (str(r["coder"]), str(r["code_id"]), r["created_at"], r["memo"])
-            for r in group.to_dict("records")
-        ]
-        for coder, code_id, created, memo in sorted(rows, key=lambda r: (r[0], guids[r[1]])):
+        for _s, _e, coder, code_id, created, memo, origin, _text in group:
             key = stable_guid("coding", transcript, str(start), str(end), coder, guids[code_id])
             seen[key] = seen.get(key, 0) + 1
             guid = key if seen[key] == 1 else stable_guid(key, str(seen[key]))
@@ -246,21 +315,65 @@ def _selections(
                 "Coding",
                 guid=guid,
                 creatingUser=user_guids.get(coder),
-                creationDateTime=xml_datetime(pd.Timestamp(created).to_pydatetime()),
+                creationDateTime=xml_datetime(created),
             )
             _sub(coding, PROJECT_NS, "CodeRef", targetGUID=guids[code_id])
-            if isinstance(memo, str) and memo:
+            if memo:
                 note = stable_guid("note", guid)
                 _sub(coding, PROJECT_NS, "NoteRef", targetGUID=note)
                 notes.append((note, f"Memo: {names[code_id].name}", coder, None, memo))
+            if origin != "manual":
+                origins[guid] = origin
             count += 1
     return count
 
 
+def _coding_rows(data: StudyData) -> dict[str, list[CodingRow]]:
+    """The layer's codings as plain tuples per transcript, in one pass over the frame."""
+    frame = data.codings
+    by_transcript: dict[str, list[CodingRow]] = {}
+    if frame.empty:
+        return by_transcript
+    created = [pd.Timestamp(t).to_pydatetime() for t in frame["created_at"]]
+    memos = [m if isinstance(m, str) else "" for m in frame["memo"]]
+    columns = zip(
+        frame["transcript"],
+        frame["start"].astype(int),
+        frame["end"].astype(int),
+        frame["coder"].astype(str),
+        frame["code_id"].astype(str),
+        created,
+        memos,
+        frame["origin"].astype(str),
+        frame["text"].astype(str),
+        strict=True,
+    )
+    for name, start, end, coder, code, moment, memo, origin, text in columns:
+        by_transcript.setdefault(name, []).append(
+            (int(start), int(end), coder, code, moment, memo, origin, text)
+        )
+    return by_transcript
+
+
+def utf16_positions(text: str) -> Callable[[int], int]:
+    """Code point index -> UTF-16 code unit index in ``text`` (for NVivo and QualCoder)."""
+    if all(ord(c) <= 0xFFFF for c in text):
+        return int
+    bounds = [0, *accumulate(2 if ord(c) > 0xFFFF else 1 for c in text)]
+    return bounds.__getitem__
+
+
 def project_tree(
-    session: Session, data: StudyData, progress: Callable[[str], None] | None = None
+    session: Session,
+    data: StudyData,
+    progress: Callable[[str], None] | None = None,
+    positions: Positions = "codepoints",
 ) -> tuple[etree._Element, dict[str, bytes], RefiExportReport]:
-    """The ``project.qde`` tree, the source files it points at, and a report."""
+    """The ``project.qde`` tree, the source files it points at, and a report.
+
+    ``positions="utf16"`` counts selection positions in UTF-16 code units, as NVivo and
+    QualCoder read them; the default counts code points, as the standard says.
+    """
     report = RefiExportReport()
     project = current_project(session)
     root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS})
@@ -280,8 +393,20 @@ def project_tree(
                 id=user.name,
             )
     guids = code_guids(data.codebook)
+    notes: list[tuple[str, str, str, str | None, str]] = []
+    code_notes: dict[str, list[str]] = {}
+    project_notes: list[str] = []
+    for subject, code_id, title, author, text in _other_memos(session, set(user_guids)):
+        guid = stable_guid("memo", subject, code_id or "", title, author)
+        if subject == "code" and code_id in guids:
+            code_notes.setdefault(code_id, []).append(guid)
+        elif subject == "project":
+            project_notes.append(guid)
+        else:
+            continue
+        notes.append((guid, title, author, None, text))
     if data.codebook.codes:
-        _codes(root, PROJECT_NS, data.codebook, guids)
+        _codes(root, PROJECT_NS, data.codebook, guids, code_notes)
         report.codes = len(data.codebook.codes)
     names = list(data.transcripts["transcript"])
     transcripts = {
@@ -289,8 +414,9 @@ def project_tree(
     }
     sources = {name: stable_guid("source", name) for name in names}
     _cases(root, session, transcripts, sources)
-    notes: list[tuple[str, str, str, str | None, str]] = []
     files: dict[str, bytes] = {}
+    rows = _coding_rows(data)
+    report.origins = {}
     memos = _memos(session, set(user_guids))
     if names:
         element = _sub(root, PROJECT_NS, "Sources")
@@ -306,14 +432,24 @@ def project_tree(
                 plainTextPath=f"internal://{guid}.txt",
             )
             files[f"sources/{guid}.txt"] = transcript.text.encode("utf-8")
-            if any(ord(c) > 0xFFFF for c in transcript.text):
+            astral = any(ord(c) > 0xFFFF for c in transcript.text)
+            if astral and positions == "codepoints":
                 report.warnings.append(
                     f"{name}: holds emoji or other characters beyond U+FFFF; NVivo and "
-                    "QualCoder count positions in UTF-16 units and will shift later codings"
+                    "QualCoder count positions in UTF-16 units and will shift later codings "
+                    "(export with --positions utf16 for them)"
                 )
-            mine = data.codings[data.codings["transcript"] == name]
+            position = utf16_positions(transcript.text) if positions == "utf16" else int
             report.codings += _selections(
-                source, mine, name, user_guids, guids, data.codebook, notes
+                source,
+                rows.get(name, []),
+                name,
+                user_guids,
+                guids,
+                data.codebook,
+                notes,
+                report.origins,
+                position,
             )
             for author, text in memos.get(transcript.id, []):
                 note = stable_guid("memo", name, author)
@@ -336,9 +472,33 @@ def project_tree(
             )
             _sub(note, PROJECT_NS, "PlainTextContent").text = text
         report.notes = len(notes)
-    _facet_sets(root, PROJECT_NS, data.codebook, guids)
+    groups = {
+        group: [sources[m] for m in members if m in sources]
+        for group, members in list_groups(session).items()
+    }
+    groups = {group: members for group, members in groups.items() if members}
+    _facet_sets(root, PROJECT_NS, data.codebook, guids, groups)
     _text(root, PROJECT_NS, "Description", project.description)
+    for guid in project_notes:
+        _sub(root, PROJECT_NS, "NoteRef", targetGUID=guid)
     return root, files, report
+
+
+def _other_memos(
+    session: Session, authors: set[str]
+) -> list[tuple[str, str | None, str, str, str]]:
+    """Code and study memos as (subject, code id, title, author, text), in a stable order."""
+    rows = session.execute(
+        select(Memo.subject, Memo.code_id, Memo.title, User.name, Memo.text)
+        .join(User, User.id == Memo.author_id)
+        .where(Memo.subject.in_(["code", "project"]))
+        .order_by(Memo.subject, Memo.code_id, Memo.title, User.name)
+    )
+    return [
+        (subject, code_id, title, author, text)
+        for subject, code_id, title, author, text in rows
+        if author in authors and text
+    ]
 
 
 def _memos(session: Session, authors: set[str]) -> dict[int, list[tuple[str, str]]]:
@@ -346,22 +506,49 @@ def _memos(session: Session, authors: set[str]) -> dict[int, list[tuple[str, str
     rows = session.execute(
         select(Memo.transcript_id, User.name, Memo.text)
         .join(User, User.id == Memo.author_id)
+        .where(Memo.subject == "transcript")
         .order_by(User.name)
     )
     for transcript_id, author, text in rows:
-        if author in authors and text:
+        if author in authors and text and transcript_id is not None:
             found.setdefault(transcript_id, []).append((author, text))
     return found
 
 
 def write_qdpx(
-    session: Session, data: StudyData, path: Path, progress: Callable[[str], None] | None = None
+    session: Session,
+    data: StudyData,
+    path: Path,
+    progress: Callable[[str], None] | None = None,
+    *,
+    positions: Positions = "codepoints",
 ) -> RefiExportReport:
-    """Write the study as a ``.qdpx`` archive: ``project.qde`` plus ``sources/<guid>.txt``."""
+    """Write the study as a ``.qdpx`` archive: ``project.qde``, ``sources/<guid>.txt`` and
+    the ``qualcarto.json`` sidecar that only qualcarto reads (see ``exchange.sidecar``)."""
     if path.suffix.lower() != ".qdpx":
         raise ValidationError(f"{path}: a REFI-QDA project file ends in .qdpx")
-    root, files, report = project_tree(session, data, progress)
-    entries: list[tuple[str, Any]] = [("project.qde", _to_bytes(root)), *sorted(files.items())]
+    if positions not in ("codepoints", "utf16"):
+        raise ValidationError(f"positions '{positions}': choose codepoints or utf16")
+    root, files, report = project_tree(session, data, progress, positions)
+    users = [(u.name, u.role, u.kind) for u in _exported_users(session, data)]
+    authors = {name for name, _, _ in users}
+    memos: dict[str, list[list[str]]] = {}
+    for key, author, title, text in session.execute(
+        select(Participant.key, User.name, Memo.title, Memo.text)
+        .join(User, User.id == Memo.author_id)
+        .join(Participant, Participant.id == Memo.participant_id)
+        .where(Memo.subject == "participant")
+        .order_by(User.name, Memo.title)
+    ):
+        if author in authors:
+            memos.setdefault(key, []).append([author, title, text])
+    sidecar = make_sidecar(data.codebook, code_guids(data.codebook), users, report.origins, memos)
+    sidecar_bytes = json.dumps(sidecar.to_json(), ensure_ascii=False, indent=1, sort_keys=True)
+    entries: list[tuple[str, Any]] = [
+        ("project.qde", _to_bytes(root)),
+        *sorted(files.items()),
+        (SIDECAR, sidecar_bytes.encode("utf-8")),
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w") as archive:
         for name, content in entries:

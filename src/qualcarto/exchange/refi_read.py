@@ -35,6 +35,7 @@ class RefiCode:
     color: str | None
     description: str
     parent: str | None
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -70,6 +71,9 @@ class RefiSource:
     whole_codings: list[RefiCoding]
     notes: list[str]
     variables: dict[str, str]
+    description: str = ""
+    user: str = ""
+    other_paths: list[str] = field(default_factory=list)  # richTextPath, a media path
 
 
 @dataclass
@@ -79,6 +83,7 @@ class RefiNote:
     user: str
     content: str | None
     plain_path: str | None
+    anchors: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -87,6 +92,15 @@ class RefiCase:
     name: str
     variables: dict[str, str]
     sources: list[str]
+    description: str = ""
+    codings: int = 0
+
+
+@dataclass
+class RefiVariable:
+    name: str
+    kind: str
+    description: str
 
 
 @dataclass
@@ -102,8 +116,16 @@ class RefiProject:
     cases: list[RefiCase] = field(default_factory=list)
     sources: list[RefiSource] = field(default_factory=list)
     notes: dict[str, RefiNote] = field(default_factory=dict)
-    project_notes: int = 0
+    project_notes: list[str] = field(default_factory=list)
+    variables: dict[str, RefiVariable] = field(default_factory=dict)
+    source_sets: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    unsupported: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+
+    def unsupported_add(self, kind: str, count: int = 1) -> None:
+        """Count something qualcarto cannot hold, by kind, for the import report."""
+        if count:
+            self.unsupported[kind] = self.unsupported.get(kind, 0) + count
 
 
 def _children(element: etree._Element, name: str) -> list[etree._Element]:
@@ -161,22 +183,35 @@ def read_codes(parent: etree._Element | None, owner: str | None = None) -> list[
                 color=element.get("color"),
                 description=_text_of(element, "Description"),
                 parent=owner,
+                notes=[guid_key(n.get("targetGUID")) for n in _children(element, "NoteRef")],
             )
         )
         codes.extend(read_codes(element, guid))
     return codes
 
 
-def read_sets(sets: etree._Element | None) -> list[tuple[str, list[str]]]:
-    """Sets of codes as (name, member code GUIDs); sets holding only other things are skipped."""
+def read_sets(
+    sets: etree._Element | None, project: RefiProject | None = None
+) -> list[tuple[str, list[str]]]:
+    """Sets of codes as (name, member code GUIDs).
+
+    With ``project``, sets of sources go to ``project.source_sets`` (transcript groups)
+    and note members are counted as unsupported.
+    """
     found: list[tuple[str, list[str]]] = []
     for element in _children(sets, "Set") if sets is not None else []:
+        name = element.get("name") or ""
         members = [
             guid_key(m.get("targetGUID") or m.get("guid")) for m in _children(element, "MemberCode")
         ]
-        others = _children(element, "MemberSource") + _children(element, "MemberNote")
-        if members or not others:
-            found.append((element.get("name") or "", members))
+        sources = [guid_key(m.get("targetGUID")) for m in _children(element, "MemberSource")]
+        notes = _children(element, "MemberNote")
+        if project is not None:
+            if sources:
+                project.source_sets.append((name, _text_of(element, "Description"), sources))
+            project.unsupported_add("set members that are notes", len(notes))
+        if members or not (sources or notes):
+            found.append((name, members))
     return found
 
 
@@ -192,11 +227,12 @@ def read_codebook(root: etree._Element, source: str | Path) -> RefiProject:
     return project
 
 
-def _variables(element: etree._Element, names: dict[str, str]) -> dict[str, str]:
+def _variables(element: etree._Element, names: dict[str, RefiVariable]) -> dict[str, str]:
     values: dict[str, str] = {}
     for value in _children(element, "VariableValue"):
         ref = _child(value, "VariableRef")
-        name = names.get(guid_key(ref.get("targetGUID")) if ref is not None else "")
+        variable = names.get(guid_key(ref.get("targetGUID")) if ref is not None else "")
+        name = variable.name if variable is not None else ""
         kinds = [c for c in value if local(c.tag).endswith("Value")]
         if name and kinds and kinds[0].text is not None:
             values[name] = kinds[0].text.strip()
@@ -249,12 +285,15 @@ def read_project(root: etree._Element, source: str | Path) -> RefiProject:
         ).strip()
     codebook = _child(root, "CodeBook")
     project.codes = read_codes(_child(codebook, "Codes") if codebook is not None else None)
-    project.code_sets = read_sets(_child(root, "Sets"))
+    project.code_sets = read_sets(_child(root, "Sets"), project)
     variables = _child(root, "Variables")
-    names = {
-        guid_key(v.get("guid")): (v.get("name") or "").strip()
-        for v in (_children(variables, "Variable") if variables is not None else [])
-    }
+    for v in _children(variables, "Variable") if variables is not None else []:
+        project.variables[guid_key(v.get("guid"))] = RefiVariable(
+            name=(v.get("name") or "").strip(),
+            kind=(v.get("typeOfVariable") or "Text").strip(),
+            description=_text_of(v, "Description").strip(),
+        )
+    names = project.variables
     cases = _child(root, "Cases")
     for case in _children(cases, "Case") if cases is not None else []:
         project.cases.append(
@@ -263,6 +302,8 @@ def read_project(root: etree._Element, source: str | Path) -> RefiProject:
                 name=(case.get("name") or "").strip(),
                 variables=_variables(case, names),
                 sources=[guid_key(s.get("targetGUID")) for s in _children(case, "SourceRef")],
+                description=_text_of(case, "Description").strip(),
+                codings=len(_children(case, "CodeRef")) + len(_children(case, "SelectionRef")),
             )
         )
     sources = _child(root, "Sources")
@@ -282,18 +323,35 @@ def read_project(root: etree._Element, source: str | Path) -> RefiProject:
                 whole_codings=_codings(element, guid_key(element.get("creatingUser"))),
                 notes=[guid_key(n.get("targetGUID")) for n in _children(element, "NoteRef")],
                 variables=_variables(element, names),
+                description=_text_of(element, "Description").strip(),
+                user=guid_key(element.get("creatingUser")),
+                other_paths=[
+                    element.get(name) or ""
+                    for name in ("richTextPath", "path")
+                    if element.get(name)
+                ],
             )
         )
     notes = _child(root, "Notes")
     for note in _children(notes, "Note") if notes is not None else []:
         content = _child(note, "PlainTextContent")
         guid = guid_key(note.get("guid"))
+        anchors = []
+        for selection in _children(note, "PlainTextSelection"):
+            anchors.append(
+                (_int(selection, "startPosition", source), _int(selection, "endPosition", source))
+            )
         project.notes[guid] = RefiNote(
             guid=guid,
             name=note.get("name") or "",
             user=guid_key(note.get("creatingUser")),
             content=content.text or "" if content is not None else None,
             plain_path=note.get("plainTextPath"),
+            anchors=anchors,
         )
-    project.project_notes = len(_children(root, "NoteRef"))
+    project.project_notes = [guid_key(n.get("targetGUID")) for n in _children(root, "NoteRef")]
+    links = _child(root, "Links")
+    project.unsupported_add("links", len(_children(links, "Link")) if links is not None else 0)
+    graphs = _child(root, "Graphs")
+    project.unsupported_add("graphs", len(list(graphs)) if graphs is not None else 0)
     return project

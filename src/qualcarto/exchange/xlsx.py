@@ -71,7 +71,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-class _Cells:
+class Cells:
     """Makes the workbook's cells; each distinct style is built once, then reused.
 
     Setting a font or fill on a cell looks the style up in the workbook's tables, which
@@ -122,7 +122,7 @@ def _contrast(color: str) -> str:
 
 def _start_sheet(
     wb: Workbook,
-    cells: _Cells,
+    cells: Cells,
     title: str,
     header: Sequence[str],
     widths: Sequence[float],
@@ -140,7 +140,7 @@ def _start_sheet(
 
 
 def _write_matrix(
-    wb: Workbook, cells: _Cells, title: str, table: pd.DataFrame, labels: dict[str, Any]
+    wb: Workbook, cells: Cells, title: str, table: pd.DataFrame, labels: dict[str, Any]
 ) -> None:
     """A matrix with its row keys, a code-name column (coloured) when given, and a heat map."""
     names: dict[Any, Any] | None = labels.get("names")
@@ -165,9 +165,9 @@ def _write_matrix(
         )
 
 
-def _write_frame(
+def write_frame(
     wb: Workbook,
-    cells: _Cells,
+    cells: Cells,
     title: str,
     frame: pd.DataFrame,
     widths: Mapping[str, float],
@@ -229,17 +229,17 @@ def write_workbook(
     chosen = default_attributes(data.transcripts) if attributes is None else list(attributes)
     done = progress or (lambda _title: None)
     wb = Workbook(write_only=True)
-    cells = _Cells()
+    cells = Cells()
     codes = data.codes
     labels = {
         "names": dict(zip(codes["code_id"], codes["name"], strict=True)),
         "colors": dict(zip(codes["code_id"], codes["color"], strict=True)),
     }
     about = pd.DataFrame(data.about(), columns=["name", "value"])
-    _write_frame(wb, cells, "About", about, {"name": 40, "value": 60})
+    write_frame(wb, cells, "About", about, {"name": 40, "value": 60})
     done("About")
     code_columns = ["code_id", "name", "path", "status", "color", "definition", *data.facets]
-    _write_frame(
+    write_frame(
         wb,
         cells,
         "Codes",
@@ -271,7 +271,7 @@ def write_workbook(
     quotes = excerpts(data.codings, codes)
     colors = quotes["code_id"].map(labels["colors"])
     widths = {"code_id": 24, "code": 36, "path": 40, "transcript": 14, "text": 80, "memo": 60}
-    _write_frame(wb, cells, "Excerpts", quotes, widths, colors)
+    write_frame(wb, cells, "Excerpts", quotes, widths, colors)
     done("Excerpts")
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)

@@ -1,11 +1,17 @@
 # SPDX-License-Identifier: MIT
 """Which codes occur together: as a code x code matrix and as a ``networkx.Graph``.
 
-Two scopes, because researchers ask two questions. ``overlap``: how often one coder
-put both codes on overlapping passages (the passage is about both themes).
-``transcript``: in how many transcripts both codes occur (the interview touches both).
-Overlap pairs are counted within one coder's codings only: two coders tagging the same
+Three scopes, because researchers ask different questions. ``overlap``: how often one
+coder put both codes on overlapping passages (the passage is about both themes).
+``turn``: in how many speaker turns one coder used both codes (the answer touches
+both; needs a ``turn`` column, the turn index of each coding's start). ``transcript``:
+in how many transcripts both codes occur (the interview touches both). Overlap and
+turn pairs are counted within one coder's codings only: two coders tagging the same
 passage differently is a disagreement, not a co-occurrence.
+
+``default_scope`` picks ``overlap`` unless no coder's codings overlap each other (a
+study coded in whole sentences, or coders who never double-code a passage), where
+the overlap network would be empty; then ``turn``, and it says why.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-Scope = Literal["overlap", "transcript"]
+Scope = Literal["overlap", "turn", "transcript"]
 
 
 def _known(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
@@ -44,6 +50,24 @@ def _overlap_pairs(codings: pd.DataFrame) -> Counter[tuple[str, str]]:
     return pairs
 
 
+def _turn_pairs(codings: pd.DataFrame) -> Counter[tuple[str, str]]:
+    """Count turns in which one coder used two codes, per pair of codes."""
+    if "turn" not in codings.columns:
+        raise ValueError("the turn scope needs a 'turn' column (each coding's turn index)")
+    pairs: Counter[tuple[str, str]] = Counter()
+    groups = codings.groupby(["transcript", "coder", "turn"])["code_id"]
+    for codes_here in groups.agg(lambda s: sorted(set(s))):
+        pairs.update(combinations(codes_here, 2))
+    return pairs
+
+
+def default_scope(codings: pd.DataFrame) -> tuple[Scope, str]:
+    """``overlap`` when some coder's codings overlap, else ``turn``; and the reason."""
+    if _overlap_pairs(codings):
+        return "overlap", "codes on overlapping passages of one coder"
+    return "turn", "no coder's codings overlap each other, so codes in one speaker turn"
+
+
 def _transcript_pairs(codings: pd.DataFrame) -> Counter[tuple[str, str]]:
     pairs: Counter[tuple[str, str]] = Counter()
     for codes_here in codings.groupby("transcript")["code_id"].agg(lambda s: sorted(set(s))):
@@ -56,18 +80,27 @@ def cooccurrence(
 ) -> pd.DataFrame:
     """Code x code counts, symmetric; the diagonal holds each code's own total.
 
-    The diagonal is the number of codings (``overlap``) or of transcripts
-    (``transcript``) of the code, so each cell can be read against it.
+    The diagonal is the number of codings (``overlap``), of (coder, turn) pairs
+    (``turn``) or of transcripts (``transcript``) of the code, so each cell can be read
+    against it.
     """
     known = _known(codings, codes)
     ids = list(codes["code_id"])
     position = {code: i for i, code in enumerate(ids)}
     counts = np.zeros((len(ids), len(ids)), dtype=int)
-    pairs = _overlap_pairs(known) if scope == "overlap" else _transcript_pairs(known)
+    counters = {"overlap": _overlap_pairs, "turn": _turn_pairs, "transcript": _transcript_pairs}
+    pairs = counters[scope](known)
     for (a, b), n in pairs.items():
         counts[position[a], position[b]] = counts[position[b], position[a]] = n
     if scope == "overlap":
         own = known.groupby("code_id").size()
+    elif scope == "turn":
+        own = (
+            known.groupby(["code_id", "transcript", "coder", "turn"])
+            .size()
+            .groupby("code_id")
+            .size()
+        )
     else:
         own = known.groupby("code_id")["transcript"].nunique()
     for code, n in own.items():

@@ -11,6 +11,7 @@ from qualcarto.store.engine import (
     session_scope,
 )
 from qualcarto.store.models import (
+    AttributeDefinition,
     AuditEvent,
     Base,
     CodebookVersion,
@@ -24,6 +25,8 @@ from qualcarto.store.models import (
     Review,
     Segment,
     Transcript,
+    TranscriptGroup,
+    TranscriptGroupMember,
     Turn,
     User,
 )
@@ -36,6 +39,7 @@ from qualcarto.store.workflow import (
 
 __all__ = [
     "Assignment",
+    "AttributeDefinition",
     "AuditEvent",
     "AuthSession",
     "Base",
@@ -53,6 +57,8 @@ __all__ = [
     "Segment",
     "StudySetting",
     "Transcript",
+    "TranscriptGroup",
+    "TranscriptGroupMember",
     "Turn",
     "User",
     "connect",

@@ -133,7 +133,8 @@ def connect(url: str, *, create: bool = False, upgrade: bool = True) -> Engine:
 
 
 def _migrate(engine: Engine, path: Path | None) -> None:
-    with engine.connect() as conn:
+    # Looking up the revision only reads: it must not queue behind a coder's save.
+    with engine.execution_options(**{_READ_ONLY_KEY: True}).connect() as conn:
         tables = set(inspect(conn).get_table_names())
         revision = current_revision(conn)
     head = head_revision()
@@ -264,7 +265,8 @@ def read_scope(engine: Engine) -> Iterator[Session]:
         if session.new or session.dirty or session.deleted:
             raise ReadOnlyError("a read-only scope tried to change the store; nothing was saved")
     finally:
-        session.rollback()
+        # close() ends the transaction without expiring what was read, so objects stay
+        # readable afterwards, as after a committed session_scope (expire_on_commit=False).
         session.close()
 
 

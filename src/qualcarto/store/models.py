@@ -288,15 +288,69 @@ class Review(Base):
 
 
 class Memo(Base):
-    """A coder's memo on a whole transcript."""
+    """A coder's memo on a whole transcript, a code, a participant or the study itself.
+
+    ``subject`` says which: ``transcript`` (one memo per author and transcript),
+    ``code`` (``code_id``), ``participant`` (``participant_id``) or ``project`` (a
+    journal; ``title`` names it).
+    """
 
     __tablename__ = "memos"
     __table_args__ = (UniqueConstraint("transcript_id", "author_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    transcript_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE")
+    )
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    subject: Mapped[str] = mapped_column(
+        String(20), default="transcript", server_default="transcript"
+    )
+    code_id: Mapped[str | None] = mapped_column(String(100))
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE")
+    )
+    title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+
+
+class AttributeDefinition(Base):
+    """A participant attribute's declared type (Text, Boolean, Integer, Float, Date, DateTime).
+
+    Values stay in ``Participant.attributes`` as JSON of that type (dates as ISO text).
+    """
+
+    __tablename__ = "attribute_definitions"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20), default="Text")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class TranscriptGroup(Base):
+    """A named set of transcripts (a document set), usable as a filter."""
+
+    __tablename__ = "transcript_groups"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TranscriptGroupMember(Base):
+    """One transcript in one group."""
+
+    __tablename__ = "transcript_group_members"
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("transcript_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class AuditEvent(Base):

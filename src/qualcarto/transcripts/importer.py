@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from qualcarto.errors import InputError
 from qualcarto.store import Coding, Participant, Segment, Transcript, Turn, current_project, record
+from qualcarto.transcripts.attributes import set_participants
 from qualcarto.transcripts.decode import normalize_text, read_bytes
 from qualcarto.transcripts.participants import read_participants
 from qualcarto.transcripts.readers import SUFFIXES, read_transcript
@@ -77,7 +78,8 @@ def import_transcripts(
         raise InputError(dup, "two files share this name; transcript names must be unique")
     if participants_csv:
         _check_participants_known(session, project.id, participants_csv, attributes, stems)
-        report.participants = _upsert_participants(session, project.id, attributes)
+        set_participants(session, attributes, actor=actor)
+        report.participants = len(attributes)
     participant_ids: dict[str, int] = {
         key: pid
         for key, pid in session.execute(
@@ -111,22 +113,6 @@ def _check_participants_known(
             f"participant id(s) {shown} match no transcript file name "
             "(a transcript is linked to the participant whose id equals its file name)",
         )
-
-
-def _upsert_participants(
-    session: Session, project_id: int, attributes: dict[str, dict[str, str]]
-) -> int:
-    existing = {
-        p.key: p
-        for p in session.scalars(select(Participant).where(Participant.project_id == project_id))
-    }
-    for key, attrs in attributes.items():
-        if key in existing:
-            existing[key].attributes = attrs
-        else:
-            session.add(Participant(project_id=project_id, key=key, attributes=attrs))
-    session.flush()
-    return len(attributes)
 
 
 def _import_one(
