@@ -9,10 +9,12 @@ from app_pages import coding_actions as act
 from app_pages.code_picker import code_picker, code_tree
 from app_pages.coding_editor import coding_editor, transcript_memo
 from app_pages.common import md, reading, require_user
+from app_pages.media_player import media_folder, media_player, time_note
 from app_pages.span_selector import Mark, View, build_pieces, build_stripes, span_selector
 from qualcarto.assignments import assigned_transcripts, is_done
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import code_counts, codings_frame, get_transcript, visible_coders
+from qualcarto.media.playback import transcript_recording
 from qualcarto.selection import get_memo
 from qualcarto.transcripts import transcripts_frame
 
@@ -49,6 +51,8 @@ with reading() as session:
             coders, codings = [], codings_frame(session, [user.name], [name], viewer=user.name)
         study_counts = code_counts(session, sorted(set(codings["coder"]) | {user.name}))
         memo, done = get_memo(session, doc, user.name), is_done(session, name, user.name)
+        folder = media_folder()
+        recording = transcript_recording(session, name, folder) if folder else None
 if not names:
     st.info("No transcripts yet: the lead imports them with `qualcarto import FOLDER`.")
     st.stop()
@@ -80,7 +84,8 @@ marks = [
         int(r.end),
         by_id[r.code_id].color if r.code_id in by_id else None,
         ("" if r.coder == user.name else f"{r.coder}: ")  # the coder first: a stripe
-        + (by_id[r.code_id].name if r.code_id in by_id else r.code_id),  # cuts its label
+        + (by_id[r.code_id].name if r.code_id in by_id else r.code_id)  # cuts its label
+        + time_note(recording, int(r.start), int(r.end)),
     )
     for r in codings.itertuples()
 ]
@@ -100,6 +105,8 @@ if flash := st.session_state.pop(act.FLASH, None):
 jump = st.session_state[JUMP]
 left, right = st.columns([3, 2], gap="medium")
 with left:
+    if recording:
+        media_player(recording, text, key="code_player")
     span_selector(
         text,
         build_pieces(len(text), marks, labels, pending[1:] if pending else None),
@@ -122,7 +129,7 @@ with left:
 with right:
     if pending:
         excerpt = text[pending[1] : pending[2]]
-        st.markdown(f"**Selected** {pending[1]}–{pending[2]}")
+        st.markdown(f"**Selected** {pending[1]}–{pending[2]}{time_note(recording, *pending[1:])}")
         st.text(excerpt if len(excerpt) < 400 else excerpt[:400] + " …")
     else:
         st.caption("Select a passage in the transcript to code it.")

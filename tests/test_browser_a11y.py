@@ -28,7 +28,15 @@ ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
 CODER_PAGES = ["", "search", "suggestions", "review", "codebook", "cartography", "exports"]
-LEAD_PAGES = [*CODER_PAGES, "assignments", "reconcile", "agreement"]
+LEAD_PAGES = [
+    *CODER_PAGES,
+    "assignments",
+    "reconcile",
+    "agreement",
+    "corrections",
+    "speakers",
+    "pseudonyms",
+]
 
 pytestmark = pytest.mark.browser
 

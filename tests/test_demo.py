@@ -115,7 +115,9 @@ def test_demo_and_status_report_the_study(
     capsys.readouterr()
     assert main(["--db", db, "status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
-    assert status["transcripts"] == 17 and status["participants"] == 17
+    recordings = len(list((ROOT / "transcripts" / "recordings").glob("*.ogg")))
+    assert recordings == 1  # one short synthesized interview, paired with its captions
+    assert status["transcripts"] == 17 + recordings and status["participants"] == 17
     assert status["codebook_version"] == 1 and status["codes"] == 101
     assert status["codings"]["linaker2025"] >= 78
     assert main(["--db", db, "status"]) == 0

@@ -138,7 +138,7 @@ def test_export_is_valid_against_the_project_schema_and_its_references_resolve(
         texts = {
             name.removeprefix("sources/"): archive.read(name).decode("utf-8")
             for name in archive.namelist()
-            if name.startswith("sources/")
+            if name.startswith("sources/") and name.endswith(".txt")
         }
     assert all(not t.startswith("\ufeff") and "\r" not in t for t in texts.values())
     check_references(root, texts)

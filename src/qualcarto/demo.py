@@ -8,6 +8,7 @@ The data lives beside the package in the repository (``transcripts/``, ``codeboo
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,10 @@ from qualcarto.assignments import assign
 from qualcarto.codebook.files import load_yaml
 from qualcarto.codebook.versions import publish_codebook
 from qualcarto.coding import codings_frame, get_transcript
-from qualcarto.errors import InputError, NotFoundError, QualcartoError
+from qualcarto.config import resolve_media_dir
+from qualcarto.errors import ConfigError, InputError, NotFoundError, QualcartoError
 from qualcarto.layers import MAX_LAYER_BYTES, load_layer, locate
+from qualcarto.media import MediaImportReport, import_recordings
 from qualcarto.reconcile import CONSENSUS, accept_agreements, decide, units_frame
 from qualcarto.store import Project, connect, session_scope
 from qualcarto.store.engine import sqlite_path
@@ -33,6 +36,7 @@ DEMO_PROJECT = "demo: open collaboration in open LLM projects (Linåker et al. 2
 CODEBOOK_FILE = Path("codebook/linaker2025.yaml")
 TRANSCRIPTS_DIR = Path("transcripts")
 LAYERS_DIR = Path("transcripts/codings")
+RECORDINGS_DIR = Path("transcripts/recordings")
 RECONCILIATION_FILE = LAYERS_DIR / "reconciliation.yaml"
 
 # Demo accounts. These passwords are public (README); never use them for a real study.
@@ -85,8 +89,14 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
             root / TRANSCRIPTS_DIR / f"{key}.txt" for key in read_participants(participants_csv)
         ]
         report = import_transcripts(session, files, participants_csv=participants_csv, actor="lena")
+        # One short synthesized recording with its captions, to try the player at once.
+        # (skipped on a server store without a media folder: QUALCARTO_MEDIA names one)
+        media = MediaImportReport()
+        with contextlib.suppress(ConfigError):
+            recordings = sorted((root / RECORDINGS_DIR).glob("*.ogg"))
+            media = import_recordings(session, recordings, resolve_media_dir(url), actor="lena")
         # Blind double coding, as in the study: both demo coders get every transcript.
-        for doc in report.added:
+        for doc in report.added + media.captioned:
             for coder in DEMO_CODERS:
                 assign(session, doc, coder, actor="lena")
         layers = dict(
@@ -95,7 +105,7 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
         )
         if (root / RECONCILIATION_FILE).exists():
             layers[CONSENSUS] = apply_reconciliation(session, root / RECONCILIATION_FILE)
-    return DemoReport(engine, len(report.added), layers)
+    return DemoReport(engine, len(report.added) + len(media.captioned), layers)
 
 
 def apply_reconciliation(session: Session, path: Path) -> int:

@@ -37,3 +37,11 @@ class ConflictError(QualcartoError):
 
 class DuplicateCodingError(ValidationError):
     """The same coder already coded exactly this span of this transcript with this code."""
+
+
+class ConfigError(QualcartoError):
+    """A setting the user must provide is missing or wrong."""
+
+
+class MissingExtraError(QualcartoError):
+    """A feature needs an optional extra that is not installed."""

@@ -123,22 +123,41 @@ def init(ctx: click.Context, name: str) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="REFI-QDA: the folder of source files for a bare project.qde.",
 )
+@click.option(
+    "--transcribe", is_flag=True, help="Transcribe recordings locally (docs/recordings.md)."
+)
+@click.option(
+    "--model", type=click.Path(path_type=Path), help="Local CTranslate2 Whisper model folder."
+)
+@click.option("--language", default="en", show_default=True, help="Spoken language of recordings.")
+@click.option("--no-vad", is_flag=True, help="Transcribe silences too (no voice-activity filter).")
+@click.option(
+    "--media", "media_dir", default=None, help="Media folder (default: beside the store)."
+)
 @click.pass_context
 def import_(
     ctx: click.Context,
     paths: tuple[Path, ...],
     participants: Path | None,
     actor: str,
+    transcribe: bool,
+    model: Path | None,
+    language: str,
+    no_vad: bool,
+    media_dir: str | None,
     skip_broken: bool,
     sources: Path | None,
 ) -> None:
-    """Import transcripts (txt, md, docx, vtt, srt; files or folders), all or nothing.
+    """Import transcripts (txt, md, docx, vtt, srt) and recordings, files or folders, all or nothing.
 
-    A REFI-QDA project (.qdpx) or codebook (.qdc) from another QDA tool is imported on
+    A recording (mp3, wav, m4a, ogg, opus, flac, webm, mp4) is paired with the .vtt/.srt
+    of the same name beside it, or transcribed on this machine with --transcribe.
+    A REFI-QDA project (.qdpx, .qde) or codebook (.qdc) from another QDA tool is imported on
     its own: users, codebook, transcripts, codings and memos (see docs/exchange.md).
 
     Example: qualcarto import interviews/ --participants interviews/participants.csv
     """
+    from qualcarto.media import split_media
     from qualcarto.transcripts import collect_files, import_transcripts
 
     if any(p.suffix.lower() in (".qdpx", ".qdc", ".qde") for p in paths):
@@ -148,10 +167,17 @@ def import_(
 
         import_refi_file(ctx, paths[0], actor, skip_broken=skip_broken, sources=sources)
         return
-    files = collect_files(paths)
+    recordings, others = split_media(paths)
+    files = collect_files(others)
+    if recordings:
+        from qualcarto.cli.media import recordings_importer
+
+        add_recordings = recordings_importer(
+            ctx, recordings, media_dir, transcribe, model, language, not no_vad, actor
+        )
     with (
         store_session(ctx) as session,
-        progress_bar(len(files), "importing") as bar,
+        progress_bar(len(files) + len(recordings), "importing") as bar,
     ):
         report = import_transcripts(
             session,
@@ -160,7 +186,10 @@ def import_(
             actor=actor,
             progress=lambda _path: bar.update(1),
         )
-    click.echo(report.summary())
+        summary = report.summary() if files or not recordings else ""
+        if recordings:
+            summary = "; ".join(filter(None, [summary, add_recordings(session, bar)]))
+    click.echo(summary)
 
 
 @cli.group()
@@ -367,6 +396,7 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("agreement", ["agreement"]),
     ("ops", ["backup", "restore", "verify", "serve"]),
     ("query", ["query"]),
+    ("pseudonyms", ["pseudonymise"]),
 ]
 _register_feature_commands()
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import click
 
@@ -131,3 +132,42 @@ def _in_context(left: str, match: str, right: str, width: int) -> str:
     before = "…" if len(left) == width and width else ""
     after = "…" if len(right) == width and width else ""
     return f"{before}{left}[{match}]{right}{after}"
+
+
+@transcript.command("edit")
+@click.argument("name")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Take the corrected text from this UTF-8 file (default: open $EDITOR).",
+)
+@click.option("--as", "actor", required=True, help="The lead making the correction.")
+@click.pass_context
+def transcript_edit(ctx: click.Context, name: str, source: Path | None, actor: str) -> None:
+    """Correct a transcript's text; its codings move with the text, none is dropped.
+
+    A coding whose whole text is deleted stays, flagged for review. Every moved or
+    flagged coding is written to the audit log.
+
+    Example: qualcarto transcript edit I3 --from I3-corrected.txt --as lena
+    """
+    from qualcarto.coding import get_transcript
+    from qualcarto.transcripts.corrections import correct_transcript
+    from qualcarto.transcripts.decode import decode_text, read_bytes
+
+    with store_session(ctx) as session:
+        doc = get_transcript(session, name)
+        old_text, checksum = doc.text, doc.checksum
+    if source is not None:
+        new_text = decode_text(read_bytes(source), source)
+    else:
+        edited = click.edit(old_text, extension=".txt")
+        if edited is None:
+            click.echo("no changes")
+            return
+        new_text = edited
+    with store_session(ctx) as session:
+        report = correct_transcript(session, name, new_text, actor, expected_checksum=checksum)
+    click.echo(report.summary())

@@ -23,6 +23,7 @@ from qualcarto import __version__
 from qualcarto.codebook import Codebook, codebook_frame, get_version, version_codebook
 from qualcarto.coding import codings_frame
 from qualcarto.errors import NotFoundError, ValidationError
+from qualcarto.media.playback import with_media_times
 from qualcarto.store import Turn, User, current_project
 from qualcarto.transcripts import transcripts_frame
 
@@ -96,7 +97,7 @@ def study_data(
     codes = codebook_frame(codebook)
     codings = codings_frame(session, coders=list(coders) if coders else None)
     inside = codings["code_id"].isin(codes["code_id"])
-    codings = codings[inside].reset_index(drop=True)
+    codings = with_media_times(session, codings[inside].reset_index(drop=True))
     layer = CONSENSUS if consensus else (", ".join(coders) if coders else "all coders")
     turn_starts: dict[int, list[int]] = {}
     for transcript_id, start in session.execute(

@@ -39,6 +39,7 @@ from qualcarto.codebook import Codebook, CodeDef, get_version, version_codebook
 from qualcarto.errors import ValidationError
 from qualcarto.exchange.data import StudyData
 from qualcarto.exchange.refi_common import CODEBOOK_NS, PROJECT_NS, stable_guid, xml_datetime
+from qualcarto.exchange.refi_media import add_media_sources
 from qualcarto.exchange.refi_notes import MemoNotes, NoteRow, memo_notes
 from qualcarto.exchange.sidecar import SIDECAR, make_sidecar
 from qualcarto.store import Memo, Participant, Transcript, User, current_project
@@ -452,6 +453,7 @@ def project_tree(
             report.transcripts += 1
             if progress:
                 progress(name)
+        add_media_sources(element, session, transcripts, files)
     notebook.unplaced_to_project()
     if notes:
         element = _sub(root, PROJECT_NS, "Notes")

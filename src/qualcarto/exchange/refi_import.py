@@ -36,6 +36,7 @@ from qualcarto.exchange.refi_cases import add_groups, participants_and_transcrip
 from qualcarto.exchange.refi_codebook import merge_codebook
 from qualcarto.exchange.refi_codings import source_codings, source_memos
 from qualcarto.exchange.refi_common import SafeArchive, parse_xml
+from qualcarto.exchange.refi_media import import_media_sources
 from qualcarto.exchange.refi_read import RefiProject, RefiSource, read_codebook, read_project
 from qualcarto.exchange.refi_report import FALLBACK_USER, RefiImportReport, who, write_memo
 from qualcarto.exchange.sidecar import SIDECAR, Sidecar, apply_sidecar
@@ -79,7 +80,11 @@ def import_refi(
         archive = SafeArchive(data, path)
         project = read_project(parse_xml(archive.read(_project_member(archive, path)), path), path)
     try:
-        return _store(session, path, project, archive, actor, progress, skip_broken)
+        report = _store(session, path, project, archive, actor, progress, skip_broken)
+        if archive is not None:
+            root = parse_xml(archive.read(_project_member(archive, path)), path)
+            report.warnings += import_media_sources(session, root, archive, path)
+        return report
     except InputError:
         raise
     except QualcartoError as exc:
@@ -228,6 +233,8 @@ def _texts(
 ) -> dict[str, SourceText]:
     texts: dict[str, SourceText] = {}
     for source in project.sources:
+        if source.kind in ("AudioSource", "VideoSource"):
+            continue  # their recordings are attached to their transcripts afterwards
         if source.kind != "TextSource":
             project.unsupported_add(f"non-text sources ({source.kind})")
             continue

@@ -15,6 +15,8 @@ TIDY_COLUMNS = [
     "code_path",
     "start",
     "end",
+    "media_start",
+    "media_end",
     "text",
     "memo",
     "codebook_version",
@@ -34,7 +36,9 @@ def tidy_codings(
     Participant attributes keep their csv names and facets their codebook names, placed
     after ``participant_id`` and ``code_path``; a name that would repeat a column gets
     the prefix ``participant_`` or ``facet_``. ``codebook_version`` is the version the
-    coding was made under; ``created_at`` is ISO 8601 in UTC.
+    coding was made under; ``created_at`` is ISO 8601 in UTC. ``media_start`` and
+    ``media_end`` are the seconds of the transcript's recording the span was said in
+    (empty where the transcript has no timed recording).
     """
     known = codings[codings["code_id"].isin(codes["code_id"])]
     base = ["transcript_id", "transcript", "length", "participant_id"]
@@ -60,8 +64,8 @@ def tidy_codings(
     frame["code_path"] = known["code_id"].map(by_code["path"]).to_numpy()
     for facet, column in facet_names.items():
         frame[column] = known["code_id"].map(by_code[facet]).to_numpy()
-    for column in ("start", "end", "text", "memo", "codebook_version"):
-        frame[column] = known[column].to_numpy()
+    for column in ("start", "end", "media_start", "media_end", "text", "memo", "codebook_version"):
+        frame[column] = known[column].to_numpy() if column in known else None
     created = pd.to_datetime(known["created_at"], utc=True)
     frame["created_at"] = created.dt.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy()
     return frame

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -123,6 +124,9 @@ class Turn(Base):
     start: Mapped[int] = mapped_column(Integer)
     body_start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    # Seconds into the transcript's recording, for transcripts made from or synced to media.
+    media_start: Mapped[float | None] = mapped_column(Float)
+    media_end: Mapped[float | None] = mapped_column(Float)
     transcript: Mapped[Transcript] = relationship(back_populates="turns")
 
 
@@ -138,7 +142,33 @@ class Segment(Base):
     turn_index: Mapped[int] = mapped_column(Integer)
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
+    media_start: Mapped[float | None] = mapped_column(Float)
+    media_end: Mapped[float | None] = mapped_column(Float)
     transcript: Mapped[Transcript] = relationship(back_populates="segments")
+
+
+class MediaFile(Base):
+    """A transcript's recording, kept content-addressed in the media folder beside the store.
+
+    The bytes never enter the database: ``sha256`` names the file in the media folder.
+    ``timings`` maps the text to the recording as ``[start, end, seconds_from, seconds_to]``
+    rows (one per word for a local transcription, one per caption for .vtt/.srt), sorted.
+    """
+
+    __tablename__ = "media_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="CASCADE"), unique=True
+    )
+    name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    suffix: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10))  # audio | video
+    duration: Mapped[float] = mapped_column(Float)
+    size: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200), default="")  # how the text was made
+    timings: Mapped[list[Any]] = mapped_column(default=list)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class CodebookVersion(Base):
@@ -231,6 +261,18 @@ class Coding(Base):
     transcript: Mapped[Transcript] = relationship()
     coder: Mapped[User] = relationship()
     codebook_version: Mapped[CodebookVersion] = relationship()
+
+
+class CodingFlag(Base):
+    """A coding set aside for a lead's review, e.g. because a correction deleted its text."""
+
+    __tablename__ = "coding_flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coding_id: Mapped[int] = mapped_column(
+        ForeignKey("codings.id", ondelete="CASCADE"), unique=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    flagged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Review(Base):

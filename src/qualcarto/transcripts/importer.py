@@ -202,7 +202,7 @@ def _store_structure_and_audit(session: Session, transcript: Transcript, actor: 
     """Store the turns and segments of a transcript whose text was just set, and audit
     its import: the last steps of every import, from a file or from memory."""
     session.flush()
-    _store_structure(session, transcript.id, transcript.text)
+    store_structure(session, transcript.id, transcript.text)
     record(
         session,
         actor,
@@ -216,7 +216,8 @@ def _store_structure_and_audit(session: Session, transcript: Transcript, actor: 
     )
 
 
-def _store_structure(session: Session, transcript_id: int, text: str) -> None:
+def store_structure(session: Session, transcript_id: int, text: str) -> None:
+    """Store the speaker turns and sentences found in ``text`` for a transcript."""
     turns = find_turns(text)
     session.execute(
         insert(Turn),

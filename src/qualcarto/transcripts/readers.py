@@ -128,7 +128,7 @@ def _read_captions(fmt: str) -> Callable[[Path, bytes], str]:
             raise InputError(
                 path, f"not a valid .{fmt} file ({exc or type(exc).__name__})"
             ) from exc
-        body = _captions_to_text((c.voice, _strip_tags(c.text)) for c in captions.captions)
+        body = _captions_to_text((c.voice, strip_tags(c.text)) for c in captions.captions)
         if not body:
             raise InputError(path, f"holds no captions: not a valid .{fmt} file")
         return body
@@ -139,7 +139,7 @@ def _read_captions(fmt: str) -> Callable[[Path, bytes], str]:
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
 
-def _strip_tags(text: str) -> str:
+def strip_tags(text: str) -> str:
     return _TAG.sub("", text)
 
 

@@ -6,7 +6,7 @@ coding a memo may be about (and an index on the code, which code memos are found
 the ``memo_links`` table and ``saved_queries``.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-10
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: MIT
+"""Recordings on the command line: ``qualcarto import interview.mp3 [--transcribe]`` lands here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from qualcarto.config import resolve_media_dir
+
+
+def recordings_importer(
+    ctx: click.Context,
+    files: list[Path],
+    media_dir: str | None,
+    transcribe: bool,
+    model: Path | None,
+    language: str | None,
+    vad: bool,
+    actor: str,
+) -> Callable[[Session, Any], str]:
+    """Settle the media folder and load the model first (errors before any write), then return
+    the step that imports ``files`` in the import's transaction and says what it did."""
+    from qualcarto.media import TranscribeOptions, Transcriber, import_recordings
+
+    folder = resolve_media_dir(ctx.obj["db"], media_dir)
+    transcriber = (
+        Transcriber(TranscribeOptions(model_dir=model, language=language, vad=vad))
+        if transcribe
+        else None
+    )
+
+    def add(session: Session, bar: Any) -> str:
+        report = import_recordings(
+            session,
+            files,
+            folder,
+            transcriber=transcriber,
+            actor=actor,
+            progress=lambda _path: bar.update(1),
+        )
+        return report.summary()
+
+    return add
