@@ -155,14 +155,31 @@ export default function (component) {
   const total = points.length;
   const bounds = root.qcsBounds;
   // Pieces cut at block bounds; a block whose pieces are unchanged keeps its spans.
+  // A piece's look (colours, hover text) follows from its codings: worked out here once per
+  // set of codings, so Python sends each coding's colour and label once, not per piece.
+  const byId = new Map((data.marks || []).map((m) => [m[0], m]));
+  const looks = new Map();
+  const lookOf = (ids) => {
+    const which = ids.join(",");
+    if (!looks.has(which)) {
+      const colors = ids.map((id) => (byId.has(id) ? byId.get(id)[3] : "#888888"));
+      const title = ids.map((id) => (byId.has(id) ? byId.get(id)[4] : "")).join("\n");
+      looks.set(which, colors.length === 1
+        ? [`${colors[0]}38`, `2px solid ${colors[0]}`, title]
+        : [`linear-gradient(${colors.slice(0, 6).map((c) => `${c}55`).join(", ")})`,
+           `3px double ${colors[0]}`, title]);
+    }
+    return looks.get(which);
+  };
   const parts = root.qcsBlocks.map(() => []);
   let block = 0;
-  for (const piece of data.pieces) {
-    let [start, end] = piece;
+  for (const [first, end, kind, ids] of data.pieces) {
+    const [background, border, title] = ids.length ? lookOf(ids) : ["", "", ""];
+    let start = first;
     while (start < end) {
       while (start >= bounds[block + 1]) block += 1;
       const stop = Math.min(end, bounds[block + 1]);
-      parts[block].push([start, stop, ...piece.slice(2)]);
+      parts[block].push([start, stop, kind, background, border, title, ids]);
       start = stop;
     }
   }
@@ -204,7 +221,7 @@ export default function (component) {
   // while the text and the pane's width stay the same.
   const layout = `${data.doc}:${text.clientWidth}:${total}`;
   const places = root.qcsLayout === layout && root.qcsPlaces ? root.qcsPlaces : new Map();
-  const measured = (data.stripes || []).map(([id, start, end, color, label]) => {
+  const measured = (data.stripes ? data.marks || [] : []).map(([id, start, end, color, label]) => {
     const where = `${start}:${end}`;
     if (!places.has(where)) {
       const a = rangeAt(pieces, start, total), b = rangeAt(pieces, Math.max(start, end - 1), total);
