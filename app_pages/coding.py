@@ -10,7 +10,7 @@ from app_pages.code_picker import code_picker, code_tree
 from app_pages.coding_editor import coding_editor, transcript_memo
 from app_pages.common import md, reading, require_user
 from app_pages.media_player import media_folder, media_player, time_note
-from app_pages.span_selector import Mark, View, build_pieces, build_stripes, span_selector
+from app_pages.span_selector import Mark, View, build_marks, build_pieces, span_selector
 from qualcarto.assignments import assigned_transcripts, is_done
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import code_counts, codings_frame, get_transcript, visible_coders
@@ -112,7 +112,8 @@ with left:
         build_pieces(len(text), marks, labels, pending[1:] if pending else None),
         key=act.SELECTOR,
         view=View(name, jump[1] if jump[0] == name else None, jump[2] if jump[0] == name else ""),
-        stripes=build_stripes(marks) if st.session_state.get("code_margin", True) else [],
+        marks=build_marks(marks),
+        stripes=st.session_state.get("code_margin", True),
         active=active,
         address=True,
         callbacks={

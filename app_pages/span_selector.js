@@ -104,8 +104,19 @@ function drawHelp(root) {
   return help;
 }
 
+// How long each part of a draw took (ms), for bench/ui.py: window.qcsTimings keeps the last 50.
+const CHUNK = 2000;
+
+function timed(marks) {
+  const log = (window.qcsTimings = window.qcsTimings || []);
+  log.push(marks);
+  if (log.length > 50) log.shift();
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
+  const t0 = performance.now();
+  const marks = { began: t0 };
   let root = parentElement.querySelector(".qcs-root");
   const fresh = !root;
   if (fresh) {
@@ -122,62 +133,95 @@ export default function (component) {
   const text = root.querySelector(".qcs-text");
   const margin = root.querySelector(".qcs-margin");
   const help = drawHelp(root);
-  const points = Array.from(data.text);
+  // The text is drawn in blocks of about CHUNK characters, each ending at a line break, so
+  // a change (an Apply) lays out one block again, not a 300,000-character paragraph.
+  if (root.qcsText !== data.text) {
+    const points = Array.from(data.text);
+    const bounds = [0];
+    for (let i = CHUNK; i < points.length; i += 1) {
+      if (points[i - 1] === "\n" && i - bounds[bounds.length - 1] >= CHUNK) bounds.push(i);
+    }
+    bounds.push(points.length);
+    const blocks = bounds.slice(1).map(() => {
+      const block = document.createElement("div");
+      block.className = "qcs-chunk";
+      return block;
+    });
+    text.replaceChildren(...blocks);
+    Object.assign(root, { qcsText: data.text, qcsPoints: points, qcsBounds: bounds, qcsBlocks: blocks,
+      qcsBlockKeys: blocks.map(() => null), qcsBlockSpans: blocks.map(() => []), qcsPlaces: null });
+  }
+  const points = root.qcsPoints;
   const total = points.length;
-
-  // Redraw only the pieces that changed since the last draw of the same text: an Apply
-  // touches a few pieces of thousands, and a full redraw of a long interview is slow.
-  const keys = data.pieces.map((piece) => JSON.stringify(piece));
-  const same = root.qcsText === data.text ? root.qcsKeys || [] : [];
-  let head = 0;
-  while (head < keys.length && head < same.length && keys[head] === same[head]) head += 1;
-  let tail = 0;
-  while (tail < keys.length - head && tail < same.length - head
-         && keys[keys.length - 1 - tail] === same[same.length - 1 - tail]) tail += 1;
-  const fragment = document.createDocumentFragment();
-  for (const [start, end, kind, background, border, title, ids] of data.pieces.slice(head, keys.length - tail)) {
-    const span = document.createElement("span");
-    span.dataset.s = String(start);
-    span.dataset.e = String(end);
-    span.textContent = points.slice(start, end).join("");
-    if (kind) span.className = kind;
-    if (background) span.style.background = background;
-    if (border) span.style.borderBottom = border;
-    if (title) span.title = title;
-    if (ids && ids.length) span.dataset.ids = ids.join(",");
-    fragment.appendChild(span);
+  const bounds = root.qcsBounds;
+  // Pieces cut at block bounds; a block whose pieces are unchanged keeps its spans.
+  // A piece's look (colours, hover text) follows from its codings: worked out here once per
+  // set of codings, so Python sends each coding's colour and label once, not per piece.
+  const byId = new Map((data.marks || []).map((m) => [m[0], m]));
+  const looks = new Map();
+  const lookOf = (ids) => {
+    const which = ids.join(",");
+    if (!looks.has(which)) {
+      const colors = ids.map((id) => (byId.has(id) ? byId.get(id)[3] : "#888888"));
+      const title = ids.map((id) => (byId.has(id) ? byId.get(id)[4] : "")).join("\n");
+      looks.set(which, colors.length === 1
+        ? [`${colors[0]}38`, `2px solid ${colors[0]}`, title]
+        : [`linear-gradient(${colors.slice(0, 6).map((c) => `${c}55`).join(", ")})`,
+           `3px double ${colors[0]}`, title]);
+    }
+    return looks.get(which);
+  };
+  const parts = root.qcsBlocks.map(() => []);
+  let block = 0;
+  for (const [first, end, kind, ids] of data.pieces) {
+    const [background, border, title] = ids.length ? lookOf(ids) : ["", "", ""];
+    let start = first;
+    while (start < end) {
+      while (start >= bounds[block + 1]) block += 1;
+      const stop = Math.min(end, bounds[block + 1]);
+      parts[block].push([start, stop, kind, background, border, title, ids]);
+      start = stop;
+    }
   }
   const keptTop = box.scrollTop;
   box.style.height = data.height ? `${data.height}px` : "";
   for (const handle of text.querySelectorAll(".qcs-handle")) handle.remove();
-  if (!same.length) {
-    text.replaceChildren(fragment);
-  } else {
-    const old = text.children;
-    const after = old[same.length - tail] || null;
-    for (let i = same.length - tail - 1; i >= head; i -= 1) old[i].remove();
-    text.insertBefore(fragment, after);
-  }
-  root.qcsText = data.text;
-  root.qcsKeys = keys;
-  const pieces = Array.from(text.children);
+  let redrawn = 0;
+  parts.forEach((list, index) => {
+    const key = JSON.stringify(list);
+    if (root.qcsBlockKeys[index] === key) return;
+    redrawn += 1;
+    const spans = list.map(([start, end, kind, background, border, title, ids]) => {
+      const span = document.createElement("span");
+      span.dataset.s = String(start);
+      span.dataset.e = String(end);
+      span.textContent = points.slice(start, end).join("");
+      if (kind) span.className = kind;
+      if (background) span.style.background = background;
+      if (border) span.style.borderBottom = border;
+      if (title) span.title = title;
+      if (ids && ids.length) span.dataset.ids = ids.join(",");
+      return span;
+    });
+    root.qcsBlocks[index].replaceChildren(...spans);
+    root.qcsBlockKeys[index] = key;
+    root.qcsBlockSpans[index] = spans;
+  });
+  const pieces = [].concat(...root.qcsBlockSpans);
+  marks.pieces = performance.now() - t0;
+  marks.blocks = redrawn;
 
+  // Read everything the drawing needs first (one layout), then write: no read after a write.
+  const origin = text.getBoundingClientRect().top;
   const topOf = (offset) => {
     const range = rangeAt(pieces, offset, total);
-    if (!range) return 0;
-    const rect = range.getBoundingClientRect();
-    return rect.top - text.getBoundingClientRect().top;
+    return range ? range.getBoundingClientRect().top - origin : 0;
   };
-  // Margin stripes: one per coding, in lanes so overlapping codings sit side by side.
-  const origin = text.getBoundingClientRect().top;
-  const lanes = [];
-  const stripes = document.createDocumentFragment();
   // Colours and outlines do not move text, so a stripe measured before keeps its place
   // while the text and the pane's width stay the same.
   const layout = `${data.doc}:${text.clientWidth}:${total}`;
-  const kept = same.length && root.qcsLayout === layout && root.qcsPlaces;
-  const places = kept ? root.qcsPlaces : new Map();
-  const measured = (data.stripes || []).map(([id, start, end, color, label]) => {
+  const places = root.qcsLayout === layout && root.qcsPlaces ? root.qcsPlaces : new Map();
+  const measured = (data.stripes ? data.marks || [] : []).map(([id, start, end, color, label]) => {
     const where = `${start}:${end}`;
     if (!places.has(where)) {
       const a = rangeAt(pieces, start, total), b = rangeAt(pieces, Math.max(start, end - 1), total);
@@ -190,50 +234,78 @@ export default function (component) {
   }).sort((x, y) => x.top - y.top || y.bottom - x.bottom);
   root.qcsLayout = layout;
   root.qcsPlaces = places;
-  for (const s of measured) {
-    let lane = lanes.findIndex((bottom) => bottom <= s.top);
-    if (lane < 0) lane = lanes.length < 8 ? lanes.push(0) - 1 : lanes.indexOf(Math.min(...lanes));
-    lanes[lane] = s.bottom + 2;
-    const stripe = document.createElement("button");
-    stripe.type = "button";
-    stripe.className = "qcs-stripe";
-    stripe.dataset.id = String(s.id);
-    stripe.style.top = `${s.top}px`;
-    stripe.style.height = `${s.bottom - s.top}px`;
-    stripe.style.left = `${lane * 20}px`;
-    stripe.style.borderLeftColor = s.color;
-    stripe.title = s.label;
-    stripe.setAttribute("aria-label", `Coding: ${s.label}`);
-    const label = document.createElement("span");
-    label.textContent = s.label;
-    stripe.appendChild(label);
-    stripes.appendChild(stripe);
-  }
-  margin.replaceChildren(stripes);
-  margin.style.width = `${Math.max(1, lanes.length) * 20 + 4}px`;
-  margin.style.height = `${text.scrollHeight}px`;
-
-  // Handles on the coding being edited: drag one (or Shift+click the text) to move it.
+  const height = text.scrollHeight;
   const active = data.active;
+  const handles = [];
   if (active) {
+    const left = text.getBoundingClientRect().left;
     for (const [side, offset] of [["start", active[1]], ["end", active[2]]]) {
       const range = rangeAt(pieces, side === "start" ? offset : Math.max(offset - 1, 0), total);
       if (!range) continue;
       const rect = range.getBoundingClientRect();
-      const handle = document.createElement("span");
-      handle.className = `qcs-handle qcs-handle-${side}`;
-      handle.dataset.side = side;
-      handle.setAttribute("data-testid", `qc-handle-${side}`);
-      handle.setAttribute("role", "slider");
-      handle.setAttribute("aria-label", `${side} of the coding being edited`);
-      handle.setAttribute("aria-valuenow", String(offset));
-      handle.tabIndex = 0;
-      const left = (side === "start" ? rect.left : rect.right) - text.getBoundingClientRect().left;
-      handle.style.left = `${left - 3}px`;
-      handle.style.top = `${rect.top - origin}px`;
-      handle.style.height = `${rect.height}px`;
-      text.appendChild(handle);
+      handles.push({ side, offset, left: (side === "start" ? rect.left : rect.right) - left,
+        top: rect.top - origin, height: rect.height });
     }
+  }
+  marks.measured = performance.now() - t0;
+
+  // Margin stripes: one per coding, in lanes so overlapping codings sit side by side. A
+  // stripe drawn before is kept (or only moved); the margin's order is the text's order.
+  const lanes = [];
+  const drawn = root.qcsStripes || new Map();
+  const wanted = new Map();
+  let cursor = margin.firstChild;
+  for (const s of measured) {
+    let lane = lanes.findIndex((bottom) => bottom <= s.top);
+    if (lane < 0) lane = lanes.length < 8 ? lanes.push(0) - 1 : lanes.indexOf(Math.min(...lanes));
+    lanes[lane] = s.bottom + 2;
+    const sig = `${s.top}|${s.bottom}|${lane}|${s.color}|${s.label}`;
+    let stripe = drawn.get(s.id);
+    if (!stripe || stripe.qcsSig !== sig) {
+      if (!stripe) {
+        stripe = document.createElement("button");
+        stripe.type = "button";
+        stripe.className = "qcs-stripe";
+        stripe.dataset.id = String(s.id);
+        stripe.appendChild(document.createElement("span"));
+      }
+      stripe.style.top = `${s.top}px`;
+      stripe.style.height = `${s.bottom - s.top}px`;
+      stripe.style.left = `${lane * 20}px`;
+      stripe.style.borderLeftColor = s.color;
+      stripe.title = s.label;
+      stripe.setAttribute("aria-label", `Coding: ${s.label}`);
+      stripe.firstChild.textContent = s.label;
+      stripe.qcsSig = sig;
+    }
+    wanted.set(s.id, stripe);
+    if (stripe === cursor) cursor = cursor.nextSibling;
+    else margin.insertBefore(stripe, cursor);
+  }
+  while (cursor) {
+    const next = cursor.nextSibling;
+    cursor.remove();
+    cursor = next;
+  }
+  root.qcsStripes = wanted;
+  margin.style.width = `${Math.max(1, lanes.length) * 20 + 4}px`;
+  margin.style.height = `${height}px`;
+  marks.stripes = performance.now() - t0;
+
+  // Handles on the coding being edited: drag one (or Shift+click the text) to move it.
+  for (const { side, offset, left, top, height: tall } of handles) {
+    const handle = document.createElement("span");
+    handle.className = `qcs-handle qcs-handle-${side}`;
+    handle.dataset.side = side;
+    handle.setAttribute("data-testid", `qc-handle-${side}`);
+    handle.setAttribute("role", "slider");
+    handle.setAttribute("aria-label", `${side} of the coding being edited`);
+    handle.setAttribute("aria-valuenow", String(offset));
+    handle.tabIndex = 0;
+    handle.style.left = `${left - 3}px`;
+    handle.style.top = `${top}px`;
+    handle.style.height = `${tall}px`;
+    text.appendChild(handle);
   }
 
   // Keep the coder's place: the same scroll after a redraw; on a new pane or a new
@@ -268,7 +340,7 @@ export default function (component) {
     url.searchParams.set("at", at);
     window.history.replaceState(window.history.state, "", url);
   };
-  remember();
+  timer = setTimeout(remember, 0); // after this draw: reading the view forces a layout
   const scrolled = () => { clearTimeout(timer); timer = setTimeout(remember, 150); };
 
   const report = () => {
@@ -386,5 +458,7 @@ export default function (component) {
     if (root.qcsCleanup === cleanup) root.qcsCleanup = null;
   };
   root.qcsCleanup = cleanup;
+  marks.total = performance.now() - t0;
+  timed(marks);
   return cleanup;
 }

@@ -71,21 +71,17 @@ class Mark:
     label: str
 
 
-def _style(colors: list[str]) -> tuple[str, str]:
-    if len(colors) == 1:
-        return f"{colors[0]}38", f"2px solid {colors[0]}"
-    stripes = ", ".join(f"{c}55" for c in colors[:6])
-    return f"linear-gradient({stripes})", f"3px double {colors[0]}"
-
-
 def build_pieces(
     length: int,
     marks: Sequence[Mark],
     labels: Sequence[tuple[int, int]] = (),
     pending: tuple[int, int] | None = None,
 ) -> list[list[Any]]:
-    """Pieces for the component: ``[start, end, class, background, border, title, ids]``."""
-    by_id = {m.coding_id: m for m in marks}
+    """Pieces for the component: ``[start, end, class, coding ids]``.
+
+    A piece's colours and hover text come from ``build_marks`` (once per coding, not once
+    per piece): that keeps the data sent on every rerun of a long transcript small.
+    """
     spans = [(m.coding_id, m.start, m.end) for m in marks]
     spans += [(_LABEL, s, e) for s, e in labels if e > s]
     if pending is not None:
@@ -95,12 +91,7 @@ def build_pieces(
         ids = [i for i in piece.coding_ids if i >= 0]
         kinds = [k for k, flag in (("qcs-speaker", _LABEL), ("qcs-pending", _PENDING))
                  if flag in piece.coding_ids]  # fmt: skip
-        background = border = title = ""
-        if ids:
-            colors = [color_of(by_id[i].color) for i in ids]
-            background, border = _style(colors)
-            title = "\n".join(by_id[i].label for i in ids)
-        out.append([piece.start, piece.end, " ".join(kinds), background, border, title, ids])
+        out.append([piece.start, piece.end, " ".join(kinds), ids])
     return out
 
 
@@ -109,8 +100,8 @@ def color_of(color: str | None) -> str:
     return color if color and _HEX.match(color) else "#888888"
 
 
-def build_stripes(marks: Sequence[Mark]) -> list[list[Any]]:
-    """Margin stripes for the component: ``[coding_id, start, end, colour, label]``."""
+def build_marks(marks: Sequence[Mark]) -> list[list[Any]]:
+    """The codings for the component: ``[coding_id, start, end, colour, label]``."""
     return [[m.coding_id, m.start, m.end, color_of(m.color), m.label] for m in marks]
 
 
@@ -133,14 +124,19 @@ def span_selector(
     *,
     key: str,
     view: View,
-    stripes: list[list[Any]],
+    marks: list[list[Any]],
+    stripes: bool,
     active: tuple[int, int, int] | None,
     callbacks: dict[str, Callable[[], None]],
     height: int = 620,
     address: bool = False,
 ) -> Any:
-    """Mount the selector (``address``: keep ``t`` and ``at`` in the page's address); each callback (``selection``, ``clicked``, ``boundary``, ``key``)
-    reads its event from ``st.session_state[key]``."""
+    """Mount the selector; each callback (``selection``, ``clicked``, ``boundary``, ``key``)
+    reads its event from ``st.session_state[key]``.
+
+    ``marks`` come from ``build_marks``; ``stripes`` draws them in the margin; ``address``
+    keeps ``t`` and ``at`` in the page's address.
+    """
     return _COMPONENT(
         data={
             "text": text,
@@ -149,6 +145,7 @@ def span_selector(
             "doc": view.doc,
             "at": view.at,
             "jump": view.jump,
+            "marks": marks,
             "stripes": stripes,
             "active": list(active) if active else None,
             "address": address,
