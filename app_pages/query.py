@@ -14,9 +14,10 @@ from qualcarto.transcripts.frames import transcripts_frame
 
 user = require_user()
 st.title("Query")
+# Plain text: inline code in a caption is drawn at 3:1 contrast (axe, docs/accessibility.md).
 st.caption(
-    "Combine codes: `a AND b`, `a NEAR/200 b`, `stage:pre-training AND NOT x WITHIN turn "
-    'WHERE organization_type = "Company"`. See docs/queries.md.'
+    "Combine codes, e.g. a AND b, a NEAR/200 b, or stage:pre-training AND NOT x WITHIN turn "
+    'WHERE organization_type = "Company". See docs/queries.md.'
 )
 with reading() as session:
     saved = saved_queries(session)

@@ -27,7 +27,9 @@ from team_study import PASSWORDS, build_team_store
 ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
-CODER_PAGES = ["", "search", "suggestions", "review", "codebook", "cartography", "exports"]
+CODER_PAGES = [
+    "", "search", "query", "suggestions", "review", "codebook", "cartography", "exports",
+]  # fmt: skip
 LEAD_PAGES = [
     *CODER_PAGES,
     "assignments",
