@@ -16,6 +16,7 @@ from qualcarto.auth import sign_out as auth_sign_out
 from qualcarto.config import resolve_db_url
 from qualcarto.errors import QualcartoError
 from qualcarto.store import connect, read_scope, session_scope
+from qualcarto.transcripts.frames import transcripts_frame
 
 TOKEN_KEY = "qc_token"
 # Marks that start markdown anywhere in a line, and those that only do at a line's start.
@@ -61,6 +62,16 @@ def reading() -> Iterator[Session]:
     """A read-only snapshot of the app's store: takes no lock, so it never waits for a save."""
     with read_scope(engine()) as session:
         yield session
+
+
+def pick_transcript(key: str) -> str:
+    """A lead's transcript picker over the whole study; stops the page when there is none."""
+    with reading() as session:
+        names = list(transcripts_frame(session)["transcript"])
+    if not names:
+        st.info("No transcripts yet.")
+        st.stop()
+    return str(st.selectbox("Transcript", names, key=key))
 
 
 def client_address() -> str | None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import reading, require_lead, store
+from app_pages.common import pick_transcript, reading, require_lead, store
 from qualcarto.coding import get_transcript
 from qualcarto.errors import QualcartoError
-from qualcarto.transcripts import transcripts_frame
 from qualcarto.transcripts.corrections import correct_transcript
 from qualcarto.transcripts.flags import flagged_codings
 
@@ -18,12 +17,7 @@ st.caption(
     "Codings move with the text. A coding whose whole text you delete stays, flagged for "
     "review below. To name a speaker, start a turn's paragraph with the name and a colon (Ana: …)."
 )
-with reading() as session:
-    names = list(transcripts_frame(session)["transcript"])
-if not names:
-    st.info("No transcripts yet.")
-    st.stop()
-name = st.selectbox("Transcript", names, key="correct_transcript")
+name = pick_transcript("correct_transcript")
 with reading() as session:
     doc = get_transcript(session, name)
     text, checksum = doc.text, doc.checksum

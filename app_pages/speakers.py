@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import reading, require_lead, store
+from app_pages.common import pick_transcript, reading, require_lead, store
 from qualcarto.errors import QualcartoError
-from qualcarto.transcripts import transcripts_frame
 from qualcarto.transcripts.speakers import (
     merge_with_next,
     name_speakers,
@@ -22,12 +21,7 @@ st.caption(
     "Transcribed turns are split where nobody speaks and carry no speaker: name them here "
     "before coding. Only the turns change; the text and every coding stay as they are."
 )
-with reading() as session:
-    names = list(transcripts_frame(session)["transcript"])
-if not names:
-    st.info("No transcripts yet.")
-    st.stop()
-name = st.selectbox("Transcript", names, key="speakers_transcript")
+name = pick_transcript("speakers_transcript")
 with reading() as session:
     turns = turns_frame(session, name)
     sentences = sentences_list(session, name)
