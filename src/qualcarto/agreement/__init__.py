@@ -23,7 +23,16 @@ raises :class:`UndefinedAgreementError`; both are ``ValueError`` subclasses. For
 sources and the units of analysis are described in ``docs/agreement.md``.
 """
 
-from qualcarto.agreement.anatomy import DISAGREEMENT_COLUMNS, disagreements
+from qualcarto.agreement.anatomy import (
+    DISAGREEMENT_COLUMNS,
+    Anatomy,
+    anatomy,
+    boundary_differences,
+    coder_tendencies,
+    concentration,
+    confusion_matrix,
+    disagreements,
+)
 from qualcarto.agreement.bootstrap import bootstrap_ci
 from qualcarto.agreement.bundle import AgreementTables, about_rows, agreement_tables
 from qualcarto.agreement.coefficients import (
@@ -70,16 +79,22 @@ __all__ = [
     "AgreementData",
     "AgreementInputError",
     "AgreementTables",
+    "Anatomy",
     "ReportOptions",
     "UndefinedAgreementError",
     "about_rows",
     "agreement_report",
     "agreement_tables",
+    "anatomy",
     "bootstrap_ci",
+    "boundary_differences",
     "brennan_prediger",
     "code_table",
+    "coder_tendencies",
     "cohen_kappa",
     "cohen_kappa_from_table",
+    "concentration",
+    "confusion_matrix",
     "describe",
     "disagreements",
     "flag_measure",

@@ -1,13 +1,24 @@
 # SPDX-License-Identifier: MIT
-"""Disagreement anatomy: where, how and between which codes coders part ways.
+"""Disagreement anatomy: where, how and between which codes two coders part ways.
 
 Pure: an :class:`~qualcarto.agreement.tables.AgreementData` in, DataFrames out.
-:func:`disagreements` lists each segment another coder did not match, beside that
-coder's nearest excerpt.
+
+* :func:`disagreements` lists each segment another coder did not match, beside that
+  coder's nearest excerpt;
+* :func:`partners` pairs each segment of coder a with the segment of coder b that
+  overlaps it - the same code first, then the most shared characters;
+* :func:`confusion_matrix` counts those pairs code x code (which codes are swapped for
+  which), with ``(none)`` for a segment the other coder left uncoded;
+* :func:`boundary_differences` the start and end offsets of same-code partners;
+* :func:`coder_tendencies` more, fewer, longer, shorter codings per code;
+* :func:`concentration` the codes whose disagreements sit in few transcripts.
+
+Definitions and a worked example: docs/agreement.md, "Disagreement anatomy".
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
@@ -92,4 +103,275 @@ def _nearest(unmatched: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
     return joined
 
 
-__all__ = ["DISAGREEMENT_COLUMNS", "disagreements"]
+NONE = "(none)"
+SPAN = ["transcript_id", "code_id", "start", "end"]
+
+
+def _distinct(codings: pd.DataFrame, coder: object) -> pd.DataFrame:
+    rows = codings.loc[codings["coder"] == coder, SPAN].drop_duplicates()
+    return rows.sort_values(SPAN).reset_index(drop=True)
+
+
+def partners(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
+    """Each distinct segment of coder ``a`` beside its partner among ``b``'s segments.
+
+    Partners share at least one character in the same transcript. First each segment of
+    ``a`` takes the segment of ``b`` with the same code that shares the most characters
+    (ties: the earlier start). A segment of ``a`` left without one then takes, among
+    ``b``'s segments that are nobody's same-code partner, the one sharing the most
+    characters - a different code, so a swap. Columns ``transcript_id``, ``code_a``,
+    ``start_a``, ``end_a``, ``code_b``, ``start_b``, ``end_b``, ``shared`` (characters);
+    ``code_b`` is ``(none)`` when no segment of ``b`` is left for it. Segments of ``b``
+    that are nobody's partner follow with ``code_a`` ``(none)``.
+    """
+    left = _distinct(codings, a).reset_index(names="row")
+    right = _distinct(codings, b).reset_index(names="row_b")
+    pairs = left.merge(right, on="transcript_id", suffixes=("_a", "_b"))
+    shared = np.minimum(pairs["end_a"], pairs["end_b"]) - np.maximum(
+        pairs["start_a"], pairs["start_b"]
+    )
+    pairs = pairs.assign(shared=shared)[shared > 0]
+    order = ["row", "shared", "start_b"], [True, False, True]
+    same = pairs[pairs["code_id_a"] == pairs["code_id_b"]]
+    first = same.sort_values(order[0], ascending=order[1]).drop_duplicates("row")
+    rest = pairs[~pairs["row"].isin(first["row"]) & ~pairs["row_b"].isin(first["row_b"])]
+    rest = rest[rest["code_id_a"] != rest["code_id_b"]]
+    second = rest.sort_values(order[0], ascending=order[1]).drop_duplicates("row")
+    best = pd.concat([first, second])
+    found = left.rename(columns={"code_id": "code_a", "start": "start_a", "end": "end_a"})
+    found = found.merge(
+        best[["row", "row_b", "code_id_b", "start_b", "end_b", "shared"]].rename(
+            columns={"code_id_b": "code_b"}
+        ),
+        on="row",
+        how="left",
+    )
+    found["code_b"] = found["code_b"].fillna(NONE)
+    found["shared"] = found["shared"].fillna(0).astype(np.int64)
+    alone = right[~right["row_b"].isin(best["row_b"])]
+    extra = pd.DataFrame(
+        {
+            "transcript_id": alone["transcript_id"],
+            "code_a": NONE,
+            "code_b": alone["code_id"],
+            "start_b": alone["start"],
+            "end_b": alone["end"],
+            "shared": 0,
+        }
+    )
+    out = pd.concat([found, extra], ignore_index=True) if len(extra) else found
+    for column in ("start_a", "end_a", "start_b", "end_b"):
+        out[column] = out[column].astype("Int64")
+    columns = ["transcript_id", "code_a", "start_a", "end_a", "code_b", "start_b", "end_b"]
+    return out[[*columns, "shared"]].reset_index(drop=True)
+
+
+def confusion_matrix(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
+    """Code x code counts of :func:`partners`: rows coder ``a``'s code, columns ``b``'s.
+
+    The diagonal counts segments both coders gave the same code; an off-diagonal cell
+    (X, Y) a segment ``a`` coded X where ``b`` has no X over it but a Y that is no
+    other segment's same-code partner (a swap); column ``(none)``: ``a`` coded it and ``b`` coded none of it; row
+    ``(none)``: ``b`` coded it and ``a`` none of it. Codes sorted, ``(none)`` last.
+    """
+    found = partners(codings, a, b)
+    codes = sorted((set(found["code_a"]) | set(found["code_b"])) - {NONE})
+    axis = [*codes, NONE]
+    table = pd.crosstab(found["code_a"], found["code_b"]).reindex(
+        index=axis, columns=axis, fill_value=0
+    )
+    table.index.name, table.columns.name = str(a), str(b)
+    return table.astype(np.int64)
+
+
+def swaps(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
+    """The off-diagonal cells of :func:`confusion_matrix` between two codes, most first.
+
+    Columns ``code_a``, ``code_b``, ``segments``; ``(none)`` rows and columns are left
+    out (those are presence disagreements, not swaps).
+    """
+    table = confusion_matrix(codings, a, b)
+    long = table.stack().rename("segments").reset_index()
+    long.columns = pd.Index(["code_a", "code_b", "segments"])
+    keep = (
+        (long["code_a"] != long["code_b"])
+        & (long["code_a"] != NONE)
+        & (long["code_b"] != NONE)
+        & (long["segments"] > 0)
+    )
+    out = long[keep].sort_values(["segments", "code_a", "code_b"], ascending=[False, True, True])
+    return out.reset_index(drop=True)
+
+
+BOUNDARY_COLUMNS = [
+    "code_id",
+    "pairs",
+    "same_boundaries",
+    "start_median_abs",
+    "end_median_abs",
+    "start_mean",
+    "end_mean",
+]
+
+
+def boundary_differences(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
+    """How the start and end offsets of same-code partners differ, per code and pooled.
+
+    For each pair of :func:`partners` with the same code, ``start_b - start_a`` and
+    ``end_b - end_a`` in characters (positive: ``b`` starts or ends later). Per code:
+    ``pairs``, ``same_boundaries`` (pairs with both offsets equal), the median absolute
+    start and end differences, and the mean signed ones; a last row ``(all)`` pools
+    every pair.
+    """
+    found = partners(codings, a, b)
+    same = found[found["code_a"] == found["code_b"]]
+    start = (same["start_b"] - same["start_a"]).astype(np.int64).to_numpy()
+    end = (same["end_b"] - same["end_a"]).astype(np.int64).to_numpy()
+    codes = same["code_a"].to_numpy()
+    rows = []
+    for code in [*sorted(set(codes)), "(all)"]:
+        pick = np.ones(len(codes), bool) if code == "(all)" else codes == code
+        s, e = start[pick], end[pick]
+        rows.append(
+            {
+                "code_id": code,
+                "pairs": int(pick.sum()),
+                "same_boundaries": int(((s == 0) & (e == 0)).sum()),
+                "start_median_abs": float(np.median(np.abs(s))) if len(s) else np.nan,
+                "end_median_abs": float(np.median(np.abs(e))) if len(e) else np.nan,
+                "start_mean": float(s.mean()) if len(s) else np.nan,
+                "end_mean": float(e.mean()) if len(e) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows, columns=BOUNDARY_COLUMNS)
+
+
+def coder_tendencies(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
+    """Per code and pooled: how many segments each coder made and how long they are.
+
+    Columns ``code_id``, ``segments_a``, ``segments_b``, ``more`` (the coder with more
+    segments, ``=`` when equal), ``mean_length_a``, ``mean_length_b`` (characters; NaN
+    without segments), ``longer`` (the coder whose segments are longer on average, ``=``
+    when equal or either has none). Distinct segments count once; last row ``(all)``.
+    """
+    rows = []
+    left, right = _distinct(codings, a), _distinct(codings, b)
+    codes = sorted(set(left["code_id"]) | set(right["code_id"]))
+    for code in [*codes, "(all)"]:
+        x = left if code == "(all)" else left[left["code_id"] == code]
+        y = right if code == "(all)" else right[right["code_id"] == code]
+        lx = (x["end"] - x["start"]).to_numpy(np.float64)
+        ly = (y["end"] - y["start"]).to_numpy(np.float64)
+        mx = float(lx.mean()) if len(lx) else np.nan
+        my = float(ly.mean()) if len(ly) else np.nan
+        rows.append(
+            {
+                "code_id": code,
+                "segments_a": len(x),
+                "segments_b": len(y),
+                "more": str(a) if len(x) > len(y) else str(b) if len(y) > len(x) else "=",
+                "mean_length_a": mx,
+                "mean_length_b": my,
+                "longer": str(a) if mx > my else str(b) if my > mx else "=",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def concentration(unmatched: pd.DataFrame, used: pd.DataFrame, share: float = 0.25) -> pd.DataFrame:
+    """The codes whose disagreements concentrate in few transcripts.
+
+    ``unmatched``: one row per disagreement (``code_id``, ``transcript``), e.g. from
+    :func:`disagreements`; ``used``: the (``code_id``, ``transcript``) pairs where some
+    coder used the code. Per code with a disagreement: ``disagreements``,
+    ``transcripts_used``, ``transcripts_with``, ``top_transcript`` and ``top_share`` (its
+    share of the code's disagreements), ``half_in`` (the fewest transcripts holding at
+    least half of them) and ``concentrated``: ``half_in`` is at most ``share`` of
+    ``transcripts_used`` and the code has two or more disagreements. Most concentrated
+    first.
+    """
+    columns = [
+        "code_id", "disagreements", "transcripts_used", "transcripts_with",
+        "top_transcript", "top_share", "half_in", "concentrated",
+    ]  # fmt: skip
+    if unmatched.empty:
+        return pd.DataFrame(columns=columns)
+    per = unmatched.groupby(["code_id", "transcript"]).size().rename("n").reset_index()
+    spread = used.drop_duplicates().groupby("code_id").size()
+    rows = []
+    for code, group in per.groupby("code_id", sort=True):
+        counts = group.sort_values(["n", "transcript"], ascending=[False, True])
+        n = counts["n"].to_numpy()
+        total = int(n.sum())
+        half_in = int(np.searchsorted(np.cumsum(n), total / 2) + 1)
+        over = int(spread.get(code, len(n)))
+        rows.append(
+            {
+                "code_id": code,
+                "disagreements": total,
+                "transcripts_used": over,
+                "transcripts_with": len(n),
+                "top_transcript": counts["transcript"].iloc[0],
+                "top_share": n[0] / total,
+                "half_in": half_in,
+                "concentrated": bool(total >= 2 and half_in <= share * over),
+            }
+        )
+    out = pd.DataFrame(rows, columns=columns)
+    return out.sort_values(
+        ["concentrated", "top_share", "disagreements", "code_id"],
+        ascending=[False, False, False, True],
+    ).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Anatomy:
+    """The disagreement anatomy of two coders, codes named as in the codebook."""
+
+    coders: tuple[str, str]
+    confusion: pd.DataFrame
+    swaps: pd.DataFrame
+    boundaries: pd.DataFrame
+    tendencies: pd.DataFrame
+    concentration: pd.DataFrame
+
+
+def anatomy(data: AgreementData, overlap: float = 0.9) -> Anatomy:
+    """The anatomy of the first two coders of ``data`` (disagreements at ``overlap``)."""
+    a, b = data.coders[0], data.coders[1]
+    codings = data.codings
+    unmatched = disagreements(data, overlap)
+    unmatched = unmatched[unmatched["coder"].isin([a, b]) & unmatched["other_coder"].isin([a, b])]
+    used = pd.DataFrame(
+        {
+            "code_id": codings["code_id"],
+            "transcript": [data.transcript_names[t] for t in codings["transcript_id"]],
+        }
+    )
+    found = swaps(codings, a, b)
+    found.insert(1, "name_a", [data.code_name(c) for c in found["code_a"]])
+    found["name_b"] = [data.code_name(c) for c in found["code_b"]]
+    return Anatomy(
+        coders=(str(a), str(b)),
+        confusion=confusion_matrix(codings, a, b),
+        swaps=found,
+        boundaries=boundary_differences(codings, a, b),
+        tendencies=coder_tendencies(codings, a, b),
+        concentration=concentration(unmatched, used),
+    )
+
+
+__all__ = [
+    "BOUNDARY_COLUMNS",
+    "DISAGREEMENT_COLUMNS",
+    "NONE",
+    "Anatomy",
+    "anatomy",
+    "boundary_differences",
+    "coder_tendencies",
+    "concentration",
+    "confusion_matrix",
+    "disagreements",
+    "partners",
+    "swaps",
+]
