@@ -191,8 +191,13 @@ def swaps(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
     out (those are presence disagreements, not swaps).
     """
     table = confusion_matrix(codings, a, b)
-    long = table.stack().rename("segments").reset_index()
-    long.columns = pd.Index(["code_a", "code_b", "segments"])
+    long = pd.DataFrame(
+        {
+            "code_a": np.repeat(table.index.to_numpy(), len(table.columns)),
+            "code_b": np.tile(table.columns.to_numpy(), len(table.index)),
+            "segments": table.to_numpy().ravel(),
+        }
+    )
     keep = (
         (long["code_a"] != long["code_b"])
         & (long["code_a"] != NONE)
