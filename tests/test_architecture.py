@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "qualcarto"
-PURE_CORE = ("agreement", "reports", "cartography", "highlight.py")
+PURE_CORE = ("agreement", "reports", "cartography", "saturation", "highlight.py")
 
 
 def _imports(path: Path) -> set[str]:
