@@ -365,6 +365,7 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("exchange", ["export"]),
     ("cartography", ["cartography"]),
     ("agreement", ["agreement"]),
+    ("report", ["report"]),
     ("ops", ["backup", "restore", "verify", "serve"]),
 ]
 _register_feature_commands()

@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: MIT
+"""Gather the methods appendix from a store: every table it states, computed once.
+
+The numbers come from the same functions as the CLI commands that the appendix names
+for recomputing them: agreement (``qualcarto.agreement`` tables over
+``agreement_data``), saturation (``qualcarto.saturation`` over ``saturation_data``) and
+the cartography (``cartography_data``). The coding process is counted from the audit
+log, the reconciliation decisions and the reviews.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qualcarto import __version__
+from qualcarto.agreement import Anatomy, ReportOptions, anatomy, code_table, describe
+from qualcarto.agreement_data import agreement_data
+from qualcarto.cartography import CartographyData
+from qualcarto.cartography_data import cartography_data
+from qualcarto.codebook import get_version, version_codebook
+from qualcarto.codebook_history import codebook_history
+from qualcarto.coding import codings_frame
+from qualcarto.errors import ValidationError
+from qualcarto.reports.appendix import AgreementRound, Appendix
+from qualcarto.saturation import SaturationRule, discovery_table, saturation_table
+from qualcarto.saturation_data import saturation_data
+from qualcarto.store import (
+    AuditEvent,
+    ReconciliationDecision,
+    Review,
+    Transcript,
+    User,
+    current_project,
+)
+from qualcarto.transcripts import participants_frame
+
+POOLED_COLUMNS = [
+    "percent_agreement", "cohen_kappa", "cohen_kappa_ci_low", "cohen_kappa_ci_high",
+    "krippendorff_alpha", "krippendorff_alpha_ci_low", "krippendorff_alpha_ci_high",
+    "brennan_prediger", "brennan_prediger_ci_low", "brennan_prediger_ci_high", "unitized_alpha",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class AppendixOptions:
+    """What the appendix measures; each field has a CLI option of the same name."""
+
+    coders: tuple[str, ...] = ()  # default: the people with codings (two or more)
+    layer: tuple[str, ...] = ()  # saturation and cartography; default: widest non-machine
+    bootstrap: int = 1000
+    seed: int = 0
+    overlap: float = 0.9
+    base: int = 4
+    run: int = 2
+    threshold: float = 0.05
+    orders: int = 1000
+    order: str = "name"
+
+
+def _coders(session: Session) -> pd.DataFrame:
+    frame = codings_frame(session)
+    kinds = dict(session.execute(select(User.name, User.kind)).all())
+    if frame.empty:
+        return pd.DataFrame(columns=["coder", "kind", "codings", "transcripts"])
+    grouped = frame.groupby("coder").agg(
+        codings=("coding_id", "size"), transcripts=("transcript", "nunique")
+    )
+    grouped.insert(0, "kind", [kinds.get(c, "") for c in grouped.index])
+    return grouped.reset_index()
+
+
+def _participants(session: Session) -> pd.DataFrame:
+    frame = participants_frame(session)
+    rows = []
+    for column in frame.columns:
+        if column == "participant_id":
+            continue
+        values = frame[column].dropna().astype(str)
+        if 0 < values.nunique() <= 12:
+            for value, n in values.value_counts().sort_index().items():
+                rows.append({"attribute": column, "value": value, "participants": int(n)})
+    return pd.DataFrame(rows, columns=["attribute", "value", "participants"])
+
+
+def _round(
+    session: Session, coders: Sequence[str], o: AppendixOptions
+) -> tuple[AgreementRound, Anatomy]:
+    frame = codings_frame(session, list(coders))
+    per_coder = [set(frame.loc[frame["coder"] == c, "transcript"]) for c in coders]
+    shared = sorted(set.intersection(*per_coder)) if per_coder else []
+    if not shared:
+        raise ValidationError(f"{', '.join(coders)} coded no transcript in common")
+    data = agreement_data(session, coders, transcripts=shared)
+    rows = []
+    about: list[str] = []
+    per_code = pd.DataFrame()
+    for unit in ("char", "segment"):
+        options = ReportOptions(unit, o.overlap, o.bootstrap, o.seed)
+        table = code_table(data, options)
+        pooled = table.iloc[-1]
+        rows.append({"unit": unit, **{c: pooled[c] for c in POOLED_COLUMNS if c in table}})
+        about = describe(data, options)
+        if unit == "segment":
+            codes = table.iloc[:-1].sort_values(["flagged", "code_id"], ascending=[False, True])
+            keep = ["code_id", "segments_a", "segments_b", "matched_a", "matched_b",
+                    "percent_agreement", "brennan_prediger", "unitized_alpha", "flagged"]  # fmt: skip
+            per_code = codes[[c for c in keep if c in codes.columns]]
+    return AgreementRound(
+        name="pilot round" if len(coders) == 2 else "round",
+        coders=tuple(coders),
+        transcripts=tuple(shared),
+        codebook_versions=data.codebook_versions,
+        pooled=pd.DataFrame(rows),
+        per_code=per_code,
+        about=tuple(line for line in about if not line.startswith("unit:")),
+        bootstrap=o.bootstrap,
+        seed=o.seed,
+    ), anatomy(data, o.overlap)
+
+
+def default_layer(coders: pd.DataFrame) -> tuple[str, ...]:
+    """The non-machine layer with codings in the most transcripts (ties: most codings)."""
+    people = coders[coders["kind"] != "machine"]
+    if people.empty:
+        raise ValidationError("no human or reference layer has codings")
+    best = people.sort_values(["transcripts", "codings"], ascending=False).iloc[0]
+    return (str(best["coder"]),)
+
+
+def appendix_data(
+    session: Session, options: AppendixOptions | None = None
+) -> tuple[Appendix, CartographyData]:
+    """The appendix of the study in ``session`` and the data its cartography is drawn from."""
+    o = options or AppendixOptions()
+    coders_table = _coders(session)
+    people = [
+        str(c) for c, k in zip(coders_table["coder"], coders_table["kind"], strict=True)
+        if k == "human"
+    ]  # fmt: skip
+    chosen = list(o.coders) or people
+    rounds: list[AgreementRound] = []
+    found_anatomy = None
+    if len(chosen) >= 2:
+        found, found_anatomy = _round(session, chosen, o)
+        rounds.append(found)
+    layer = o.layer or default_layer(coders_table)
+    rule = SaturationRule(o.base, o.run, o.threshold)
+    sat = saturation_data(session, layer, o.order)
+    activity = session.execute(
+        select(AuditEvent.action, func.count())
+        .group_by(AuditEvent.action)
+        .order_by(AuditEvent.action)
+    ).all()
+    decisions = session.execute(
+        select(ReconciliationDecision.decision, func.count())
+        .group_by(ReconciliationDecision.decision)
+        .order_by(ReconciliationDecision.decision)
+    ).all()
+    version = get_version(session)
+    project = current_project(session)
+    cartography = cartography_data(session, list(layer))
+    joined = " ".join(chosen)
+    stamp = f"--coders {joined} --layer {' '.join(layer)}"
+    commands = {
+        "study": "qualcarto report --out DIR (tables/participants.csv)",
+        "codebook": "qualcarto report --out DIR (tables/codebook-history.csv)",
+        "process": "qualcarto report --out DIR (tables/process-*.csv)",
+        "agreement": f"qualcarto agreement --coders {joined} --unit char --bootstrap "
+        f"{o.bootstrap} --seed {o.seed} (and --unit segment; --transcript each of the round)",
+        "anatomy": f"qualcarto report --out DIR {stamp} (tables/anatomy-*.csv)",
+        "saturation": f"qualcarto report --out DIR {stamp} --base {o.base} --run {o.run} "
+        f"--threshold {o.threshold} --orders {o.orders} --order {o.order} (tables/saturation.csv, tables/discovery.csv)",
+        "cartography": f"qualcarto cartography --coder {' '.join(layer)} --figure 1",
+    }
+    appendix = Appendix(
+        title=f"Methods appendix: {project.name}",
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        tool_version=__version__,
+        codebook_version=version.number,
+        transcripts=int(
+            session.scalar(
+                select(func.count())
+                .select_from(Transcript)
+                .where(Transcript.project_id == project.id)
+            )
+            or 0
+        ),
+        participants=_participants(session),
+        codebook_history=codebook_history(session),
+        codes=len(version_codebook(version).codes),
+        coders=coders_table,
+        activity=pd.DataFrame(activity, columns=["action", "events"]),
+        reconciliation=pd.DataFrame(decisions, columns=["decision", "units"]),
+        reviews=int(session.scalar(select(func.count()).select_from(Review)) or 0),
+        rounds=tuple(rounds),
+        anatomy=found_anatomy,
+        saturation_layer=tuple(layer),
+        saturation_rule=rule,
+        saturation_order=sat.order,
+        saturation_orders=o.orders,
+        saturation=saturation_table(sat, rule, o.orders, o.seed),
+        discovery=discovery_table(sat, o.orders, o.seed),
+        cartography_layer=tuple(layer),
+        commands=commands,
+    )
+    return appendix, cartography
+
+
+__all__ = ["AppendixOptions", "appendix_data", "default_layer"]
