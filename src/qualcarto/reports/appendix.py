@@ -34,8 +34,9 @@ CITATIONS = {
     "oconnor": "O'Connor, C., & Joffe, H. (2020). Intercoder reliability in qualitative "
     "research: Debates and practical guidelines. International Journal of Qualitative "
     "Methods, 19.",
-    "linaker": "Linåker, J., et al. (2025). The on-ramps and challenges of open "
-    "collaboration in open large language model projects (the cartography method).",
+    "linaker": "Linåker, J., Osborne, C., Ding, J., & Burtenshaw, B. (2025). A cartography "
+    "of open collaboration in open source AI: Mapping practices, motivations, and "
+    "governance in 14 open large language model projects.",
 }
 
 
