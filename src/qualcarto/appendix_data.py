@@ -10,7 +10,7 @@ log, the reconciliation decisions and the reviews.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -19,7 +19,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qualcarto import __version__
-from qualcarto.agreement import Anatomy, ReportOptions, anatomy, code_table, describe
+from qualcarto.agreement import (
+    Anatomy,
+    ReportOptions,
+    anatomy,
+    code_table,
+    describe,
+    pooled_intervals,
+)
 from qualcarto.agreement_data import agreement_data
 from qualcarto.cartography import CartographyData
 from qualcarto.cartography_data import cartography_data
@@ -102,9 +109,10 @@ def _round(
     per_code = pd.DataFrame()
     for unit in ("char", "segment"):
         options = ReportOptions(unit, o.overlap, o.bootstrap, o.seed)
-        table = code_table(data, options)
-        pooled = table.iloc[-1]
-        rows.append({"unit": unit, **{c: pooled[c] for c in POOLED_COLUMNS if c in table}})
+        table = code_table(data, ReportOptions(unit, o.overlap))
+        pooled: dict[Hashable, object] = dict(table.iloc[-1].to_dict())
+        pooled.update(pooled_intervals(data, options))
+        rows.append({"unit": unit, **{c: pooled[c] for c in POOLED_COLUMNS if c in pooled}})
         about = describe(data, options)
         if unit == "segment":
             codes = table.iloc[:-1].sort_values(["flagged", "code_id"], ascending=[False, True])

@@ -65,6 +65,7 @@ from qualcarto.agreement.tables import (
     flag_measures,
     flag_note,
     pair_table,
+    pooled_intervals,
     transcript_table,
 )
 from qualcarto.agreement.unitized import unitized_alpha
@@ -107,6 +108,7 @@ __all__ = [
     "multi_coder_agreement",
     "pair_table",
     "percent_agreement",
+    "pooled_intervals",
     "span_agreement",
     "transcript_table",
     "unitized_alpha",

@@ -166,7 +166,9 @@ def partners(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
     return out[[*columns, "shared"]].reset_index(drop=True)
 
 
-def confusion_matrix(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
+def confusion_matrix(
+    codings: pd.DataFrame, a: object, b: object, found: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Code x code counts of :func:`partners`: rows coder ``a``'s code, columns ``b``'s.
 
     The diagonal counts segments both coders gave the same code; an off-diagonal cell
@@ -174,7 +176,7 @@ def confusion_matrix(codings: pd.DataFrame, a: object, b: object) -> pd.DataFram
     other segment's same-code partner (a swap); column ``(none)``: ``a`` coded it and ``b`` coded none of it; row
     ``(none)``: ``b`` coded it and ``a`` none of it. Codes sorted, ``(none)`` last.
     """
-    found = partners(codings, a, b)
+    found = partners(codings, a, b) if found is None else found
     codes = sorted((set(found["code_a"]) | set(found["code_b"])) - {NONE})
     axis = [*codes, NONE]
     table = pd.crosstab(found["code_a"], found["code_b"]).reindex(
@@ -184,13 +186,15 @@ def confusion_matrix(codings: pd.DataFrame, a: object, b: object) -> pd.DataFram
     return table.astype(np.int64)
 
 
-def swaps(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
+def swaps(
+    codings: pd.DataFrame, a: object, b: object, table: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The off-diagonal cells of :func:`confusion_matrix` between two codes, most first.
 
     Columns ``code_a``, ``code_b``, ``segments``; ``(none)`` rows and columns are left
     out (those are presence disagreements, not swaps).
     """
-    table = confusion_matrix(codings, a, b)
+    table = confusion_matrix(codings, a, b) if table is None else table
     long = pd.DataFrame(
         {
             "code_a": np.repeat(table.index.to_numpy(), len(table.columns)),
@@ -219,7 +223,9 @@ BOUNDARY_COLUMNS = [
 ]
 
 
-def boundary_differences(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
+def boundary_differences(
+    codings: pd.DataFrame, a: object, b: object, found: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """How the start and end offsets of same-code partners differ, per code and pooled.
 
     For each pair of :func:`partners` with the same code, ``start_b - start_a`` and
@@ -228,7 +234,7 @@ def boundary_differences(codings: pd.DataFrame, a: object, b: object) -> pd.Data
     start and end differences, and the mean signed ones; a last row ``(all)`` pools
     every pair.
     """
-    found = partners(codings, a, b)
+    found = partners(codings, a, b) if found is None else found
     same = found[found["code_a"] == found["code_b"]]
     start = (same["start_b"] - same["start_a"]).astype(np.int64).to_numpy()
     end = (same["end_b"] - same["end_a"]).astype(np.int64).to_numpy()
@@ -259,28 +265,27 @@ def coder_tendencies(codings: pd.DataFrame, a: object, b: object) -> pd.DataFram
     without segments), ``longer`` (the coder whose segments are longer on average, ``=``
     when equal or either has none). Distinct segments count once; last row ``(all)``.
     """
-    rows = []
     left, right = _distinct(codings, a), _distinct(codings, b)
-    codes = sorted(set(left["code_id"]) | set(right["code_id"]))
-    for code in [*codes, "(all)"]:
-        x = left if code == "(all)" else left[left["code_id"] == code]
-        y = right if code == "(all)" else right[right["code_id"] == code]
-        lx = (x["end"] - x["start"]).to_numpy(np.float64)
-        ly = (y["end"] - y["start"]).to_numpy(np.float64)
-        mx = float(lx.mean()) if len(lx) else np.nan
-        my = float(ly.mean()) if len(ly) else np.nan
-        rows.append(
-            {
-                "code_id": code,
-                "segments_a": len(x),
-                "segments_b": len(y),
-                "more": str(a) if len(x) > len(y) else str(b) if len(y) > len(x) else "=",
-                "mean_length_a": mx,
-                "mean_length_b": my,
-                "longer": str(a) if mx > my else str(b) if my > mx else "=",
-            }
+    parts = []
+    for side, frame in (("a", left), ("b", right)):
+        lengths = (frame["end"] - frame["start"]).astype(np.float64)
+        per = lengths.groupby(frame["code_id"]).agg(["size", "mean"])
+        per.loc["(all)"] = [len(lengths), lengths.mean() if len(lengths) else np.nan]
+        parts.append(
+            per.rename(columns={"size": f"segments_{side}", "mean": f"mean_length_{side}"})
         )
-    return pd.DataFrame(rows)
+    codes = [*sorted(set(left["code_id"]) | set(right["code_id"])), "(all)"]
+    out = pd.concat(parts, axis=1).reindex(codes)
+    for side in ("a", "b"):
+        out[f"segments_{side}"] = out[f"segments_{side}"].fillna(0).astype(np.int64)
+    na, nb = out["segments_a"].to_numpy(), out["segments_b"].to_numpy()
+    ma, mb = out["mean_length_a"].to_numpy(), out["mean_length_b"].to_numpy()
+    out["more"] = np.where(na > nb, str(a), np.where(nb > na, str(b), "="))
+    with np.errstate(invalid="ignore"):
+        out["longer"] = np.where(ma > mb, str(a), np.where(mb > ma, str(b), "="))
+    out = out.rename_axis("code_id").reset_index()
+    columns = ["code_id", "segments_a", "segments_b", "more", "mean_length_a", "mean_length_b"]
+    return out[[*columns, "longer"]]
 
 
 def concentration(unmatched: pd.DataFrame, used: pd.DataFrame, share: float = 0.25) -> pd.DataFrame:
@@ -353,14 +358,16 @@ def anatomy(data: AgreementData, overlap: float = 0.9) -> Anatomy:
             "transcript": [data.transcript_names[t] for t in codings["transcript_id"]],
         }
     )
-    found = swaps(codings, a, b)
+    paired = partners(codings, a, b)
+    confusion = confusion_matrix(codings, a, b, paired)
+    found = swaps(codings, a, b, confusion)
     found.insert(1, "name_a", [data.code_name(c) for c in found["code_a"]])
     found["name_b"] = [data.code_name(c) for c in found["code_b"]]
     return Anatomy(
         coders=(str(a), str(b)),
-        confusion=confusion_matrix(codings, a, b),
+        confusion=confusion,
         swaps=found,
-        boundaries=boundary_differences(codings, a, b),
+        boundaries=boundary_differences(codings, a, b, paired),
         tendencies=coder_tendencies(codings, a, b),
         concentration=concentration(unmatched, used),
     )

@@ -51,8 +51,13 @@ def percentile_intervals(
     n_resamples: int,
     confidence: float = 0.95,
     seed: int = 0,
+    pooled_only: bool = False,
 ) -> dict[str, np.ndarray]:
-    """Per measure, an array (codes + pooled row) x (ci_low, ci_high, n_defined)."""
+    """Per measure, an array (codes + pooled row) x (ci_low, ci_high, n_defined).
+
+    ``pooled_only``: resample only the pooled row (the per-code rows stay NaN), for a
+    report that states one interval per unit.
+    """
     if not isinstance(n_resamples, int) or n_resamples < 1:
         raise AgreementInputError(f"n_resamples must be a positive integer, got {n_resamples!r}")
     if not 0 < confidence < 1:
@@ -65,6 +70,11 @@ def percentile_intervals(
     for b, weights in enumerate(draws):
         rows = pooled_rows(cells, weights)
         for measure in measures:
+            if pooled_only:
+                samples[measure][b, -1] = statistic_or_nan(
+                    rows[-1], cells.unit, measure, m, n_codes
+                )
+                continue
             samples[measure][b] = [
                 statistic_or_nan(row, cells.unit, measure, m, n_codes) for row in rows
             ]

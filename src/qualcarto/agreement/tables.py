@@ -15,14 +15,16 @@ import math
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
+from qualcarto.agreement.bootstrap import percentile_intervals
 from qualcarto.agreement.codings import validate_codings
 from qualcarto.agreement.ratings import AgreementInputError
-from qualcarto.agreement.report import agreement_report
+from qualcarto.agreement.report import agreement_report, interval_measures
 from qualcarto.agreement.span_agreement import (
     ALL_CODES,
     Unit,
@@ -69,12 +71,15 @@ class AgreementData:
     codebook_versions: tuple[int, ...]  # versions the codings were made under
     version_filter: int | None = None
 
+    @cached_property
+    def _names(self) -> dict[object, str]:
+        return dict(zip(self.codes["code_id"], self.codes["name"], strict=True))
+
     def code_name(self, code_id: object) -> str:
         """The code's name in the newest codebook (its id when the codebook lacks it)."""
         if code_id == ALL_CODES:
             return ALL_CODES_NAME
-        names = dict(zip(self.codes["code_id"], self.codes["name"], strict=True))
-        return str(names.get(code_id, code_id))
+        return str(self._names.get(code_id, code_id))
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,29 @@ def code_table(data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS) ->
         report.insert(position, facet, [facets[facet].get(c) for c in report["code_id"]])
     report[FLAG_COLUMN] = (report[measure] < o.flag_below).to_numpy(dtype=bool)
     return report
+
+
+def pooled_intervals(
+    data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS
+) -> dict[str, float]:
+    """95% percentile bootstrap intervals of the pooled row only (``options.bootstrap``
+    resamples of transcripts, ``options.seed``): ``<measure>_ci_low``/``_ci_high`` for each
+    chance-corrected measure of the per-code table. The same resamples as
+    :func:`code_table`'s pooled row, without the per-code work."""
+    checked = check_unit(options.unit)
+    if options.bootstrap < 1:
+        return {}
+    with plain_errors():
+        spans = validate_codings(data.codings, data.lengths, data.coders)
+        cells = unit_cells(spans, checked, options.overlap)
+        measures = interval_measures(checked, len(spans.coders))
+        found = percentile_intervals(
+            cells, measures, options.bootstrap, 0.95, options.seed, pooled_only=True
+        )
+    out: dict[str, float] = {}
+    for measure in measures:
+        out[f"{measure}_ci_low"], out[f"{measure}_ci_high"] = map(float, found[measure][-1, :2])
+    return out
 
 
 def _measures(unit: Unit, n_coders: int) -> list[str]:
@@ -291,5 +319,6 @@ __all__ = [
     "flag_note",
     "pair_table",
     "plain_errors",
+    "pooled_intervals",
     "transcript_table",
 ]

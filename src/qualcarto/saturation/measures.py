@@ -64,15 +64,23 @@ def discovery_curve(presence: np.ndarray, order: Sequence[int] | None = None) ->
 
 
 def _curves(presence: np.ndarray, orders: np.ndarray) -> np.ndarray:
-    """Discovery curves of many orders at once: orders (R x n) -> counts (R x n)."""
+    """Discovery curves of many orders at once: orders (R x n) -> counts (R x n).
+
+    Each code is first met at the smallest position, in the order, of the interviews
+    that have it: the inverse permutation gathered at those interviews and reduced by
+    minimum per code - work in proportion to the (interview, code) occurrences.
+    """
     n_orders, n = orders.shape
-    seen = presence[orders]  # R x n x C
-    found = seen.any(axis=1)
-    first = np.where(found, seen.argmax(axis=1), n)  # position each code is first met
-    counts = np.zeros((n_orders, n + 1), dtype=np.int64)
-    rows = np.repeat(np.arange(n_orders), first.shape[1])
-    np.add.at(counts, (rows, first.ravel()), 1)
-    return np.cumsum(counts[:, :n], axis=1)
+    position = np.empty_like(orders)
+    np.put_along_axis(position, orders, np.arange(n)[None, :], axis=1)
+    code, interview = np.nonzero(presence.T)  # sorted by code
+    if not len(code):
+        return np.zeros((n_orders, n), dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+    first = np.minimum.reduceat(position[:, interview], starts, axis=1)  # R x codes found
+    flat = (np.arange(n_orders)[:, None] * n + first).ravel()
+    counts = np.bincount(flat, minlength=n_orders * n).reshape(n_orders, n)
+    return np.cumsum(counts, axis=1)
 
 
 def _points(curves: np.ndarray, rule: SaturationRule) -> np.ndarray:
@@ -163,9 +171,7 @@ def random_orders(
         raise SaturationInputError(f"need at least one random order, got {n_orders}")
     rng = np.random.default_rng(seed)
     orders = rng.permuted(np.tile(np.arange(len(p)), (n_orders, 1)), axis=1)
-    curves = np.concatenate(
-        [_curves(p, orders[i : i + 100]) for i in range(0, n_orders, 100)], axis=0
-    )
+    curves = _curves(p, orders)
     return RandomOrders(points=_points(curves, rule), curves=curves)
 
 
