@@ -36,7 +36,7 @@ from qualcarto.coding import codings_frame
 from qualcarto.errors import ValidationError
 from qualcarto.reports.appendix import AgreementRound, Appendix
 from qualcarto.saturation import SaturationRule, discovery_table, saturation_table
-from qualcarto.saturation_data import saturation_data
+from qualcarto.saturation_data import natural, saturation_data
 from qualcarto.store import (
     AuditEvent,
     ReconciliationDecision,
@@ -47,11 +47,8 @@ from qualcarto.store import (
 )
 from qualcarto.transcripts import participants_frame
 
-POOLED_COLUMNS = [
-    "percent_agreement", "cohen_kappa", "cohen_kappa_ci_low", "cohen_kappa_ci_high",
-    "krippendorff_alpha", "krippendorff_alpha_ci_low", "krippendorff_alpha_ci_high",
-    "brennan_prediger", "brennan_prediger_ci_low", "brennan_prediger_ci_high", "unitized_alpha",
-]  # fmt: skip
+MEASURES = ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "fleiss_kappa",
+            "brennan_prediger", "unitized_alpha"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -100,7 +97,7 @@ def _round(
 ) -> tuple[AgreementRound, Anatomy]:
     frame = codings_frame(session, list(coders))
     per_coder = [set(frame.loc[frame["coder"] == c, "transcript"]) for c in coders]
-    shared = sorted(set.intersection(*per_coder)) if per_coder else []
+    shared = sorted(set.intersection(*per_coder), key=natural) if per_coder else []
     if not shared:
         raise ValidationError(f"{', '.join(coders)} coded no transcript in common")
     data = agreement_data(session, coders, transcripts=shared)
@@ -112,7 +109,17 @@ def _round(
         table = code_table(data, ReportOptions(unit, o.overlap))
         pooled: dict[Hashable, object] = dict(table.iloc[-1].to_dict())
         pooled.update(pooled_intervals(data, options))
-        rows.append({"unit": unit, **{c: pooled[c] for c in POOLED_COLUMNS if c in pooled}})
+        rows += [
+            {
+                "unit": unit,
+                "measure": measure,
+                "estimate": pooled[measure],
+                "ci_low": pooled.get(f"{measure}_ci_low"),
+                "ci_high": pooled.get(f"{measure}_ci_high"),
+            }
+            for measure in MEASURES
+            if measure in pooled
+        ]
         about = describe(data, options)
         if unit == "segment":
             codes = table.iloc[:-1].sort_values(["flagged", "code_id"], ascending=[False, True])

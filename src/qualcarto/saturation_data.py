@@ -29,7 +29,8 @@ ORDERS = {
 }
 
 
-def _natural(name: str) -> list[object]:
+def natural(name: str) -> list[object]:
+    """A sort key putting I2 before I10."""
     return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", name)]
 
 
@@ -62,10 +63,10 @@ def saturation_data(session: Session, coders: Sequence[str], order: str = "name"
             )
         )
     }
-    names = sorted(set(frame["transcript"]), key=_natural)
+    names = sorted(set(frame["transcript"]), key=natural)
     if order == "coded":
         first = frame.groupby("transcript")["created_at"].min()
-        names = sorted(names, key=lambda n: (first[n], _natural(n)))
+        names = sorted(names, key=lambda n: (first[n], natural(n)))
     elif order == "imported":
         names = sorted(names, key=lambda n: imported.get(n, len(imported)))
     codes = sorted(set(frame["code_id"]))
@@ -95,4 +96,4 @@ def saturation_data(session: Session, coders: Sequence[str], order: str = "name"
     )
 
 
-__all__ = ["ORDERS", "saturation_data"]
+__all__ = ["ORDERS", "natural", "saturation_data"]

@@ -48,7 +48,7 @@ class AgreementRound:
     coders: tuple[str, ...]
     transcripts: tuple[str, ...]
     codebook_versions: tuple[int, ...]
-    pooled: pd.DataFrame  # one row per unit: unit, measure columns and CIs
+    pooled: pd.DataFrame  # unit, measure, estimate, ci_low, ci_high
     per_code: pd.DataFrame  # segment unit, flagged codes first
     about: tuple[str, ...]
     bootstrap: int
@@ -161,24 +161,28 @@ def curve_svg(discovery: pd.DataFrame, point: float | None, width: int = 640) ->
     return "".join(parts)
 
 
+PRIMARY = {"char": ["cohen_kappa", "krippendorff_alpha"], "segment": ["brennan_prediger"]}
+LABELS = {
+    "cohen_kappa": "Cohen's kappa",
+    "krippendorff_alpha": "Krippendorff's alpha",
+    "brennan_prediger": "Brennan-Prediger kappa",
+}
+
+
 def _pooled_sentence(r: AgreementRound) -> str:
     parts = []
-    for row in r.pooled.to_dict("records"):
-        measure, label = (
-            ("brennan_prediger", "Brennan-Prediger kappa")
-            if row["unit"] == "segment"
-            else ("cohen_kappa", "Cohen's kappa")
-        )
-        value = row.get(measure, float("nan"))
-        low, high = row.get(f"{measure}_ci_low"), row.get(f"{measure}_ci_high")
-        ci = (
-            f" (95% CI {_number(low)}-{_number(high)})"
-            if low is not None and not pd.isna(low)
-            else ""
-        )
+    table = r.pooled.set_index(["unit", "measure"])
+    for unit, measures in PRIMARY.items():
+        found = [m for m in measures if (unit, m) in table.index]
+        if not found:
+            continue
+        key = (unit, found[0])
+        low, high = table.at[key, "ci_low"], table.at[key, "ci_high"]
+        ci = f" (95% CI {_number(low)}-{_number(high)})" if _number(low) not in {"", "–"} else ""
+        share = table["estimate"].get((unit, "percent_agreement"))
         parts.append(
-            f"{label} {_number(value)}{ci} at the {row['unit']} unit "
-            f"(percent agreement {_number(row['percent_agreement'])})"
+            f"{LABELS[found[0]]} {_number(table.at[key, 'estimate'])}{ci} at the {unit} unit "
+            f"(percent agreement {_number(share)})"
         )
     return "; ".join(parts)
 
