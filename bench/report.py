@@ -114,15 +114,18 @@ def bench_saturation(n: int, n_codes: int, n_orders: int) -> None:
     presence = rng.random((n, n_codes)) < np.clip(weights * 2, 0, 0.9)
     rule = SaturationRule(4, 2, 0.05)
     random_orders(presence, rule, 10, seed=1)  # warm-up
-    t0 = time.perf_counter()
-    fast = random_orders(presence, rule, n_orders, seed=1)
-    t_fast = time.perf_counter() - t0
     orders = np.random.default_rng(1).permuted(np.tile(np.arange(n), (n_orders, 1)), axis=1)
-    t0 = time.perf_counter()
-    slow = plain_loop_points(presence, orders, rule)
-    t_slow = time.perf_counter() - t0
+    t_fast = t_slow = float("inf")
+    for _ in range(5):  # best of 5: the machine is shared
+        t0 = time.perf_counter()
+        fast = random_orders(presence, rule, n_orders, seed=1)
+        t_fast = min(t_fast, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        slow = plain_loop_points(presence, orders, rule)
+        t_slow = min(t_slow, time.perf_counter() - t0)
     assert fast.points.tolist() == slow, "vectorized and plain-loop points differ"
-    print(f"saturation: {n_orders} random orders of {n} interviews x {n_codes} codes")
+    print(f"saturation: {n_orders} random orders of {n} interviews x {n_codes} codes "
+          f"({int(presence.sum())} occurrences), best of 5")  # fmt: skip
     print(f"  vectorized {t_fast:.2f} s, plain loop {t_slow:.2f} s, ratio {t_slow / t_fast:.1f}x"
           f" (goal <= 2 s: {'met' if t_fast <= 2 else 'MISSED'}); median point "
           f"{fast.summary()['median']}")  # fmt: skip
