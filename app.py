@@ -36,6 +36,7 @@ else:
             ),
             st.Page("app_pages/reconcile.py", title="Reconcile", icon=":material/balance:"),
             st.Page("app_pages/agreement.py", title="Agreement", icon=":material/join_inner:"),
+            st.Page("app_pages/appendix.py", title="Appendix", icon=":material/description:"),
         ]
     with st.sidebar:
         st.caption(f"Signed in as **{md(user.name)}** ({md(user.role)})")

@@ -8,7 +8,7 @@ import pytest
 from app_study import PASSWORDS, ROOT, app_as, no_errors
 
 CODER_PAGES = ["coding", "search", "review", "codebook"]
-LEAD_PAGES = [*CODER_PAGES, "assignments", "reconcile"]
+LEAD_PAGES = [*CODER_PAGES, "assignments", "reconcile", "appendix"]
 
 
 @pytest.fixture

@@ -35,7 +35,13 @@ from qualcarto.codebook_history import codebook_history
 from qualcarto.coding import codings_frame
 from qualcarto.errors import ValidationError
 from qualcarto.reports.appendix import AgreementRound, Appendix
-from qualcarto.saturation import SaturationRule, discovery_table, saturation_table
+from qualcarto.saturation import (
+    SATURATION_COLUMNS,
+    SaturationInputError,
+    SaturationRule,
+    discovery_table,
+    saturation_table,
+)
 from qualcarto.saturation_data import natural, saturation_data
 from qualcarto.store import (
     AuditEvent,
@@ -167,6 +173,13 @@ def appendix_data(
     layer = o.layer or default_layer(coders_table)
     rule = SaturationRule(o.base, o.run, o.threshold)
     sat = saturation_data(session, layer, o.order)
+    try:
+        rule.check(len(sat.transcripts))
+        saturation_note = ""
+        sat_table = saturation_table(sat, rule, o.orders, o.seed)
+    except SaturationInputError as exc:
+        saturation_note = str(exc)
+        sat_table = pd.DataFrame(columns=SATURATION_COLUMNS)
     activity = session.execute(
         select(AuditEvent.action, func.count())
         .group_by(AuditEvent.action)
@@ -219,7 +232,8 @@ def appendix_data(
         saturation_rule=rule,
         saturation_order=sat.order,
         saturation_orders=o.orders,
-        saturation=saturation_table(sat, rule, o.orders, o.seed),
+        saturation=sat_table,
+        saturation_note=saturation_note,
         discovery=discovery_table(sat, o.orders, o.seed),
         cartography_layer=tuple(layer),
         commands=commands,

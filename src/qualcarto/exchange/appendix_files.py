@@ -23,7 +23,7 @@ from qualcarto.cartography import (
     resolve_layout,
 )
 from qualcarto.cartography import provenance as figure_provenance
-from qualcarto.errors import InputError
+from qualcarto.errors import InputError, QualcartoError
 from qualcarto.exchange.csv_safe import to_csv
 from qualcarto.reports.appendix import Appendix, appendix_html
 
@@ -107,10 +107,20 @@ def write_appendix(
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     figures: list[Path] = []
+    note = ""
     if cartography is not None and a.cartography_layer:
-        figures = cartography_figures(cartography, a.cartography_layer, out / "figures")
+        try:
+            figures = cartography_figures(cartography, a.cartography_layer, out / "figures")
+        except (ValueError, QualcartoError) as exc:  # a codebook without a usable layout
+            note = str(exc)
         written += figures
-    a = Appendix(**{**a.__dict__, "figures": tuple(str(p.relative_to(out)) for p in figures)})
+    a = Appendix(
+        **{
+            **a.__dict__,
+            "figures": tuple(str(p.relative_to(out)) for p in figures),
+            "cartography_note": note,
+        }
+    )
     for stem, frame in appendix_tables(a).items():
         target = out / "tables" / f"{stem}.csv"
         to_csv(frame, target)

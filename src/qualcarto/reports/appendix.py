@@ -80,6 +80,8 @@ class Appendix:
     saturation: pd.DataFrame
     discovery: pd.DataFrame
     cartography_layer: tuple[str, ...]
+    saturation_note: str = ""  # why saturation was not assessed ("" when it was)
+    cartography_note: str = ""  # why the cartography was not drawn ("" when it was)
     figures: tuple[str, ...] = ()  # relative paths of the figures, filled by the writer
     commands: dict[str, str] = field(default_factory=dict)
 
@@ -209,6 +211,10 @@ def methods_paragraph(a: Appendix) -> str:
             "and the result forms the consensus layer."
         )
     overall = a.saturation[a.saturation["scope"] == "all codes"]
+    if a.saturation_note:
+        text.append(
+            f"Thematic saturation (Guest, Namey & Chen 2020) was not assessed: {a.saturation_note}."
+        )
     if len(overall):
         row = overall.iloc[0]
         rule = a.saturation_rule
@@ -311,7 +317,12 @@ def appendix_html(a: Appendix) -> str:
     out.append(f"<figure>{curve_svg(a.discovery, point)}<figcaption class='stamp'>Distinct "
                "codes after each interview: the study's order (line), the median (dashed) "
                "and range (band) of the random orders.</figcaption></figure>")  # fmt: skip
-    out.append(table_html(a.saturation))
+    if a.saturation_note:
+        out.append(f"<p>Saturation not assessed: {e(a.saturation_note)}.</p>")
+    else:
+        out.append(table_html(a.saturation))
+    if a.cartography_note:
+        out.append(f"<h2>Cartography</h2><p>Not drawn: {e(a.cartography_note)}.</p>")
     if a.figures:
         section("Cartography", "cartography",
                 f"layer(s) {', '.join(a.cartography_layer)}; Linåker et al. (2025)")  # fmt: skip
