@@ -14,15 +14,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import reading, require_lead
+from app_pages.common import reading, require_lead, store
 from qualcarto.appendix_data import AppendixOptions, appendix_data
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.appendix_files import write_appendix
 from qualcarto.reports.appendix import methods_paragraph
+from qualcarto.rounds import add_round, mark_reconciled, rounds_frame
 from qualcarto.status import store_status
+from qualcarto.transcripts import transcripts_frame
 from qualcarto.users import coder_kinds, default_coders
 
-require_lead()
+lead = require_lead()
 st.title("Methods appendix")
 st.caption("Study, codebook change log, coding process, agreement with intervals, "
            "disagreement anatomy, saturation and the cartography, as HTML and PDF "
@@ -30,15 +32,38 @@ st.caption("Study, codebook change log, coding process, agreement with intervals
 with reading() as session:
     counts = store_status(session)["codings"]
     kinds = coder_kinds(session)
+    recorded = rounds_frame(session)
+    transcripts = transcripts_frame(session)["transcript"].tolist()
 names = list(counts)
 if not names:
     st.info("The appendix needs codings.")
     st.stop()
 cols = st.columns(2)
-coders = cols[0].multiselect("Coders of the agreement round", names,
+coders = cols[0].multiselect("Coders (when no round is recorded)", names,
                              default_coders(kinds, names), key="apx_coders")  # fmt: skip
 widest = [n for n in names if kinds.get(n) != "machine"] or names
 layer = cols[1].selectbox("Layer for saturation and cartography", widest, key="apx_layer")
+with st.expander(f"Coding rounds ({len(recorded)} recorded; the appendix measures each)"):
+    if len(recorded):
+        st.dataframe(recorded, hide_index=True, key="apx_rounds")
+    form = st.columns([2, 2, 3])
+    round_name = form[0].text_input("Round name", key="apx_round_name")
+    round_coders = form[1].multiselect("Coders", names, key="apx_round_coders")
+    round_transcripts = form[2].multiselect("Transcripts", transcripts, key="apx_round_tr")
+    if st.button("Record the round", key="apx_round_add"):
+        try:
+            with store() as session:
+                made = add_round(session, lead.name, round_name, round_coders, round_transcripts)
+                st.success(f"Recorded round {made.number}.")
+        except QualcartoError as exc:
+            st.error(str(exc))
+    open_rounds = recorded.loc[recorded["reconciled_at"].isna(), "round"].tolist()
+    if open_rounds:
+        done = st.selectbox("Round reconciled", open_rounds, key="apx_round_done")
+        if st.button("Mark reconciled", key="apx_round_mark"):
+            with store() as session:
+                mark_reconciled(session, lead.name, int(done))
+            st.success(f"Round {done} marked reconciled.")
 knobs = st.columns(3)
 bootstrap = knobs[0].number_input("Bootstrap resamples", 0, 5000, 1000, 100, key="apx_boot")
 orders = knobs[1].number_input("Random interview orders", 1, 10000, 1000, 100, key="apx_orders")

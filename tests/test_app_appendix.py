@@ -45,3 +45,23 @@ def test_a_coder_cannot_open_the_appendix(url: str) -> None:
     at = no_errors(app_as(url, "ana"))
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGE)
+
+
+def test_the_lead_records_a_round_and_the_appendix_measures_it(url: str) -> None:
+    at = no_errors(no_errors(app_as(url, "lena")).switch_page(PAGE).run())
+    at.text_input(key="apx_round_name").set_value("pilot")
+    at.multiselect(key="apx_round_coders").set_value(["ana", "ben"])
+    at.multiselect(key="apx_round_tr").set_value(["P1"])
+    no_errors(at.button(key="apx_round_add").click().run())
+    assert [s.value for s in at.success] == ["Recorded round 1."]
+    no_errors(at.run())  # the round now shows as open
+    no_errors(at.button(key="apx_round_mark").click().run())
+    assert [s.value for s in at.success] == ["Round 1 marked reconciled."]
+    at.number_input(key="apx_boot").set_value(20)
+    at.number_input(key="apx_orders").set_value(20)
+    at.checkbox(key="apx_pdf").uncheck()
+    no_errors(at.button(key="apx_build").click().run())
+    assert (
+        "In round 1 (pilot), ana and ben coded 1 transcripts"
+        in (at.session_state["apx_files"]["paragraph"])
+    )

@@ -45,6 +45,7 @@ from qualcarto.saturation import (
 from qualcarto.saturation_data import natural, saturation_data
 from qualcarto.store import (
     AuditEvent,
+    CodingRound,
     ReconciliationDecision,
     Review,
     Transcript,
@@ -98,15 +99,25 @@ def _participants(session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["attribute", "value", "participants"])
 
 
-def _round(
-    session: Session, coders: Sequence[str], o: AppendixOptions
-) -> tuple[AgreementRound, Anatomy]:
+def _shared(session: Session, coders: Sequence[str]) -> list[str]:
+    """The transcripts every one of ``coders`` coded (the implicit round)."""
     frame = codings_frame(session, list(coders))
     per_coder = [set(frame.loc[frame["coder"] == c, "transcript"]) for c in coders]
     shared = sorted(set.intersection(*per_coder), key=natural) if per_coder else []
     if not shared:
         raise ValidationError(f"{', '.join(coders)} coded no transcript in common")
-    data = agreement_data(session, coders, transcripts=shared)
+    return shared
+
+
+def _round(
+    session: Session,
+    name: str,
+    coders: Sequence[str],
+    shared: Sequence[str],
+    o: AppendixOptions,
+    reconciled: bool | None = None,
+) -> tuple[AgreementRound, Anatomy]:
+    data = agreement_data(session, coders, transcripts=list(shared))
     rows = []
     about: list[str] = []
     per_code = pd.DataFrame()
@@ -133,9 +144,10 @@ def _round(
                     "percent_agreement", "brennan_prediger", "unitized_alpha", "flagged"]  # fmt: skip
             per_code = codes[[c for c in keep if c in codes.columns]]
     return AgreementRound(
-        name="pilot round" if len(coders) == 2 else "round",
+        name=name,
         coders=tuple(coders),
         transcripts=tuple(shared),
+        reconciled=reconciled,
         codebook_versions=data.codebook_versions,
         pooled=pd.DataFrame(rows),
         per_code=per_code,
@@ -143,6 +155,19 @@ def _round(
         bootstrap=o.bootstrap,
         seed=o.seed,
     ), anatomy(data, o.overlap)
+
+
+def rounds_frame_rows(session: Session) -> list[tuple[int, str, list[str], list[str], bool]]:
+    """The recorded rounds as (number, name, coders, transcripts, reconciled)."""
+    return [
+        (r.number, r.name, list(r.coders), sorted(r.transcripts, key=natural),
+         r.reconciled_at is not None)
+        for r in session.scalars(
+            select(CodingRound)
+            .where(CodingRound.project_id == current_project(session).id)
+            .order_by(CodingRound.number)
+        )
+    ]  # fmt: skip
 
 
 def default_layer(coders: pd.DataFrame) -> tuple[str, ...]:
@@ -167,8 +192,15 @@ def appendix_data(
     chosen = list(o.coders) or people
     rounds: list[AgreementRound] = []
     found_anatomy = None
-    if len(chosen) >= 2:
-        found, found_anatomy = _round(session, chosen, o)
+    recorded = rounds_frame_rows(session)
+    for number, name, round_coders, names, reconciled in recorded:
+        found, found_anatomy = _round(
+            session, f"round {number} ({name})", round_coders, names, o, reconciled
+        )
+        rounds.append(found)
+    if not recorded and len(chosen) >= 2:
+        label = "pilot round" if len(chosen) == 2 else "round"
+        found, found_anatomy = _round(session, label, chosen, _shared(session, chosen), o)
         rounds.append(found)
     layer = o.layer or default_layer(coders_table)
     rule = SaturationRule(o.base, o.run, o.threshold)
@@ -199,6 +231,7 @@ def appendix_data(
         "study": "qualcarto report --out DIR (tables/participants.csv)",
         "codebook": "qualcarto report --out DIR (tables/codebook-history.csv)",
         "process": "qualcarto report --out DIR (tables/process-*.csv)",
+        "rounds": "qualcarto round list; qualcarto report --out DIR (tables/agreement-rounds.csv)",
         "agreement": f"qualcarto agreement --coders {joined} --unit char --bootstrap "
         f"{o.bootstrap} --seed {o.seed} (and --unit segment; --transcript each of the round)",
         "anatomy": f"qualcarto report --out DIR {stamp} (tables/anatomy-*.csv)",

@@ -366,6 +366,7 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("cartography", ["cartography"]),
     ("agreement", ["agreement"]),
     ("report", ["report"]),
+    ("rounds", ["round_group"]),
     ("ops", ["backup", "restore", "verify", "serve"]),
 ]
 _register_feature_commands()

@@ -22,7 +22,7 @@ from qualcarto.cli import store_session
     "--coders",
     multiple=True,
     metavar="NAME",
-    help="Coders of the agreement round (repeatable; default: every person).",
+    help="Coders of the agreement round when no round is recorded (repeatable; default: every person).",
 )
 @click.option(
     "--layer",

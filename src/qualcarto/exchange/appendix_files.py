@@ -25,7 +25,7 @@ from qualcarto.cartography import (
 from qualcarto.cartography import provenance as figure_provenance
 from qualcarto.errors import InputError, QualcartoError
 from qualcarto.exchange.csv_safe import to_csv
-from qualcarto.reports.appendix import Appendix, appendix_html
+from qualcarto.reports.appendix import Appendix, appendix_html, trend_table
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -61,6 +61,8 @@ def appendix_tables(a: Appendix) -> dict[str, pd.DataFrame]:
         "saturation": a.saturation,
         "discovery": a.discovery,
     }
+    if a.rounds:
+        tables["agreement-rounds"] = trend_table(a.rounds)
     for i, r in enumerate(a.rounds, start=1):
         tables[f"agreement-round{i}-pooled"] = r.pooled
         tables[f"agreement-round{i}-per-code"] = r.per_code

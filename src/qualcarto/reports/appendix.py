@@ -31,6 +31,9 @@ CITATIONS = {
     "thematic saturation in qualitative research. PLoS ONE, 15(5), e0232076.",
     "landis": "Landis, J. R., & Koch, G. G. (1977). The measurement of observer agreement "
     "for categorical data. Biometrics, 33(1), 159-174.",
+    "macphail": "MacPhail, C., Khoza, N., Abler, L., & Ranganathan, M. (2016). Process "
+    "guidelines for establishing intercoder reliability in qualitative studies. "
+    "Qualitative Research, 16(2), 198-212.",
     "oconnor": "O'Connor, C., & Joffe, H. (2020). Intercoder reliability in qualitative "
     "research: Debates and practical guidelines. International Journal of Qualitative "
     "Methods, 19.",
@@ -53,6 +56,31 @@ class AgreementRound:
     about: tuple[str, ...]
     bootstrap: int
     seed: int
+    reconciled: bool | None = None  # None: not a recorded round
+
+
+def trend_table(rounds: tuple[AgreementRound, ...]) -> pd.DataFrame:
+    """One row per round: codebook version(s), transcripts, and the headline coefficient
+    of each unit with its interval - the trend across rounds and codebook versions."""
+    rows = []
+    for r in rounds:
+        table = r.pooled.set_index(["unit", "measure"])
+        row: dict[str, object] = {
+            "round": r.name,
+            "codebook_versions": ", ".join(map(str, r.codebook_versions)),
+            "transcripts": len(r.transcripts),
+            "reconciled": {None: "", True: "yes", False: "no"}[r.reconciled],
+        }
+        for unit, measures in PRIMARY.items():
+            found = [m for m in measures if (unit, m) in table.index]
+            if found:
+                key = (unit, found[0])
+                row[f"{unit}: {found[0]}"] = table.at[key, "estimate"]
+                row[f"{unit}: ci"] = (
+                    f"{_number(table.at[key, 'ci_low'])}-{_number(table.at[key, 'ci_high'])}"
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 @dataclass(frozen=True)
@@ -196,9 +224,14 @@ def methods_paragraph(a: Appendix) -> str:
         f"of {a.codes} codes that went through {len(a.codebook_history)} published "
         f"version(s); the numbers below refer to codebook version {a.codebook_version}."
     ]
+    if any(r.reconciled is not None for r in a.rounds):
+        text.append(
+            f"Coding proceeded in {len(a.rounds)} recorded round(s), each coded independently "
+            "and then reconciled (MacPhail et al. 2016)."
+        )
     for r in a.rounds:
         text.append(
-            f"In the {r.name}, {' and '.join(r.coders)} coded {len(r.transcripts)} "
+            f"In {'the ' if r.reconciled is None else ''}{r.name}, {' and '.join(r.coders)} coded {len(r.transcripts)} "
             f"transcripts independently; agreement was {_pooled_sentence(r)} "
             f"(Cohen 1960; Brennan & Prediger 1981; intervals from {r.bootstrap} bootstrap "
             f"resamples of transcripts, seed {r.seed}), which we read against Landis & "
@@ -281,6 +314,9 @@ def appendix_html(a: Appendix) -> str:
     if len(a.reconciliation):
         out.append("<p>Reconciliation decisions:</p>" + table_html(a.reconciliation))
     out.append(f"<p>Reviews recorded: {a.reviews}.</p>")
+    if len(a.rounds) > 1 or any(r.reconciled is not None for r in a.rounds):
+        section("Agreement across rounds", "rounds", "each recorded round on its own transcripts")
+        out.append(table_html(trend_table(a.rounds)))
     for r in a.rounds:
         section(f"Agreement: {r.name}", "agreement",
                 f"coders {', '.join(r.coders)}; codebook version(s) "
@@ -342,4 +378,5 @@ __all__ = [
     "curve_svg",
     "methods_paragraph",
     "table_html",
+    "trend_table",
 ]

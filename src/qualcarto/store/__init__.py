@@ -31,6 +31,7 @@ from qualcarto.store.models import (
 from qualcarto.store.workflow import (
     Assignment,
     AuthSession,
+    CodingRound,
     ReconciliationDecision,
     StudySetting,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "CodeRevision",
     "CodebookVersion",
     "Coding",
+    "CodingRound",
     "Memo",
     "Participant",
     "Project",
