@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from browser_app import need_chromium
 from qualcarto.agreement import ReportOptions, anatomy, code_table
-from qualcarto.agreement_data import agreement_data
+from qualcarto.agreement_data import agreement_data, interview_unit_data
 from qualcarto.cli import main
 from qualcarto.coding import codings_frame
 from qualcarto.saturation import SaturationRule, saturation
@@ -48,6 +48,13 @@ def test_the_appendix_states_the_measures_numbers(demo_db: Path, tmp_path: Path)
     # the pooled-only bootstrap draws the same resamples as the full per-code table's
     assert kappa["ci_low"] == pytest.approx(char["cohen_kappa_ci_low"])
     assert kappa["ci_high"] == pytest.approx(char["cohen_kappa_ci_high"])
+    for unit in ("turn", "qa"):
+        with session_scope(connect(f"sqlite:///{demo_db}")) as session:
+            units = interview_unit_data(session, data, unit)
+        pooled_kappa = code_table(units, ReportOptions("document")).iloc[-1]["cohen_kappa"]
+        assert pooled.loc[(unit, "cohen_kappa"), "estimate"] == pytest.approx(pooled_kappa)
+        assert len(units.lengths) > len(data.lengths)
+    assert ("turn", "unitized_alpha") not in pooled.index
     segment = code_table(data, ReportOptions("segment")).iloc[-1]
     bp = pooled.loc[("segment", "brennan_prediger"), "estimate"]
     assert bp == pytest.approx(segment["brennan_prediger"])

@@ -10,16 +10,18 @@ version(s) the codings were made). The tables are shaped by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from dataclasses import replace
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcarto.agreement import AgreementData
+from qualcarto.agreement import AgreementData, by_units, plain_errors, qa_pairs
 from qualcarto.codebook import codebook_frame, get_version, version_codebook
 from qualcarto.coding import codings_frame
 from qualcarto.errors import NotFoundError, ValidationError
-from qualcarto.store import Transcript, User, current_project
+from qualcarto.store import Transcript, Turn, User, current_project
 
 
 def agreement_data(
@@ -99,4 +101,44 @@ def _selection(
     return (" " + " ".join(parts)) if parts else ""
 
 
-__all__ = ["agreement_data"]
+INTERVIEW_UNITS = {"turn": "speaker turn", "qa": "question-answer pair"}
+
+
+def interview_unit_data(session: Session, data: AgreementData, kind: str) -> AgreementData:
+    """``data`` with its transcripts cut into speaker turns (``"turn"``) or question-answer
+    pairs (``"qa"``), to be measured at the document unit (Campbell et al. 2013).
+
+    The interviewer is the first named speaker of each transcript (a heading without a
+    speaker before it opens a unit of its own); a pair is an
+    interviewer turn with the turns up to the next one. A transcript without turns is
+    one unit.
+    """
+    if kind not in INTERVIEW_UNITS:
+        raise ValidationError(f"unit must be one of {', '.join(INTERVIEW_UNITS)}, got {kind!r}")
+    ids = [cast(int, t) for t in data.lengths]
+    turns: dict[int, list[tuple[int, int, str | None]]] = {t: [] for t in ids}
+    for tid, start, end, speaker in session.execute(
+        select(Turn.transcript_id, Turn.start, Turn.end, Turn.speaker)
+        .where(Turn.transcript_id.in_(ids))
+        .order_by(Turn.transcript_id, Turn.start)
+    ):
+        turns[int(tid)].append((int(start), int(end), speaker))
+    units: dict[Hashable, list[tuple[int, int]]] = {}
+    for tid, rows in turns.items():
+        if not rows:
+            units[tid] = [(0, int(data.lengths[tid]))]
+        elif kind == "turn":
+            units[tid] = [(s, e) for s, e, _ in rows]
+        else:
+            asker = next((who for _, _, who in rows if who), None)
+            units[tid] = qa_pairs([(s, e, who == asker) for s, e, who in rows])
+    with plain_errors():
+        codings, lengths = by_units(data.codings, units)
+    names = {
+        unit: f"{data.transcript_names[unit[0]]}#{unit[1] + 1}"  # type: ignore[index]
+        for unit in lengths
+    }
+    return replace(data, codings=codings, lengths=lengths, transcript_names=names)
+
+
+__all__ = ["INTERVIEW_UNITS", "agreement_data", "interview_unit_data"]

@@ -27,12 +27,11 @@ from qualcarto.agreement import (
     describe,
     pooled_intervals,
 )
-from qualcarto.agreement_data import agreement_data
+from qualcarto.agreement_data import INTERVIEW_UNITS, agreement_data, interview_unit_data
 from qualcarto.cartography import CartographyData
 from qualcarto.cartography_data import cartography_data
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.codebook_history import codebook_history
-from qualcarto.coding import codings_frame
 from qualcarto.errors import ValidationError
 from qualcarto.reports.appendix import AgreementRound, Appendix
 from qualcarto.saturation import (
@@ -45,6 +44,7 @@ from qualcarto.saturation import (
 from qualcarto.saturation_data import natural, saturation_data
 from qualcarto.store import (
     AuditEvent,
+    Coding,
     CodingRound,
     ReconciliationDecision,
     Review,
@@ -75,15 +75,24 @@ class AppendixOptions:
 
 
 def _coders(session: Session) -> pd.DataFrame:
-    frame = codings_frame(session)
-    kinds = dict(session.execute(select(User.name, User.kind)).all())
-    if frame.empty:
-        return pd.DataFrame(columns=["coder", "kind", "codings", "transcripts"])
-    grouped = frame.groupby("coder").agg(
-        codings=("coding_id", "size"), transcripts=("transcript", "nunique")
+    """Per coder or layer with codings: kind, codings and transcripts coded."""
+    rows = session.execute(
+        select(
+            User.name,
+            User.kind,
+            func.count(Coding.id),
+            func.count(func.distinct(Coding.transcript_id)),
+        )
+        .join(Coding, Coding.coder_id == User.id)
+        .join(Transcript, Transcript.id == Coding.transcript_id)
+        .where(Transcript.project_id == current_project(session).id)
+        .group_by(User.name, User.kind)
+        .order_by(User.name)
+    ).all()
+    return pd.DataFrame(
+        [(str(n), str(k), int(c), int(t)) for n, k, c, t in rows],
+        columns=["coder", "kind", "codings", "transcripts"],
     )
-    grouped.insert(0, "kind", [kinds.get(c, "") for c in grouped.index])
-    return grouped.reset_index()
 
 
 def _participants(session: Session) -> pd.DataFrame:
@@ -101,8 +110,14 @@ def _participants(session: Session) -> pd.DataFrame:
 
 def _shared(session: Session, coders: Sequence[str]) -> list[str]:
     """The transcripts every one of ``coders`` coded (the implicit round)."""
-    frame = codings_frame(session, list(coders))
-    per_coder = [set(frame.loc[frame["coder"] == c, "transcript"]) for c in coders]
+    rows = session.execute(
+        select(Transcript.name, User.name)
+        .join(Coding, Coding.transcript_id == Transcript.id)
+        .join(User, User.id == Coding.coder_id)
+        .where(User.name.in_(list(coders)))
+        .distinct()
+    ).all()
+    per_coder = [{t for t, c in rows if c == coder} for coder in coders]
     shared = sorted(set.intersection(*per_coder), key=natural) if per_coder else []
     if not shared:
         raise ValidationError(f"{', '.join(coders)} coded no transcript in common")
@@ -121,11 +136,15 @@ def _round(
     rows = []
     about: list[str] = []
     per_code = pd.DataFrame()
-    for unit in ("char", "segment"):
-        options = ReportOptions(unit, o.overlap, o.bootstrap, o.seed)
-        table = code_table(data, ReportOptions(unit, o.overlap))
+    for unit in ("char", "segment", "turn", "qa"):
+        measured = data
+        if unit in INTERVIEW_UNITS:
+            measured = interview_unit_data(session, data, unit)
+        core = "document" if unit in INTERVIEW_UNITS else unit
+        options = ReportOptions(core, o.overlap, o.bootstrap, o.seed)
+        table = code_table(measured, ReportOptions(core, o.overlap, unitized=unit == "char"))
         pooled: dict[Hashable, object] = dict(table.iloc[-1].to_dict())
-        pooled.update(pooled_intervals(data, options))
+        pooled.update(pooled_intervals(measured, options))
         rows += [
             {
                 "unit": unit,
@@ -135,9 +154,10 @@ def _round(
                 "ci_high": pooled.get(f"{measure}_ci_high"),
             }
             for measure in MEASURES
-            if measure in pooled
+            if measure in pooled and (measure != "unitized_alpha" or unit == "char")
         ]
-        about = describe(data, options)
+        if unit == "char":
+            about = describe(data, options)
         if unit == "segment":
             codes = table.iloc[:-1].sort_values(["flagged", "code_id"], ascending=[False, True])
             keep = ["code_id", "segments_a", "segments_b", "matched_a", "matched_b",

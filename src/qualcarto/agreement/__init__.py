@@ -44,6 +44,7 @@ from qualcarto.agreement.coefficients import (
     krippendorff_alpha,
     percent_agreement,
 )
+from qualcarto.agreement.interview_units import by_units, qa_pairs
 from qualcarto.agreement.ratings import AgreementInputError, UndefinedAgreementError
 from qualcarto.agreement.report import agreement_report
 from qualcarto.agreement.span_agreement import (
@@ -65,6 +66,7 @@ from qualcarto.agreement.tables import (
     flag_measures,
     flag_note,
     pair_table,
+    plain_errors,
     pooled_intervals,
     transcript_table,
 )
@@ -90,6 +92,7 @@ __all__ = [
     "bootstrap_ci",
     "boundary_differences",
     "brennan_prediger",
+    "by_units",
     "code_table",
     "coder_tendencies",
     "cohen_kappa",
@@ -108,7 +111,9 @@ __all__ = [
     "multi_coder_agreement",
     "pair_table",
     "percent_agreement",
+    "plain_errors",
     "pooled_intervals",
+    "qa_pairs",
     "span_agreement",
     "transcript_table",
     "unitized_alpha",

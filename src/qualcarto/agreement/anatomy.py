@@ -18,7 +18,7 @@ Definitions and a worked example: docs/agreement.md, "Disagreement anatomy".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import numpy as np
@@ -349,9 +349,8 @@ class Anatomy:
 def anatomy(data: AgreementData, overlap: float = 0.9) -> Anatomy:
     """The anatomy of the first two coders of ``data`` (disagreements at ``overlap``)."""
     a, b = data.coders[0], data.coders[1]
-    codings = data.codings
-    unmatched = disagreements(data, overlap)
-    unmatched = unmatched[unmatched["coder"].isin([a, b]) & unmatched["other_coder"].isin([a, b])]
+    codings = data.codings[data.codings["coder"].isin([a, b])]
+    unmatched = disagreements(replace(data, coders=(a, b), codings=codings), overlap)
     used = pd.DataFrame(
         {
             "code_id": codings["code_id"],

@@ -67,14 +67,14 @@ def percentile_intervals(
         check_measure(cells.unit, measure, m)
     draws = resample_weights(cells.values.shape[0], n_resamples, seed)
     samples = {measure: np.full((n_resamples, n_codes + 1), np.nan) for measure in measures}
-    for b, weights in enumerate(draws):
+    if pooled_only:  # sum over codes once: each resample is then one small product
+        pooled = np.asarray(cells.values.sum(axis=1))  # transcripts x cells
+        for b, row in enumerate(draws @ pooled):
+            for measure in measures:
+                samples[measure][b, -1] = statistic_or_nan(row, cells.unit, measure, m, n_codes)
+    for b, weights in enumerate([] if pooled_only else draws):
         rows = pooled_rows(cells, weights)
         for measure in measures:
-            if pooled_only:
-                samples[measure][b, -1] = statistic_or_nan(
-                    rows[-1], cells.unit, measure, m, n_codes
-                )
-                continue
             samples[measure][b] = [
                 statistic_or_nan(row, cells.unit, measure, m, n_codes) for row in rows
             ]

@@ -99,6 +99,7 @@ class ReportOptions:
     seed: int = 0
     flag_below: float = DEFAULT_FLAG_BELOW
     flag_on: str | None = None
+    unitized: bool = True  # False skips the unitizing alpha (NaN), e.g. a unit's second table
 
 
 DEFAULT_OPTIONS = ReportOptions()
@@ -168,6 +169,7 @@ def code_table(data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS) ->
             o.overlap,
             o.bootstrap,
             o.seed,
+            unitized=o.unitized,
         )
     facets = data.codes.set_index("code_id")[list(data.facets)]
     report.insert(1, "name", [data.code_name(c) for c in report["code_id"]])

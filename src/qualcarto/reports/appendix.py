@@ -29,6 +29,9 @@ CITATIONS = {
     "misuses, and alternatives. Educational and Psychological Measurement, 41(3), 687-699.",
     "guest": "Guest, G., Namey, E., & Chen, M. (2020). A simple method to assess and report "
     "thematic saturation in qualitative research. PLoS ONE, 15(5), e0232076.",
+    "campbell": "Campbell, J. L., Quincy, C., Osserman, J., & Pedersen, O. K. (2013). Coding "
+    "in-depth semistructured interviews: Problems of unitization and intercoder reliability "
+    "and agreement. Sociological Methods & Research, 42(3), 294-320.",
     "landis": "Landis, J. R., & Koch, G. G. (1977). The measurement of observer agreement "
     "for categorical data. Biometrics, 33(1), 159-174.",
     "macphail": "MacPhail, C., Khoza, N., Abler, L., & Ranganathan, M. (2016). Process "
@@ -191,7 +194,13 @@ def curve_svg(discovery: pd.DataFrame, point: float | None, width: int = 640) ->
     return "".join(parts)
 
 
-PRIMARY = {"char": ["cohen_kappa", "krippendorff_alpha"], "segment": ["brennan_prediger"]}
+PRIMARY = {
+    "char": ["cohen_kappa", "krippendorff_alpha"],
+    "segment": ["brennan_prediger"],
+    "turn": ["cohen_kappa", "krippendorff_alpha"],
+    "qa": ["cohen_kappa", "krippendorff_alpha"],
+}
+UNIT_WORDS = {"qa": "question-answer pair"}
 LABELS = {
     "cohen_kappa": "Cohen's kappa",
     "krippendorff_alpha": "Krippendorff's alpha",
@@ -211,7 +220,8 @@ def _pooled_sentence(r: AgreementRound) -> str:
         ci = f" (95% CI {_number(low)}-{_number(high)})" if _number(low) not in {"", "–"} else ""
         share = table["estimate"].get((unit, "percent_agreement"))
         parts.append(
-            f"{LABELS[found[0]]} {_number(table.at[key, 'estimate'])}{ci} at the {unit} unit "
+            f"{LABELS[found[0]]} {_number(table.at[key, 'estimate'])}{ci} at the "
+            f"{UNIT_WORDS.get(unit, unit)} unit "
             f"(percent agreement {_number(share)})"
         )
     return "; ".join(parts)
@@ -233,8 +243,9 @@ def methods_paragraph(a: Appendix) -> str:
         text.append(
             f"In {'the ' if r.reconciled is None else ''}{r.name}, {' and '.join(r.coders)} coded {len(r.transcripts)} "
             f"transcripts independently; agreement was {_pooled_sentence(r)} "
-            f"(Cohen 1960; Brennan & Prediger 1981; intervals from {r.bootstrap} bootstrap "
-            f"resamples of transcripts, seed {r.seed}), which we read against Landis & "
+            f"(Cohen 1960; Brennan & Prediger 1981; units after Campbell et al. 2013; "
+            f"intervals from {r.bootstrap} bootstrap resamples of transcripts - of turns or "
+            f"pairs at those units - seed {r.seed}), which we read against Landis & "
             "Koch's (1977) bands and report per code as O'Connor & Joffe (2020) advise."
         )
     decided = int(a.reconciliation["units"].sum()) if len(a.reconciliation) else 0
