@@ -136,6 +136,7 @@ def _round(
     rows = []
     about: list[str] = []
     per_code = pd.DataFrame()
+    unitized: dict[object, float] = {}
     for unit in ("char", "segment", "turn", "qa"):
         measured = data
         if unit in INTERVIEW_UNITS:
@@ -158,7 +159,10 @@ def _round(
         ]
         if unit == "char":
             about = describe(data, options)
+        if unit == "char":
+            unitized = dict(zip(table["code_id"], table["unitized_alpha"], strict=True))
         if unit == "segment":
+            table = table.assign(unitized_alpha=table["code_id"].map(unitized))  # unit-free
             codes = table.iloc[:-1].sort_values(["flagged", "code_id"], ascending=[False, True])
             keep = ["code_id", "segments_a", "segments_b", "matched_a", "matched_b",
                     "percent_agreement", "brennan_prediger", "unitized_alpha", "flagged"]  # fmt: skip

@@ -70,7 +70,7 @@ def trend_table(rounds: tuple[AgreementRound, ...]) -> pd.DataFrame:
         table = r.pooled.set_index(["unit", "measure"])
         row: dict[str, object] = {
             "round": r.name,
-            "codebook_versions": ", ".join(map(str, r.codebook_versions)),
+            "versions": ", ".join(map(str, r.codebook_versions)),
             "transcripts": len(r.transcripts),
             "reconciled": {None: "", True: "yes", False: "no"}[r.reconciled],
         }
