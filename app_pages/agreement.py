@@ -15,15 +15,17 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import md, reading, require_lead
-from qualcarto.agreement_data import (
+from qualcarto.agreement import (
     DEFAULT_FLAG_BELOW,
     FLAG_COLUMN,
-    agreement_data,
+    ReportOptions,
+    about_rows,
+    agreement_tables,
     describe,
     flag_measures,
     flag_note,
 )
-from qualcarto.agreement_workbook import about_rows, agreement_tables
+from qualcarto.agreement_data import agreement_data
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 from qualcarto.status import store_status
@@ -68,14 +70,14 @@ try:
     with reading() as session:
         data = agreement_data(session, coders, codebook_version=None if version == "all"
                               else int(version))  # fmt: skip
-    options = (unit, overlap, int(bootstrap), int(seed), float(flag_below), measure)
-    tables = agreement_tables(data, *options)
+    options = ReportOptions(unit, overlap, int(bootstrap), int(seed), float(flag_below), measure)
+    tables = agreement_tables(data, options)
 except QualcartoError as exc:
     st.error(str(exc))
     st.stop()
 
 per_code, unmatched = tables.per_code, tables.disagreements
-for line in [*describe(data, *options[:4]), flag_note(measure, float(flag_below))]:
+for line in [*describe(data, options), flag_note(measure, float(flag_below))]:
     st.caption(line)
 if len(coders) == 2:
     st.caption(f"a = {md(coders[0])}, b = {md(coders[1])}")
@@ -92,7 +94,7 @@ st.dataframe(shaded, hide_index=True, column_config=numbers, key="agr_per_code")
 def workbook() -> bytes:
     """The whole report as xlsx, built only when the lead asks for it."""
     buffer = BytesIO()
-    write_agreement_workbook(buffer, data, tables, about_rows(data, *options))
+    write_agreement_workbook(buffer, data, tables, about_rows(data, options))
     return buffer.getvalue()
 
 

@@ -8,7 +8,9 @@ import pytest
 from app_study import PASSWORDS, ROOT, app_as, no_errors
 
 CODER_PAGES = ["coding", "search", "query", "review", "codebook"]
-LEAD_PAGES = [*CODER_PAGES, "assignments", "reconcile", "corrections", "speakers", "pseudonyms"]
+LEAD_PAGES = [
+    *CODER_PAGES, "assignments", "reconcile", "corrections", "speakers", "pseudonyms", "appendix",
+]  # fmt: skip
 
 
 @pytest.fixture

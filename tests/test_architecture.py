@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "qualcarto"
-PURE_CORE = ("agreement", "reports", "cartography", "query", "highlight.py")
+PURE_CORE = ("agreement", "reports", "cartography", "query", "saturation", "highlight.py")
 
 
 def _imports(path: Path) -> set[str]:

@@ -38,6 +38,7 @@ LEAD_PAGES = [
     "corrections",
     "speakers",
     "pseudonyms",
+    "appendix",
 ]
 
 pytestmark = pytest.mark.browser

@@ -56,6 +56,7 @@ LEAD_PAGES = {  # url path -> literal text that must be on the page
     "corrections": "",
     "speakers": "",
     "pseudonyms": "",
+    "appendix": "",
 }
 CODER_PAGES = ["", "search", "query", "suggestions", "review", "codebook", "exports", "cartography"]
 

@@ -29,7 +29,8 @@ from demo_study import (
     shared_runs,
     word_count,
 )
-from qualcarto.agreement_data import agreement_data, code_table
+from qualcarto.agreement import ReportOptions, code_table
+from qualcarto.agreement_data import agreement_data
 from qualcarto.coding import codings_frame
 from qualcarto.errors import InputError
 from qualcarto.layers import load_layer
@@ -193,7 +194,8 @@ def test_ana_and_ben_agree_like_a_pilot_round_within_the_documented_bands(demo: 
         pair = sorted({k for k in layer("ana")} | {k for k in layer("ben")})
         assert pair == sorted(layer("ana")) == sorted(layer("ben")) and len(pair) == 6
         data = agreement_data(session, ["ana", "ben"], transcripts=pair)
-        char, segment = code_table(data, "char"), code_table(data, "segment")
+        char = code_table(data, ReportOptions(unit="char"))
+        segment = code_table(data, ReportOptions(unit="segment"))
     pooled, per_code = char.iloc[-1], char.iloc[:-1]
     both = per_code[(per_code["segments_a"] > 0) & (per_code["segments_b"] > 0)]
     kappas = both["cohen_kappa"].to_numpy()

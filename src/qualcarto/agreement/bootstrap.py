@@ -51,8 +51,13 @@ def percentile_intervals(
     n_resamples: int,
     confidence: float = 0.95,
     seed: int = 0,
+    pooled_only: bool = False,
 ) -> dict[str, np.ndarray]:
-    """Per measure, an array (codes + pooled row) x (ci_low, ci_high, n_defined)."""
+    """Per measure, an array (codes + pooled row) x (ci_low, ci_high, n_defined).
+
+    ``pooled_only``: resample only the pooled row (the per-code rows stay NaN), for a
+    report that states one interval per unit.
+    """
     if not isinstance(n_resamples, int) or n_resamples < 1:
         raise AgreementInputError(f"n_resamples must be a positive integer, got {n_resamples!r}")
     if not 0 < confidence < 1:
@@ -62,7 +67,12 @@ def percentile_intervals(
         check_measure(cells.unit, measure, m)
     draws = resample_weights(cells.values.shape[0], n_resamples, seed)
     samples = {measure: np.full((n_resamples, n_codes + 1), np.nan) for measure in measures}
-    for b, weights in enumerate(draws):
+    if pooled_only:  # sum over codes once: each resample is then one small product
+        pooled = np.asarray(cells.values.sum(axis=1))  # transcripts x cells
+        for b, row in enumerate(draws @ pooled):
+            for measure in measures:
+                samples[measure][b, -1] = statistic_or_nan(row, cells.unit, measure, m, n_codes)
+    for b, weights in enumerate([] if pooled_only else draws):
         rows = pooled_rows(cells, weights)
         for measure in measures:
             samples[measure][b] = [

@@ -45,6 +45,8 @@ def agreement_report(
     overlap: float = 0.9,
     bootstrap: int = 0,
     seed: int = 0,
+    *,
+    unitized: bool = True,
 ) -> pd.DataFrame:
     """Per-code agreement of the given coders, ready to print, with a pooled ``"(all)"`` row.
 
@@ -63,7 +65,7 @@ def agreement_report(
     ``brennan_prediger`` (segment, K = number of codes).
 
     Always: ``unitized_alpha``, Krippendorff's (1995) unitizing alpha of the spans,
-    which does not depend on ``unit``. With ``bootstrap`` > 0 resamples: for each
+    which does not depend on ``unit`` (NaN with ``unitized=False``, which skips it). With ``bootstrap`` > 0 resamples: for each
     chance-corrected measure (Cohen's kappa and alpha for two coders, alpha and Fleiss'
     kappa for more, Brennan-Prediger at segment) the columns ``<measure>_ci_low`` and
     ``<measure>_ci_high``, a seeded 95% percentile interval from resampling transcripts.
@@ -88,7 +90,9 @@ def agreement_report(
             ]
     else:
         frame = multi_coder_frame(cells)
-    frame["unitized_alpha"] = unitized_frame(data)["unitized_alpha"].to_numpy()
+    frame["unitized_alpha"] = (
+        unitized_frame(data)["unitized_alpha"].to_numpy() if unitized else float("nan")
+    )
     if bootstrap:
         measures = interval_measures(unit, m)
         intervals = percentile_intervals(cells, measures, bootstrap, 0.95, seed)

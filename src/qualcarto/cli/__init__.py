@@ -394,6 +394,8 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("exchange", ["export"]),
     ("cartography", ["cartography"]),
     ("agreement", ["agreement"]),
+    ("report", ["report"]),
+    ("rounds", ["round_group"]),
     ("ops", ["backup", "restore", "verify", "serve"]),
     ("query", ["query"]),
     ("pseudonyms", ["pseudonymise"]),

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """``qualcarto agreement``: the intercoder agreement report, as a table, csv, JSON or xlsx.
 
-The command gathers the codings through ``qualcarto.agreement_data`` and prints one of
+The command gathers the codings through ``qualcarto.agreement_data`` (tables from ``qualcarto.agreement``) and prints one of
 its tables; every figure comes from ``qualcarto.agreement``. What was measured (coders,
 unit, overlap rule, codebook versions) is stamped on every output.
 """
@@ -132,7 +132,8 @@ def agreement(
 
     Example: qualcarto agreement --coders linaker2025 auto --unit char --bootstrap 1000
     """
-    from qualcarto import agreement_data as service
+    from qualcarto import agreement as tables
+    from qualcarto.agreement_data import agreement_data
     from qualcarto.cli.agreement_text import disagreement_text, table_text
 
     names = [*coders, *more_coders]
@@ -144,16 +145,17 @@ def agreement(
             "without --by or --disagreements"
         )
     with store_session(ctx, read_only=True) as session:
-        data = service.agreement_data(
+        data = agreement_data(
             session,
             names,
             codebook_version=codebook_version,
             transcripts=transcripts or None,
             codes=codes or None,
         )
-    header = service.describe(data, unit, overlap, bootstrap, seed)
+    options = tables.ReportOptions(unit, overlap, bootstrap, seed, flag_below, flag_on)
+    header = tables.describe(data, options)
     if fmt == "xlsx" and output is not None:
-        _xlsx(output, data, unit, overlap, bootstrap, seed, flag_below, flag_on)
+        _xlsx(output, data, options)
         return
     stamp: dict[str, Any] = {
         "coders": list(data.coders),
@@ -162,16 +164,16 @@ def agreement(
         "codebook_versions": list(data.codebook_versions),
     }
     if disagreements:
-        frame = service.disagreements(data, overlap)
+        frame = tables.disagreements(data, overlap)
     elif by == "code":
-        frame = service.code_table(data, unit, overlap, bootstrap, seed, flag_below, flag_on)
-        measure = service.flag_measure(unit, len(data.coders), flag_on)
-        header.append(service.flag_note(measure, flag_below))
+        frame = tables.code_table(data, options)
+        measure = tables.flag_measure(unit, len(data.coders), flag_on)
+        header.append(tables.flag_note(measure, flag_below))
         stamp.update(flag_on=measure, flag_below=flag_below)
     elif by == "pair":
-        frame = service.pair_table(data, unit, overlap)
+        frame = tables.pair_table(data, options)
     else:
-        frame = service.transcript_table(data, unit, overlap, by_code=by == "transcript-code")
+        frame = tables.transcript_table(data, options, by_code=by == "transcript-code")
     if fmt == "csv":
         text = _csv(frame, stamp, raw=raw)
     elif fmt == "json":
@@ -188,21 +190,12 @@ def agreement(
         click.echo(text, nl=False)
 
 
-def _xlsx(
-    output: Path,
-    data: Any,
-    unit: str,
-    overlap: float,
-    bootstrap: int,
-    seed: int,
-    flag_below: float,
-    flag_on: str,
-) -> None:
-    from qualcarto.agreement_workbook import about_rows, agreement_tables
+def _xlsx(output: Path, data: Any, options: Any) -> None:
+    from qualcarto.agreement import about_rows, agreement_tables
     from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 
-    tables = agreement_tables(data, unit, overlap, bootstrap, seed, flag_below, flag_on)
-    about = about_rows(data, unit, overlap, bootstrap, seed, flag_below, flag_on)
+    tables = agreement_tables(data, options)
+    about = about_rows(data, options)
     sheets = write_agreement_workbook(output, data, tables, about)
     click.echo(f"wrote {counted(len(sheets), 'sheet')} ({', '.join(sheets)}) to {output}")
 

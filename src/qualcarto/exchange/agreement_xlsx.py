@@ -2,7 +2,7 @@
 """The agreement report as one Excel workbook: each table a sheet, and an About sheet.
 
 A methods section and a codebook meeting both want the whole report in one file. The
-tables come from ``qualcarto.agreement_workbook.agreement_tables``; the sheets are
+tables come from ``qualcarto.agreement.agreement_tables``; the sheets are
 written with the theme workbook's cell maker, so quotes starting with ``=`` stay text
 here too.
 """
@@ -18,8 +18,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from qualcarto.agreement_data import FLAG_COLUMN, AgreementData
-from qualcarto.agreement_workbook import AgreementTables
+from qualcarto.agreement import FLAG_COLUMN, AgreementData, AgreementTables
 from qualcarto.exchange.xlsx import Cells, sheet_title, write_frame
 
 FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")

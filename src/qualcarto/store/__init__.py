@@ -34,6 +34,7 @@ from qualcarto.store.notebook import MemoLink, SavedQuery
 from qualcarto.store.workflow import (
     Assignment,
     AuthSession,
+    CodingRound,
     ReconciliationDecision,
     StudySetting,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "CodebookVersion",
     "Coding",
     "CodingFlag",
+    "CodingRound",
     "MediaFile",
     "Memo",
     "MemoLink",

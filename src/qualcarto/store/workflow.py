@@ -89,3 +89,22 @@ class ReconciliationDecision(Base):
     consensus_ids: Mapped[list[Any]] = mapped_column(default=list)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CodingRound(Base):
+    """A coding round: transcripts coded independently by several coders under one
+    codebook version, then reconciled. Coders and transcripts are kept by name, as the
+    methods appendix reports them."""
+
+    __tablename__ = "coding_rounds"
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    codebook_version: Mapped[int] = mapped_column(Integer)
+    coders: Mapped[list[Any]] = mapped_column(default=list)
+    transcripts: Mapped[list[Any]] = mapped_column(default=list)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reconciled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
