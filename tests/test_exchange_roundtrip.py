@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,16 +30,13 @@ from qualcarto.memos import add_memo_text
 from qualcarto.store import Memo, Participant, Project, Transcript, User, connect, session_scope
 from qualcarto.transcripts.attributes import attribute_types, define_attribute, set_participants
 from qualcarto.transcripts.groups import add_to_group, list_groups
+from shared_material import refi_schema
 
 
 def project_xsd() -> etree.XMLSchema:
     """The REFI-QDA project schema from ``../shared/refi``, read when a test runs."""
-    path = Path(__file__).resolve().parents[1].parent / "shared" / "refi" / "Project.xsd"
-    if not path.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is missing (CI must validate against it)")
-        pytest.skip(f"{path} is not here: the shared REFI-QDA schema is not available")
-    return etree.XMLSchema(etree.parse(str(path)))
+    schema: etree.XMLSchema = refi_schema("Project.xsd")
+    return schema
 
 
 def snapshot(engine: Engine) -> dict[str, Any]:

@@ -10,7 +10,6 @@ control characters, broken sources, a bare ``.qde``).
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -35,16 +34,12 @@ from qualcarto.store import (
     connect,
     session_scope,
 )
+from shared_material import REFI_SAMPLES, shared_path
 
 
 def samples() -> Path:
     """The shared sample folder, read when a test runs (never at import time)."""
-    folder = Path(__file__).resolve().parents[1].parent / "shared" / "refi" / "samples"
-    if not folder.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"{folder} is missing (CI must run the sample tests)")
-        pytest.skip(f"{folder} is not here: the shared REFI-QDA samples are not available")
-    return folder
+    return shared_path(REFI_SAMPLES)
 
 
 def fresh_store(path: Path) -> Engine:

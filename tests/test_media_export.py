@@ -14,10 +14,10 @@ from sqlalchemy import Engine
 from qualcarto.cli import main
 from qualcarto.coding import add_coding, get_transcript
 from qualcarto.store import session_scope
+from shared_material import refi_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDING = ROOT / "transcripts" / "recordings" / "R1.ogg"
-PROJECT_XSD = ROOT.parent / "shared" / "refi" / "Project.xsd"
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
 
@@ -69,5 +69,4 @@ def test_the_refi_project_holds_an_audio_source_with_sync_points(
     ]
     assert len(points) >= 4
     assert points == sorted(points) and all(0 <= pos <= length for pos, _ in points)
-    if PROJECT_XSD.exists():
-        assert etree.XMLSchema(etree.parse(str(PROJECT_XSD))).validate(root)
+    assert refi_schema("Project.xsd").validate(root)
