@@ -65,4 +65,5 @@ if [ -z "${QUALCARTO_TEST_PG:-}" ] && { ls /usr/lib/postgresql/*/bin/initdb || c
   eval "$(bash scripts/postgres.sh start)"
   trap 'bash scripts/postgres.sh stop "$QUALCARTO_PG_DIR"' EXIT
 fi
-.venv/bin/pytest --durations=15 "$@"
+# Two workers (pytest-xdist), one per core: each builds its own store templates and picks free ports.
+.venv/bin/pytest -n "${PYTEST_WORKERS:-2}" --durations=15 "$@"
