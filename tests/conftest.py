@@ -6,11 +6,13 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from browser_app import chromium
 from qualcarto.codebook import publish_codebook
 from qualcarto.store import Project, connect, session_scope
 from qualcarto.users import add_user
@@ -161,3 +163,10 @@ def app_study(app_study_template: Path, tmp_path: Path) -> str:
 def session(study: Engine) -> Iterator[Session]:
     with session_scope(study) as s:
         yield s
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium, one per test module (tests/browser_app.py starts it)."""
+    with chromium() as launched:
+        yield launched

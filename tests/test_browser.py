@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from app_study import HOSTILE_TRANSCRIPT, PASSWORDS, build_study
-from browser_app import chromium, need_chromium, running_app
+from browser_app import need_chromium, running_app
 from conftest import ODD_TRANSCRIPT
 from qualcarto.coding import codings_frame
 from qualcarto.store import connect, session_scope
@@ -35,12 +35,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     url = build_study(folder)
     with running_app(url, folder / "streamlit.log") as base:
         yield url, base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def sign_in(browser: Any, base: str, name: str) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from app_study import HOSTILE_TRANSCRIPT, code_span
-from browser_app import chromium, need_chromium, running_app
+from browser_app import need_chromium, running_app
 from conftest import ODD_TRANSCRIPT, TINY_CODEBOOK
 from qualcarto.assignments import assign
 from qualcarto.store import connect, session_scope
@@ -87,12 +87,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("a11y")
     with running_app(build_a11y_study(folder), folder / "streamlit.log") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def settle(page: Any) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from app_study import PASSWORDS, build_study
-from browser_app import chromium, need_chromium, running_app
+from browser_app import need_chromium, running_app
 from qualcarto.assignments import assign
 from qualcarto.coding import add_coding, codings_frame
 from qualcarto.store import connect, session_scope
@@ -69,12 +69,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     engine.dispose()
     with running_app(url, folder / "streamlit.log") as base:
         yield url, base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def stored(url: str, coder: str) -> list[tuple[int, int, str]]:

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from app_study import PASSWORDS, build_study
-from browser_app import chromium, need_chromium, running_app
+from browser_app import need_chromium, running_app
 from qualcarto.assignments import assign
 from qualcarto.cli import main
 from qualcarto.store import Transcript, Turn, connect, session_scope
@@ -45,12 +45,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[fl
     engine.dispose()
     with running_app(url, folder / "streamlit.log") as base:
         yield base, [float(s) for s in starts]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 CURRENT = """() => Array.from(document.querySelectorAll('[data-testid="qc-turns"] button'))

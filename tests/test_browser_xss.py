@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from app_study import PASSWORDS
-from browser_app import chromium, need_chromium, running_app
+from browser_app import need_chromium, running_app
 from conftest import TINY_CODEBOOK
 from qualcarto.assignments import assign
 from qualcarto.codebook import publish_codebook
@@ -99,12 +99,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("xss")
     with running_app(build_hostile_study(folder), folder / "streamlit.log") as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def signed_in_page(browser: Any, base: str, name: str) -> tuple[Any, str, list[str]]:
