@@ -97,3 +97,23 @@ def chromium() -> Iterator[Any]:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         yield browser
         browser.close()
+
+
+# Where a code-point offset of the transcript is on screen: the JS converts it to the
+# UTF-16 offset of the text node inside the piece that holds it (a piece's first child is
+# its text), including a character outside the BMP. Call with [offset, after].
+OFFSET_POINT = """([offset, after]) => {
+  const box = document.querySelector('[data-testid="qc-transcript"]');
+  for (const piece of box.querySelectorAll('[data-s]')) {
+    const s = Number(piece.dataset.s), e = Number(piece.dataset.e);
+    if (offset < s || offset >= e) continue;
+    const node = piece.firstChild;
+    const units = Array.from(node.data).slice(0, offset - s).join('').length;
+    const width = node.data.codePointAt(units) > 0xffff ? 2 : 1;
+    const range = document.createRange();
+    range.setStart(node, units); range.setEnd(node, units + width);
+    const r = range.getBoundingClientRect();
+    return {x: after ? r.right - 1 : r.left + 1, y: r.top + r.height / 2};
+  }
+  return null;
+}"""

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from app_study import HOSTILE_TRANSCRIPT, PASSWORDS, build_study
-from browser_app import need_chromium, running_app
+from browser_app import OFFSET_POINT, need_chromium, running_app
 from conftest import ODD_TRANSCRIPT
 from qualcarto.coding import codings_frame
 from qualcarto.store import connect, session_scope
@@ -47,31 +47,12 @@ def sign_in(browser: Any, base: str, name: str) -> Any:
     return page
 
 
-# Where a code-point offset of the transcript is on screen: the JS converts it to the
-# UTF-16 offset of the text node inside the piece that holds it.
-_POINT = """([offset, after]) => {
-  const box = document.querySelector('[data-testid="qc-transcript"]');
-  for (const piece of box.querySelectorAll('[data-s]')) {
-    const s = Number(piece.dataset.s), e = Number(piece.dataset.e);
-    if (offset < s || offset >= e) continue;
-    const node = piece.firstChild;
-    const units = Array.from(node.data).slice(0, offset - s).join('').length;
-    const width = node.data.codePointAt(units) > 0xffff ? 2 : 1;
-    const range = document.createRange();
-    range.setStart(node, units); range.setEnd(node, units + width);
-    const r = range.getBoundingClientRect();
-    return {x: after ? r.right - 1 : r.left + 1, y: r.top + r.height / 2};
-  }
-  return null;
-}"""
-
-
 def drag_select(page: Any, start: int, end: int) -> None:
     """Select ``text[start:end]`` with the mouse, as a coder would."""
     box = page.get_by_test_id("qc-transcript")
     box.evaluate("(el, y) => { el.scrollTop = 0; }", 0)
-    first = page.evaluate(_POINT, [start, False])
-    last = page.evaluate(_POINT, [end - 1, True])
+    first = page.evaluate(OFFSET_POINT, [start, False])
+    last = page.evaluate(OFFSET_POINT, [end - 1, True])
     page.mouse.move(first["x"], first["y"])
     page.mouse.down()
     page.mouse.move((first["x"] + last["x"]) / 2, (first["y"] + last["y"]) / 2, steps=4)

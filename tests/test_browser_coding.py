@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from app_study import PASSWORDS, build_study
-from browser_app import need_chromium, running_app
+from browser_app import OFFSET_POINT, need_chromium, running_app
 from qualcarto.assignments import assign
 from qualcarto.coding import add_coding, codings_frame
 from qualcarto.store import connect, session_scope
@@ -30,21 +30,6 @@ TURNS = [
 LONG = "\n\n".join(f"{TURNS[i % 4]} ({i})" for i in range(420)) + "\n"
 PANE = '[data-testid="qc-transcript-pane"]'
 
-# The on-screen point of a code-point offset (left edge, or right edge with ``after``).
-_POINT = """([offset, after]) => {
-  const text = document.querySelector('[data-testid="qc-transcript"]');
-  for (const piece of text.querySelectorAll('[data-s]')) {
-    const s = Number(piece.dataset.s), e = Number(piece.dataset.e);
-    if (offset < s || offset >= e) continue;
-    const node = piece.firstChild;
-    const units = Array.from(node.data).slice(0, offset - s).join('').length;
-    const range = document.createRange();
-    range.setStart(node, units); range.setEnd(node, units + 1);
-    const r = range.getBoundingClientRect();
-    return {x: after ? r.right - 1 : r.left + 1, y: r.top + r.height / 2};
-  }
-  return null;
-}"""
 # The offset drawn at the top-left of the pane's visible area.
 _TOP = """() => {
   const pane = document.querySelector('[data-testid="qc-transcript-pane"]');
@@ -119,8 +104,8 @@ def scroll_to(page: Any, offset: int) -> None:
 
 def drag(page: Any, start: int, end: int) -> None:
     scroll_to(page, start)
-    first = page.evaluate(_POINT, [start, False])
-    last = page.evaluate(_POINT, [end - 1, True])
+    first = page.evaluate(OFFSET_POINT, [start, False])
+    last = page.evaluate(OFFSET_POINT, [end - 1, True])
     page.mouse.move(first["x"], first["y"])
     page.mouse.down()
     page.mouse.move(last["x"], last["y"], steps=6)
@@ -224,12 +209,12 @@ def test_a_boundary_dragged_moves_the_coding(app: Any, browser: Any) -> None:
     engine.dispose()
     page = open_p9(browser, base, "lena")
     scroll_to(page, start)
-    point = page.evaluate(_POINT, [start + 2, False])
+    point = page.evaluate(OFFSET_POINT, [start + 2, False])
     page.mouse.click(point["x"], point["y"])
     handle = page.get_by_test_id("qc-handle-end")
     handle.wait_for(timeout=20_000)
     box = handle.bounding_box()
-    target = page.evaluate(_POINT, [start + len("People reuse it now") - 1, True])
+    target = page.evaluate(OFFSET_POINT, [start + len("People reuse it now") - 1, True])
     page.mouse.move(box["x"] + 2, box["y"] + box["height"] / 2)
     page.mouse.down()
     page.mouse.move(target["x"], target["y"], steps=8)
