@@ -50,6 +50,31 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+class Import(Base):
+    """A long import written in batches; its rows stay hidden until ``state`` is ``done``.
+
+    ``pid``, ``host`` and ``heartbeat_at`` tell a running import from one whose process
+    died: the rows of a dead one are removed when the store is next opened.
+    """
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(20), default="running")  # running | done
+    host: Mapped[str] = mapped_column(String(200), default="")
+    pid: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Staged:
+    """Rows an import adds name it in ``import_id``; reads skip those of unfinished imports
+    (``qualcarto.store.staging``)."""
+
+    import_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
 class Project(Base):
     """A study. A store normally holds one."""
 
@@ -60,7 +85,7 @@ class Project(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class User(Base):
+class User(Staged, Base):
     """A coder identity. ``kind`` separates people from machine and reference layers."""
 
     __tablename__ = "users"
@@ -73,7 +98,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Participant(Base):
+class Participant(Staged, Base):
     """An interviewee, keyed by the study's own id (e.g. ``I8``), with free attributes."""
 
     __tablename__ = "participants"
@@ -84,7 +109,7 @@ class Participant(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
-class Transcript(Base):
+class Transcript(Staged, Base):
     """One interview's normalized text and where it came from."""
 
     __tablename__ = "transcripts"
@@ -147,7 +172,7 @@ class Segment(Base):
     transcript: Mapped[Transcript] = relationship(back_populates="segments")
 
 
-class MediaFile(Base):
+class MediaFile(Staged, Base):
     """A transcript's recording, kept content-addressed in the media folder beside the store.
 
     The bytes never enter the database: ``sha256`` names the file in the media folder.
@@ -171,7 +196,7 @@ class MediaFile(Base):
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class CodebookVersion(Base):
+class CodebookVersion(Staged, Base):
     """One published state of the codebook; numbers count up from 1 per project."""
 
     __tablename__ = "codebook_versions"
@@ -220,7 +245,7 @@ class CodeRevision(Base):
     version: Mapped[CodebookVersion] = relationship(back_populates="codes")
 
 
-class Coding(Base):
+class Coding(Staged, Base):
     """A coder's claim that ``text[start:end]`` of a transcript is an instance of a code.
 
     ``codebook_version_id`` is the version the coding was made under and never changes;
@@ -287,7 +312,7 @@ class Review(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Memo(Base):
+class Memo(Staged, Base):
     """A memo on a transcript, a code, a coding, a participant or the whole study.
 
     ``subject`` says which: ``transcript`` (``transcript_id``; one memo per author and
@@ -318,7 +343,7 @@ class Memo(Base):
     title: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
 
-class AttributeDefinition(Base):
+class AttributeDefinition(Staged, Base):
     """A participant attribute's declared type (Text, Boolean, Integer, Float, Date, DateTime).
 
     Values stay in ``Participant.attributes`` as JSON of that type (dates as ISO text).
@@ -333,7 +358,7 @@ class AttributeDefinition(Base):
     description: Mapped[str] = mapped_column(Text, default="")
 
 
-class TranscriptGroup(Base):
+class TranscriptGroup(Staged, Base):
     """A named set of transcripts (a document set), usable as a filter."""
 
     __tablename__ = "transcript_groups"
@@ -357,7 +382,7 @@ class TranscriptGroupMember(Base):
     )
 
 
-class AuditEvent(Base):
+class AuditEvent(Staged, Base):
     """Append-only trail of every change: who, when, what, as JSON."""
 
     __tablename__ = "audit_log"
