@@ -171,7 +171,10 @@ def staged_import(engine: Engine, source: str, actor: str) -> Iterator[ImportRun
     run = ImportRun(session, import_id)
     try:
         yield run
-        session.execute(update(Import).where(Import.id == import_id).values(state="done"))
+        if _added_anything(session, import_id):
+            session.execute(update(Import).where(Import.id == import_id).values(state="done"))
+        else:  # an import that changed nothing leaves no trace
+            session.execute(delete(Import).where(Import.id == import_id))
         run.commit()
     except BaseException:
         session.rollback()
@@ -179,6 +182,13 @@ def staged_import(engine: Engine, source: str, actor: str) -> Iterator[ImportRun
         raise
     finally:
         session.close()
+
+
+def _added_anything(session: Session, import_id: int) -> bool:
+    return any(
+        session.scalar(select(model.import_id).where(model.import_id == import_id).limit(1))
+        for model in _DISCARD_ORDER
+    )
 
 
 def discard(engine: Engine, import_id: int) -> int:
