@@ -23,8 +23,9 @@ from qualcarto.exchange.refi_read import RefiProject
 from qualcarto.exchange.refi_report import RefiImportReport
 from qualcarto.store import ImportRun, Transcript
 from qualcarto.transcripts.attributes import KINDS, define_attribute, set_participants, typed_value
+from qualcarto.transcripts.decode import normalize_text
 from qualcarto.transcripts.groups import add_to_group
-from qualcarto.transcripts.importer import import_text
+from qualcarto.transcripts.importer import find_structure, import_text
 
 
 def transcript_titles(project: RefiProject, texts: dict[str, SourceText]) -> dict[str, str]:
@@ -62,11 +63,15 @@ def store_transcripts(
     new: set[str] = set()
     for guid, title in titles.items():
         text = texts[guid]
+        # Normalized and segmented before this batch takes the write lock.
+        structure = find_structure(normalize_text(text.text, f"{path.name}: {title}"))
         found = session.scalars(select(Transcript).where(Transcript.name == title)).first()
         if found is not None and found.text != text.text:
             raise InputError(path, f"transcript '{title}' already exists with another text")
         if found is None:
-            found = import_text(session, title, text.text, source_file=path.name, actor=actor)
+            found = import_text(
+                session, title, text.text, source_file=path.name, actor=actor, structure=structure
+            )
             report.transcripts.append(title)
             new.add(guid)
         stored[guid] = found

@@ -55,7 +55,7 @@ from qualcarto.exchange.sidecar import apply_sidecar
 from qualcarto.store import ImportRun, Transcript, User, current_project, record, staged_import
 
 # Codings per batch: a few thousand rows insert in well under a second.
-CODINGS_PER_BATCH = 2_000
+CODINGS_PER_BATCH = 1_000
 
 
 def import_refi(
@@ -143,11 +143,30 @@ def _store(
     for source in project.sources:
         if source.guid in names:
             rows += source_codings(
-                session, source, names[source.guid], refi.spans, users, code_ids, refi.notes,
-                report, used_notes, origins, memos,
-            )  # fmt: skip
-            source_memos(source, names[source.guid], refi.texts[source.guid], refi.reading,
-                         users, project, refi.notes, used_notes, memos)  # fmt: skip
+                session,
+                source,
+                names[source.guid],
+                refi.spans,
+                users,
+                code_ids,
+                refi.notes,
+                report,
+                used_notes,
+                origins,
+                memos,
+            )
+            source_memos(
+                source,
+                names[source.guid],
+                refi.texts[source.guid],
+                refi.reading,
+                users,
+                project,
+                refi.notes,
+                used_notes,
+                memos,
+            )
+            run.checkpoint()
     for start in range(0, len(rows), CODINGS_PER_BATCH):
         chunk = rows[start : start + CODINGS_PER_BATCH]
         report.codings += add_codings(session, chunk, origin="import", actor=actor)

@@ -48,6 +48,9 @@ BATCH_SECONDS = 0.25
 # An import whose process has not written for this long is taken for dead (another host).
 STALE_AFTER = timedelta(minutes=10)
 DELETE_CHUNK = 2_000
+# After each batch the import waits this long: a coder whose save waits for the lock
+# polls it (SQLite's busy handler sleeps up to 100 ms between tries) and must get a turn.
+PAUSE_SECONDS = 0.12
 # session.info key: the import whose unfinished rows this session may see and adds to.
 _IMPORT_KEY = "qualcarto_import_id"
 # Execution option that shows every row, staged or not (cleaning up needs it).
@@ -151,6 +154,7 @@ class ImportRun:
             self.longest = max(self.longest, time.perf_counter() - self._began)
         self._began = None
         self.batches += 1
+        time.sleep(PAUSE_SECONDS)
 
 
 @contextmanager

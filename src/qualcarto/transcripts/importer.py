@@ -36,7 +36,7 @@ from qualcarto.transcripts.decode import normalize_text, read_bytes
 from qualcarto.transcripts.participants import read_participants
 from qualcarto.transcripts.readers import SUFFIXES, read_transcript
 from qualcarto.transcripts.segment import sentences
-from qualcarto.transcripts.turns import find_turns
+from qualcarto.transcripts.turns import TurnSpan, find_turns
 
 
 @dataclass
@@ -125,10 +125,12 @@ def import_with(
     added: dict[str, int] = {}
     for path in files:
         if path.stem not in known:
-            data = read_bytes(path)  # read and decoded before the batch takes the lock
-            text = read_transcript(path, data)
+            data = read_bytes(path)  # read and segmented before the batch takes the lock
+            structure = find_structure(read_transcript(path, data))
             checksum = hashlib.sha256(data).hexdigest()
-            added[path.stem] = _add_one(session, project_id, path, (checksum, text), actor, report)
+            added[path.stem] = _add_one(
+                session, project_id, path, checksum, structure, actor, report
+            )
             run.checkpoint()
             if progress:
                 progress(path)
@@ -178,17 +180,17 @@ def _add_one(
     session: Session,
     project_id: int,
     path: Path,
-    read: tuple[str, str],
+    source_checksum: str,
+    structure: Structure,
     actor: str,
     report: ImportReport,
 ) -> int:
-    """A new transcript from ``path``, read already as (file checksum, text); its id."""
-    source_checksum, text = read
+    """A new transcript from ``path``, read and segmented already; its id."""
     transcript = Transcript(project_id=project_id, name=path.stem)
     session.add(transcript)
     report.added.append(path.stem)
-    _set_text(transcript, path, source_checksum, text)
-    _store_structure_and_audit(session, transcript, actor)
+    _set_text(transcript, path, source_checksum, structure.text)
+    _store_structure_and_audit(session, transcript, actor, structure)
     session.flush()
     session.expunge_all()  # memory stays flat however large the corpus
     return transcript.id
@@ -248,10 +250,12 @@ def import_text(
     source_file: str,
     participant_id: int | None = None,
     actor: str = "system",
+    structure: Structure | None = None,
 ) -> Transcript:
     """Store a text already in memory (e.g. from a REFI-QDA archive) as a new transcript.
 
     The text is normalized like a file's; a transcript of that name must not exist yet.
+    ``structure``: its turns and sentences, if found already (``find_structure``).
     """
     project = current_project(session)
     where = f"{source_file}: {name}"
@@ -272,15 +276,17 @@ def import_text(
         participant_id=participant_id,
     )
     session.add(transcript)
-    _store_structure_and_audit(session, transcript, actor)
+    _store_structure_and_audit(session, transcript, actor, structure)
     return transcript
 
 
-def _store_structure_and_audit(session: Session, transcript: Transcript, actor: str) -> None:
+def _store_structure_and_audit(
+    session: Session, transcript: Transcript, actor: str, structure: Structure | None = None
+) -> None:
     """Store the turns and segments of a transcript whose text was just set, and audit
     its import: the last steps of every import, from a file or from memory."""
     session.flush()
-    store_structure(session, transcript.id, transcript.text)
+    store_structure(session, transcript.id, transcript.text, structure)
     record(
         session,
         actor,
@@ -294,9 +300,28 @@ def _store_structure_and_audit(session: Session, transcript: Transcript, actor: 
     )
 
 
-def store_structure(session: Session, transcript_id: int, text: str) -> None:
-    """Store the speaker turns and sentences found in ``text`` for a transcript."""
+@dataclass(frozen=True)
+class Structure:
+    """A text's speaker turns and sentences, found before a batch takes the write lock."""
+
+    text: str
+    turns: list[TurnSpan]
+    sentences: list[tuple[int, int, int]]
+
+
+def find_structure(text: str) -> Structure:
+    """The turns and sentences of ``text`` (normalized), ready to store."""
     turns = find_turns(text)
+    return Structure(text, turns, list(sentences(text, turns)))
+
+
+def store_structure(
+    session: Session, transcript_id: int, text: str, structure: Structure | None = None
+) -> None:
+    """Store the speaker turns and sentences of ``text`` (found already, or now)."""
+    if structure is None or structure.text != text:
+        structure = find_structure(text)
+    turns = structure.turns
     session.execute(
         insert(Turn),
         [
@@ -313,7 +338,7 @@ def store_structure(session: Session, transcript_id: int, text: str) -> None:
     )
     rows = [
         {"transcript_id": transcript_id, "index": i, "turn_index": turn, "start": s, "end": e}
-        for i, (turn, s, e) in enumerate(sentences(text, turns))
+        for i, (turn, s, e) in enumerate(structure.sentences)
     ]
     if rows:
         session.execute(insert(Segment), rows)
