@@ -37,6 +37,7 @@ from qualcarto.store import (
     session_scope,
     staging,
 )
+from qualcarto.verify import verify_url
 
 STAGED_TABLES = (
     "users",
@@ -197,9 +198,12 @@ def test_kill_9_halfway_leaves_the_store_as_if_the_import_never_happened(
     engine = connect(f"sqlite:///{db}", upgrade=False)
     assert visible(engine) == visible(fresh_store(tmp_path / "same.db"))
     engine.dispose()
+    problems, _ = verify_url(f"sqlite:///{db}")  # verify says so, and changes nothing
+    assert [p.check for p in problems] == ["unfinished-import"]
     # ...and opening the store for work removes it.
     connect(f"sqlite:///{db}").dispose()
     assert raw_counts(db) == before
+    assert verify_url(f"sqlite:///{db}")[0] == []
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
 

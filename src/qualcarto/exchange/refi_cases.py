@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 """A REFI-QDA project's cases, variables, sources and document sets in the store.
 
-Text sources become transcripts (``import_text``, one batch each); cases and source
+Text sources become transcripts (``import_text``, in batches); cases and source
 variables become participants with typed attributes (``set_participants``,
 ``define_attribute``); sets of sources become transcript groups (``add_to_group``).
 Participants and groups may change rows that exist already, so an import in batches
@@ -11,60 +11,36 @@ writes them in its last, short transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcarto.errors import InputError, ValidationError
-from qualcarto.exchange.positions import SourceText
 from qualcarto.exchange.refi_read import RefiProject
 from qualcarto.exchange.refi_report import RefiImportReport
+from qualcarto.exchange.refi_sources import RefiFile
 from qualcarto.store import ImportRun, Transcript
 from qualcarto.transcripts.attributes import KINDS, define_attribute, set_participants, typed_value
-from qualcarto.transcripts.decode import normalize_text
 from qualcarto.transcripts.groups import add_to_group
-from qualcarto.transcripts.importer import find_structure, import_text
-
-
-def transcript_titles(project: RefiProject, texts: dict[str, SourceText]) -> dict[str, str]:
-    """A unique transcript name for each text source, by source GUID."""
-    taken: set[str] = set()
-    titles: dict[str, str] = {}
-    for source in project.sources:
-        if source.guid in texts:
-            base = (
-                source.name or Path(source.plain_path or "").stem or f"source-{source.guid[:8]}"
-            )[:190]
-            title, n = base, 2
-            while title in taken:
-                title, n = f"{base} ({n})", n + 1
-            taken.add(title)
-            titles[source.guid] = title
-    return titles
+from qualcarto.transcripts.importer import import_text
 
 
 def store_transcripts(
     run: ImportRun,
-    titles: dict[str, str],
-    texts: dict[str, SourceText],
-    path: Path,
+    refi: RefiFile,
     actor: str,
-    report: RefiImportReport,
     progress: Callable[[str], None] | None,
 ) -> tuple[dict[str, Transcript], set[str]]:
-    """Transcripts by source GUID (one batch each), and the GUIDs of those made new here.
+    """Transcripts by source GUID (written in batches), and the GUIDs of those made new here.
 
     A transcript of the same name and text is met again; one with another text is an error.
     """
-    session = run.session
+    session, path, report = run.session, refi.path, refi.report
     stored: dict[str, Transcript] = {}
     new: set[str] = set()
-    for guid, title in titles.items():
-        text = texts[guid]
-        # Normalized and segmented before this batch takes the write lock.
-        structure = find_structure(normalize_text(text.text, f"{path.name}: {title}"))
+    for guid, title in refi.titles.items():
+        text, structure = refi.texts[guid], refi.structures[guid]
         found = session.scalars(select(Transcript).where(Transcript.name == title)).first()
         if found is not None and found.text != text.text:
             raise InputError(path, f"transcript '{title}' already exists with another text")

@@ -36,11 +36,9 @@ from qualcarto.exchange.refi_cases import (
     add_groups,
     store_participants,
     store_transcripts,
-    transcript_titles,
 )
 from qualcarto.exchange.refi_codebook import merge_codebook
 from qualcarto.exchange.refi_codings import source_codings, source_memos
-from qualcarto.exchange.refi_common import parse_xml
 from qualcarto.exchange.refi_media import import_media_sources
 from qualcarto.exchange.refi_report import (
     FALLBACK_USER,
@@ -49,13 +47,13 @@ from qualcarto.exchange.refi_report import (
     who,
     write_memos,
 )
-from qualcarto.exchange.refi_sources import RefiFile, project_member, read_refi
+from qualcarto.exchange.refi_sources import RefiFile, read_refi
 from qualcarto.exchange.refi_users import import_users
 from qualcarto.exchange.sidecar import apply_sidecar
 from qualcarto.store import ImportRun, Transcript, User, current_project, record, staged_import
 
 # Codings per batch: a few thousand rows insert in well under a second.
-CODINGS_PER_BATCH = 1_000
+CODINGS_PER_BATCH = 500
 
 
 def import_refi(
@@ -130,8 +128,7 @@ def _store(
         )
         report.codebook_version, report.codes = result.number, len(project.codes)
     run.checkpoint()
-    titles = transcript_titles(project, refi.texts)
-    names, new = store_transcripts(run, titles, refi.texts, path, actor, report, progress)
+    names, new = store_transcripts(run, refi, actor, progress)
     memos: list[MemoToWrite] = []
     described = project.description.strip()
     if not (empty and project.name) and described and described != _study(run):
@@ -171,12 +168,11 @@ def _store(
         chunk = rows[start : start + CODINGS_PER_BATCH]
         report.codings += add_codings(session, chunk, origin="import", actor=actor)
         run.checkpoint()
-    if refi.archive is not None:
-        root = parse_xml(refi.archive.read(project_member(refi.archive, path)), path)
-        report.warnings += import_media_sources(session, root, refi.archive, path)
+    if refi.archive is not None and refi.root is not None:
+        report.warnings += import_media_sources(session, refi.root, refi.archive, path, actor)
     run.checkpoint(force=True)  # what follows may change existing rows: the last batch
     new_transcripts = {guid: names[guid] for guid in new}
-    owners = store_participants(session, project, titles, new_transcripts, actor, report)
+    owners = store_participants(session, project, refi.titles, new_transcripts, actor, report)
     add_groups(session, project, names, actor, report)
     _describe_study(session, refi, empty)
     _late_memos(refi, users, code_ids, owners, used_notes, memos)

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """A REFI-QDA file read before anything is written: its project, source texts in stored
-offsets, and notes.
+offsets (normalized and segmented into turns and sentences), and notes.
 
 All of this is done outside any transaction: a large file is parsed and its positions
 converted without holding the store's write lock.
@@ -14,13 +14,16 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from lxml import etree
+
 from qualcarto.errors import InputError
 from qualcarto.exchange.positions import READINGS, Reading, Score, SourceText, choose_reading, score
 from qualcarto.exchange.refi_common import SafeArchive, parse_xml
 from qualcarto.exchange.refi_read import RefiProject, RefiSource, read_codebook, read_project
 from qualcarto.exchange.refi_report import RefiImportReport
 from qualcarto.exchange.sidecar import SIDECAR, Sidecar
-from qualcarto.transcripts.decode import read_bytes
+from qualcarto.transcripts.decode import normalize_text, read_bytes
+from qualcarto.transcripts.importer import Structure, find_structure
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 BARE_QDE = (
@@ -43,6 +46,9 @@ class RefiFile:
     reading: Reading
     notes: dict[str, tuple[str, str, str]]  # note GUID -> (author GUID, title, text)
     report: RefiImportReport
+    titles: dict[str, str]  # source GUID -> transcript name
+    structures: dict[str, Structure]  # source GUID -> normalized text, turns, sentences
+    root: etree._Element | None  # the project's XML (a .qdc has none): its recordings
 
 
 def read_refi(path: Path, sources: Path | None, skip_broken: bool) -> RefiFile:
@@ -54,6 +60,7 @@ def read_refi(path: Path, sources: Path | None, skip_broken: bool) -> RefiFile:
         raise InputError(path, "not a REFI-QDA file (expected .qdpx or .qdc)")
     data = read_bytes(path, MAX_FILE_BYTES)
     archive: SafeArchive | None = None
+    root: etree._Element | None = None
     if suffix == ".qdc":
         project = read_codebook(parse_xml(data, path), path)
     else:
@@ -61,7 +68,8 @@ def read_refi(path: Path, sources: Path | None, skip_broken: bool) -> RefiFile:
             assert sources is not None
             data = _zip_folder(data, sources, path)
         archive = SafeArchive(data, path)
-        project = read_project(parse_xml(archive.read(project_member(archive, path)), path), path)
+        root = parse_xml(archive.read(project_member(archive, path)), path)
+        project = read_project(root, path)
     report = RefiImportReport(source=path.name, warnings=project.warnings)
     sidecar = _sidecar(project, archive, path)
     texts = _texts(project, archive, path, report, skip_broken) if archive is not None else {}
@@ -70,7 +78,25 @@ def read_refi(path: Path, sources: Path | None, skip_broken: bool) -> RefiFile:
     if archive is not None:
         _other_files(project, archive, texts)
     notes = _note_texts(project, archive, path)
-    return RefiFile(path, project, archive, sidecar, texts, spans, reading, notes, report)
+    titles = transcript_titles(project, texts)
+    structures = {
+        guid: find_structure(normalize_text(texts[guid].text, f"{path.name}: {title}"))
+        for guid, title in titles.items()
+    }
+    return RefiFile(
+        path,
+        project,
+        archive,
+        sidecar,
+        texts,
+        spans,
+        reading,
+        notes,
+        report,
+        titles,
+        structures,
+        root,
+    )
 
 
 def _zip_folder(qde: bytes, folder: Path, path: Path) -> bytes:
@@ -263,3 +289,20 @@ def _note_texts(
         if text and text.strip():
             found[guid] = (note.user, note.name.strip(), text.strip())
     return found
+
+
+def transcript_titles(project: RefiProject, texts: dict[str, SourceText]) -> dict[str, str]:
+    """A unique transcript name for each text source, by source GUID."""
+    taken: set[str] = set()
+    titles: dict[str, str] = {}
+    for source in project.sources:
+        if source.guid in texts:
+            base = (
+                source.name or Path(source.plain_path or "").stem or f"source-{source.guid[:8]}"
+            )[:190]
+            title, n = base, 2
+            while title in taken:
+                title, n = f"{base} ({n})", n + 1
+            taken.add(title)
+            titles[source.guid] = title
+    return titles

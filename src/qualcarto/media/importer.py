@@ -293,27 +293,44 @@ def _add_media(
     timings: list[list[float]],
     actor: str,
 ) -> None:
-    session.add(
-        MediaFile(
-            transcript_id=transcript_id,
-            name=path.name,
-            sha256=sha,
-            suffix=path.suffix.lower(),
-            kind=info.kind,
-            duration=info.duration,
-            size=info.size,
-            source=source,
-            timings=timings,
-        )
+    add_media_file(
+        session, transcript_id, path.name, path.suffix.lower(), info, sha, source, timings, actor
     )
+
+
+def add_media_file(
+    session: Session,
+    transcript_id: int,
+    name: str,
+    suffix: str,
+    info: MediaInfo,
+    sha: str,
+    source: str,
+    timings: list[list[float]],
+    actor: str,
+) -> MediaFile:
+    """Record a transcript's recording (kept already in the media folder); audited."""
+    media = MediaFile(
+        transcript_id=transcript_id,
+        name=name,
+        sha256=sha,
+        suffix=suffix,
+        kind=info.kind,
+        duration=info.duration,
+        size=info.size,
+        source=source,
+        timings=timings,
+    )
+    session.add(media)
     record(
         session,
         actor,
         "media.import",
         "transcript",
         transcript_id,
-        file=path.name,
+        file=name,
         sha256=sha,
         seconds=round(info.duration, 3),
         source=source,
     )
+    return media

@@ -53,7 +53,8 @@ DELETE_CHUNK = 2_000
 PAUSE_SECONDS = 0.12
 # session.info key: the import whose unfinished rows this session may see and adds to.
 _IMPORT_KEY = "qualcarto_import_id"
-# Execution option that shows every row, staged or not (cleaning up needs it).
+# Execution option (or session.info key) that shows every row, staged or not: for
+# cleaning up, and for ``verify``, which checks every row the file holds.
 ALL_ROWS = "qualcarto_all_rows"
 # Children first: a row is deleted before the rows it refers to.
 _DISCARD_ORDER: tuple[type[Staged], ...] = (
@@ -73,7 +74,8 @@ _DISCARD_ORDER: tuple[type[Staged], ...] = (
 @event.listens_for(Session, "do_orm_execute")
 def _hide_unfinished(state: ORMExecuteState) -> None:
     own = state.session.info.get(_IMPORT_KEY)
-    if state.is_select and not state.execution_options.get(ALL_ROWS):
+    every_row = state.execution_options.get(ALL_ROWS) or state.session.info.get(ALL_ROWS)
+    if state.is_select and not every_row:
         if own is None:
             criteria = with_loader_criteria(
                 Staged,
