@@ -241,25 +241,51 @@ def codebook_diff(ctx: click.Context, old: int, new: int) -> None:
 
 @codebook.command("export")
 @click.option("--version", "number", type=int, default=None, help="Version (default: newest).")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json", "docx", "html", "md"]),
+    default="yaml",
+    help="yaml/json: the codebook file; docx/html/md: the codebook as a document to read.",
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None)
 @click.pass_context
 def codebook_export(ctx: click.Context, number: int | None, fmt: str, output: Path | None) -> None:
-    """Write a stored version back as a codebook file, in YAML or as the same document in JSON.
+    """Write a stored version as a codebook file (YAML, JSON) or a document (docx, html, md).
 
-    Both formats carry every field of the file (facets, cartography, definitions, colours,
-    keywords, merges); either one publishes back as an equal codebook.
+    The files carry every field (facets, cartography, definitions, colours, keywords,
+    merges); either one publishes back as an equal codebook. The document is for people:
+    hierarchy, definitions, include/exclude, examples, coding counts, a typical excerpt
+    per code and the change log across versions (docs/codebook.md).
 
     Example: qualcarto codebook export --version 1 -o codebook-v1.yaml
+
+    Example: qualcarto codebook export --format docx -o codebook.docx
     """
     from qualcarto.codebook import export_codebook, get_version, version_codebook
+    from qualcarto.exchange.codebook_doc import (
+        gather_codebook_document,
+        render_codebook_document,
+    )
 
+    if fmt == "docx" and output is None:
+        raise click.UsageError("a docx document is a file: name it with -o FILE")
+    data: str | bytes
     with store_session(ctx, read_only=True) as session:
-        text = export_codebook(version_codebook(get_version(session, number)), fmt)
-    if output:
-        output.write_text(text, encoding="utf-8")
+        if fmt in ("yaml", "json"):
+            data = export_codebook(version_codebook(get_version(session, number)), fmt)
+        else:
+            doc = gather_codebook_document(session, number)
+            data = render_codebook_document(doc, fmt)  # type: ignore[arg-type]
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            output.write_bytes(data)
+            click.echo(f"wrote the codebook as {fmt} to {output}")
+        else:
+            output.write_text(data, encoding="utf-8")
     else:
-        click.echo(text, nl=False)
+        click.echo(data.decode("utf-8") if isinstance(data, bytes) else data, nl=False)
 
 
 @cli.group()
