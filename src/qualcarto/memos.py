@@ -25,7 +25,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qualcarto.codebook.versions import get_version
 from qualcarto.coding import get_transcript, visible_coders
-from qualcarto.errors import NotFoundError, ValidationError
+from qualcarto.errors import ConflictError, NotFoundError, ValidationError
 from qualcarto.store import (
     Coding,
     Memo,
@@ -43,7 +43,16 @@ Subject = Literal["transcript", "code", "coding", "participant", "project"]
 SUBJECTS: tuple[Subject, ...] = ("transcript", "code", "coding", "participant", "project")
 LINK = re.compile(r"\[\[(?:(code|memo|transcript|coding):)?([^\[\]\n]+?)\]\]")
 _SPAN = re.compile(r"^(?P<name>.+):(?P<start>\d+)-(?P<end>\d+)$")
-MEMO_COLUMNS = ["memo_id", "subject", "author", "title", "about", "text", "updated_at"]
+MEMO_COLUMNS = [
+    "memo_id",
+    "subject",
+    "author",
+    "title",
+    "about",
+    "text",
+    "updated_at",
+    "row_version",
+]
 
 
 @dataclass(frozen=True)
@@ -147,10 +156,13 @@ def write_memo(
     coding_id: int | None = None,
     participant: str | None = None,
     memo_id: int | None = None,
+    expected_version: int | None = None,
 ) -> Memo:
     """Add a memo (or, with ``memo_id``, rewrite the author's own), links checked and stored.
 
     A transcript memo is one per author and transcript: writing one again rewrites it.
+    ``expected_version`` is the ``row_version`` the editor started from: if the memo was
+    saved since (another tab, another device), the write is refused, not lost over it.
     """
     user = get_user(session, author)
     if memo_id is not None:
@@ -159,10 +171,17 @@ def write_memo(
             raise NotFoundError(f"memo {memo_id} does not exist")
         if memo.author_id != user.id:
             raise ValidationError(f"memo {memo_id} is not {author}'s to change")
+        if expected_version is not None and memo.row_version != expected_version:
+            raise ConflictError(
+                f"memo {memo_id} was saved meanwhile (version {memo.row_version}, "
+                f"you started from {expected_version}); reload it and edit again"
+            )
     else:
         memo = _new_memo(session, user, subject, transcript, code_id, coding_id, participant)
     before = memo.text
     memo.text, memo.title, memo.updated_at = text, title or memo.title, utcnow()
+    if memo.id is not None:  # a rewrite: counted, so an editor holding the old one is refused
+        memo.row_version += 1
     session.flush()
     links = refresh_links(session, memo)
     record(
@@ -284,6 +303,8 @@ def add_memo_text(
         session.add(memo)
     memo.text = "\n\n".join(t for t in (memo.text, text) if t)
     memo.updated_at = utcnow()
+    if memo.id is not None:
+        memo.row_version += 1
     session.flush()
     if "[[" in memo.text:
         refresh_links(session, memo, strict=False)
@@ -319,7 +340,18 @@ def memos_frame(session: Session, viewer: str | None = None) -> pd.DataFrame:
             "coding": f"coding {memo.coding_id}",
             "participant": participant,
         }.get(memo.subject) or ""
-        rows.append((memo.id, memo.subject, author, memo.title, about, memo.text, memo.updated_at))
+        rows.append(
+            (
+                memo.id,
+                memo.subject,
+                author,
+                memo.title,
+                about,
+                memo.text,
+                memo.updated_at,
+                memo.row_version,
+            )
+        )
     return pd.DataFrame(rows, columns=MEMO_COLUMNS)
 
 
@@ -371,3 +403,20 @@ def backlinks(
     ids = set(session.scalars(select(MemoLink.memo_id).where(or_(*conditions))))
     frame = memos_frame(session, viewer)
     return frame[frame["memo_id"].isin(ids)].reset_index(drop=True)
+
+
+def code_backlinks(session: Session, viewer: str | None = None) -> dict[str, pd.DataFrame]:
+    """For every code some memo links to, those memos (one query, for the codebook page)."""
+    pairs = session.execute(
+        select(MemoLink.target, MemoLink.memo_id).where(MemoLink.kind == "code")
+    ).all()
+    if not pairs:
+        return {}
+    frame = memos_frame(session, viewer)
+    found: dict[str, pd.DataFrame] = {}
+    for code_id in sorted({code for code, _ in pairs}):
+        ids = {memo for code, memo in pairs if code == code_id}
+        linked = frame[frame["memo_id"].isin(ids)].reset_index(drop=True)
+        if len(linked):
+            found[code_id] = linked
+    return found
