@@ -424,6 +424,7 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("rounds", ["round_group"]),
     ("ops", ["backup", "restore", "verify", "serve"]),
     ("query", ["query"]),
+    ("memo", ["memo_group"]),
     ("pseudonyms", ["pseudonymise"]),
 ]
 _register_feature_commands()
