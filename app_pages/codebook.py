@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.code_picker import swatch
 from app_pages.common import md, reading, require_user
+from app_pages.memo_view import backlinks_box
 from qualcarto.codebook import Codebook, diff_codebooks, get_version, version_codebook
 from qualcarto.codebook_history import codebook_history
 from qualcarto.exchange.codebook_doc import (
@@ -15,6 +16,7 @@ from qualcarto.exchange.codebook_doc import (
     gather_codebook_document,
     render_codebook_document,
 )
+from qualcarto.memos import code_backlinks
 
 user = require_user()
 st.title("Codebook")
@@ -22,6 +24,7 @@ with reading() as session:
     history = codebook_history(session)
     numbers = list(history["version"])
     book = version_codebook(get_version(session))
+    linked = code_backlinks(session, user.name)
     current = numbers[-1]
 
 tree_tab, history_tab, document_tab = st.tabs(["Codes", "History and diff", "Document"])
@@ -49,6 +52,8 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
                 st.markdown(f"**{md(code.name)}**")
             if code.definition:
                 st.caption(md(code.definition))
+            if code.id in linked:
+                backlinks_box(linked[code.id])
             _show(book, code.id, depth + 1, query)
             continue
         with st.expander(md(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else ""))):
@@ -58,6 +63,8 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
                 if value:
                     st.caption(label)
                     st.text(value)
+            if code.id in linked:
+                backlinks_box(linked[code.id], folded=False)
 
 
 with tree_tab:

@@ -7,10 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import coding_actions as act
-from app_pages.common import md, store
+from app_pages.common import md, reading, store
+from app_pages.memo_view import backlinks_box
 from qualcarto.assignments import mark_done
 from qualcarto.codebook import Codebook
 from qualcarto.coding import get_transcript
+from qualcarto.memos import backlinks
 from qualcarto.selection import set_memo
 
 
@@ -18,11 +20,16 @@ def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
     """One expander per clicked coding; only the coder's own codings can be changed."""
     by_id = book.by_id()
     leaves = [c.id for c in book.leaves()]
+    with reading() as session:
+        linking = {
+            int(i): backlinks(session, coding=int(i), viewer=user) for i in codings["coding_id"]
+        }
     for row in codings.itertuples():
         code = by_id.get(row.code_id)
         title = f"{code.name if code else row.code_id} · {row.start}–{row.end}"
         with st.expander(md(title), expanded=True):
             st.text(row.text if len(row.text) < 300 else row.text[:300] + " …")
+            backlinks_box(linking[int(row.coding_id)], folded=False)
             if row.coder != user:
                 st.caption(f"Coded by {md(row.coder)}; only they can change it.")
                 continue
@@ -44,12 +51,15 @@ def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
 
 def transcript_memo(name: str, user: str, memo: str, done: bool | None) -> None:
     """The coder's memo on the whole transcript, and 'I am done with it'."""
+    with reading() as session:
+        linking = backlinks(session, transcript=name, viewer=user)
     with st.expander("Memo on this transcript", expanded=bool(memo)):
         text = st.text_area("Memo", memo, key=f"memo_{name}", label_visibility="collapsed")
         if st.button("Save memo", key="save_memo"):
             with store() as session:
                 set_memo(session, get_transcript(session, name), user, text)
             st.toast("Memo saved.")
+        backlinks_box(linking, "Memos linking into this transcript", folded=False)
     label = "I have finished coding this transcript"
     if done is not None and st.toggle(label, done, key=f"done_{name}") != done:
         with store() as session:
