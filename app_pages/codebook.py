@@ -8,6 +8,7 @@ import streamlit as st
 from app_pages.code_picker import swatch
 from app_pages.common import md, reading, require_user
 from app_pages.memo_view import backlinks_box
+from qualcarto.backlinks import code_backlinks
 from qualcarto.codebook import Codebook, diff_codebooks, get_version, version_codebook
 from qualcarto.codebook_history import codebook_history
 from qualcarto.exchange.codebook_doc import (
@@ -16,7 +17,6 @@ from qualcarto.exchange.codebook_doc import (
     gather_codebook_document,
     render_codebook_document,
 )
-from qualcarto.memos import code_backlinks
 
 user = require_user()
 st.title("Codebook")

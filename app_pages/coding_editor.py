@@ -10,9 +10,9 @@ from app_pages import coding_actions as act
 from app_pages.common import md, reading, store
 from app_pages.memo_view import backlinks_box
 from qualcarto.assignments import mark_done
+from qualcarto.backlinks import backlinks
 from qualcarto.codebook import Codebook
 from qualcarto.coding import get_transcript
-from qualcarto.memos import backlinks
 from qualcarto.selection import set_memo
 
 

@@ -7,9 +7,10 @@ import streamlit as st
 
 from app_pages.common import md, reading, require_user, store
 from app_pages.memo_view import backlinks_box, memo_card, memo_editor, memo_label
+from qualcarto.backlinks import backlinks
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.errors import QualcartoError
-from qualcarto.memos import LINK, SUBJECTS, backlinks, memos_frame, search_memos, write_memo
+from qualcarto.memos import LINK, SUBJECTS, memos_frame, search_memos, write_memo
 from qualcarto.transcripts import transcripts_frame
 
 user = require_user()

@@ -14,6 +14,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualcarto.backlinks import backlinks, code_backlinks
 from qualcarto.coding import add_coding, get_transcript
 from qualcarto.errors import ConflictError, ValidationError
 from qualcarto.exchange import study_data
@@ -21,8 +22,6 @@ from qualcarto.exchange.refi_export import write_qdpx
 from qualcarto.memos import (
     LinkRef,
     add_memo_text,
-    backlinks,
-    code_backlinks,
     memos_frame,
     parse_links,
     search_memos,

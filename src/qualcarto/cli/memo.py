@@ -126,8 +126,9 @@ def memo_show(ctx: click.Context, number: int, viewer: str | None) -> None:
 
     Example: qualcarto memo show 12
     """
+    from qualcarto.backlinks import backlinks
     from qualcarto.errors import NotFoundError
-    from qualcarto.memos import LINK, backlinks, memos_frame
+    from qualcarto.memos import LINK, memos_frame
 
     with store_session(ctx, read_only=True) as session:
         frame = memos_frame(session, viewer)
