@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import docx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -72,6 +75,45 @@ def test_the_typical_excerpt_is_the_most_agreed_then_the_median_sized() -> None:
 def test_two_codings_of_one_coder_count_once() -> None:
     frame = _codings([("a", "I1", "ana", 0, 10), ("a", "I1", "ana", 5, 15)])
     assert typical_excerpts(frame)["a"].coders == 1
+
+
+span = st.tuples(
+    st.sampled_from(["a", "b"]),
+    st.sampled_from(["I1", "I2"]),
+    st.sampled_from(["ana", "ben", "cy"]),
+    st.integers(0, 40),
+    st.integers(1, 15),
+)
+
+
+@given(st.lists(span, min_size=1, max_size=25))
+@settings(max_examples=60, deadline=None)
+def test_the_chosen_excerpt_follows_the_rule_checked_coding_by_coding(
+    rows: list[tuple[str, str, str, int, int]],
+) -> None:
+    frame = _codings([(c, t, who, start, start + size) for c, t, who, start, size in rows])
+    chosen = typical_excerpts(frame)
+    for code_id, group in frame.groupby("code_id"):
+        ranks = [_rank(group, row) for _, row in group.iterrows()]
+        best = group.iloc[ranks.index(min(ranks))]
+        got = chosen[str(code_id)]
+        assert (got.transcript, got.start, got.end) == (
+            best["transcript"],
+            best["start"],
+            best["end"],
+        )
+
+
+def _rank(group: pd.DataFrame, row: pd.Series) -> tuple[int, float, str, int, int]:
+    """The rule for one coding, by brute force: (-agreement, distance, transcript, start, id)."""
+    median = float((group["end"] - group["start"]).median())
+    same = group[
+        (group["transcript"] == row["transcript"])
+        & (group["start"] < row["end"])
+        & (group["end"] > row["start"])
+    ]
+    distance = abs(float(row["end"] - row["start"]) - median)
+    return (-same["coder"].nunique(), distance, row["transcript"], row["start"], row["coding_id"])
 
 
 @pytest.fixture
@@ -194,3 +236,21 @@ def test_the_cli_writes_each_format(
 def test_a_docx_needs_a_file(study: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(study.url), "codebook", "export", "--format", "docx"]) == 2
     assert "-o FILE" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_chromium_shows_the_html_document_as_written_and_runs_nothing(
+    versioned: Session, browser: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "codebook.html"
+    path.write_bytes(render_codebook_document(gather_codebook_document(versioned), "html"))
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(path.as_uri())
+    assert page.locator("#code-access dd").nth(1).inner_text() == HOSTILE
+    assert page.locator("h2").all_inner_texts() == ["Facets", "Codes", "Change log"]
+    assert page.locator("table tr").count() == 3  # header, versions 1 and 2
+    assert page.evaluate("document.scripts.length") == 0
+    assert dialogs == []
+    page.close()

@@ -136,34 +136,34 @@ def change_log(versions: Sequence[PublishedVersion]) -> tuple[VersionEntry, ...]
 
 def typical_excerpts(codings: pd.DataFrame) -> dict[str, Excerpt]:
     """The typical excerpt of every code that has codings, by the rule in this module's doc."""
+    if not len(codings):
+        return {}
+    base = codings[["coding_id", "code_id", "transcript", "coder", "start", "end"]]
+    # Each coding against every coding of its code in its transcript (itself included):
+    # the distinct coders among those overlapping it are its agreement.
+    pairs = base.merge(
+        base[["code_id", "transcript", "coder", "start", "end"]],
+        on=["code_id", "transcript"],
+        suffixes=("", "_other"),
+    )
+    overlapping = (pairs["start_other"] < pairs["end"]) & (pairs["end_other"] > pairs["start"])
+    agreement = pairs[overlapping].groupby("coding_id")["coder_other"].nunique()
+    length = codings["end"] - codings["start"]
+    median = length.groupby(codings["code_id"]).transform("median")
+    ranked = codings.assign(
+        agreement=codings["coding_id"].map(agreement).fillna(1).astype(int),
+        distance=(length - median).abs(),
+    ).sort_values(
+        ["code_id", "agreement", "distance", "transcript", "start", "coding_id"],
+        ascending=[True, False, True, True, True, True],
+    )
     chosen: dict[str, Excerpt] = {}
-    for code_id, group in codings.groupby("code_id", sort=True):
-        lengths = (group["end"] - group["start"]).to_numpy()
-        median = float(pd.Series(lengths).median())
-        agreement = pd.Series(0, index=group.index)
-        for _, doc in group.groupby("transcript", sort=False):
-            starts, ends = doc["start"].to_numpy(), doc["end"].to_numpy()
-            coders = doc["coder"].to_numpy()
-            for index, start, end in zip(doc.index, starts, ends, strict=True):
-                overlapping = (starts < end) & (ends > start)
-                agreement[index] = len(set(coders[overlapping]))
-        ranked = group.assign(
-            agreement=agreement,
-            distance=(pd.Series(lengths, index=group.index) - median).abs(),
-        ).sort_values(
-            ["agreement", "distance", "transcript", "start", "coding_id"],
-            ascending=[False, True, True, True, True],
-        )
-        best = ranked.iloc[0]
-        text = str(best["text"])
+    for best in ranked.drop_duplicates("code_id").itertuples():
+        text = str(best.text)
         if len(text) > EXCERPT_LIMIT:
             text = text[:EXCERPT_LIMIT].rstrip() + " …"
-        chosen[str(code_id)] = Excerpt(
-            str(best["transcript"]),
-            int(best["start"]),
-            int(best["end"]),
-            text,
-            int(best["agreement"]),
+        chosen[str(best.code_id)] = Excerpt(
+            str(best.transcript), int(best.start), int(best.end), text, int(best.agreement)
         )
     return chosen
 
