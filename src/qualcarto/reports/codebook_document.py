@@ -157,14 +157,20 @@ def typical_excerpts(codings: pd.DataFrame) -> dict[str, Excerpt]:
         ["code_id", "agreement", "distance", "transcript", "start", "coding_id"],
         ascending=[True, False, True, True, True, True],
     )
+    firsts = ranked.drop_duplicates("code_id")
     chosen: dict[str, Excerpt] = {}
-    for best in ranked.drop_duplicates("code_id").itertuples():
-        text = str(best.text)
+    for code_id, transcript, start, end, text, agreement in zip(
+        firsts["code_id"].tolist(),
+        firsts["transcript"].tolist(),
+        firsts["start"].tolist(),
+        firsts["end"].tolist(),
+        firsts["text"].astype(str).tolist(),
+        firsts["agreement"].tolist(),
+        strict=True,
+    ):
         if len(text) > EXCERPT_LIMIT:
             text = text[:EXCERPT_LIMIT].rstrip() + " …"
-        chosen[str(best.code_id)] = Excerpt(
-            str(best.transcript), int(best.start), int(best.end), text, int(best.agreement)
-        )
+        chosen[str(code_id)] = Excerpt(str(transcript), int(start), int(end), text, int(agreement))
     return chosen
 
 
