@@ -15,7 +15,9 @@ import streamlit as st
 
 from app_pages.common import md, store
 from qualcarto.errors import QualcartoError
-from qualcarto.memos import write_memo
+from qualcarto.memos import write_memo, written_links
+
+CODE_PAGE = "app_pages/coding.py"
 
 
 def memo_label(row: Any) -> str:
@@ -50,6 +52,20 @@ def backlinks_box(
     st.markdown(f"**{title}**")
     for row in frame.itertuples():
         memo_card(row)
+
+
+def link_list(text: str, key: str) -> None:
+    """A memo's links as text; a passage or transcript link also opens the Code page there."""
+    links = written_links(text)
+    if not links:
+        return
+    st.caption("Links in this memo")
+    for n, link in enumerate(links):
+        cols = st.columns([3, 1], vertical_alignment="center")
+        cols[0].text(f"[[{link.target if link.kind == 'span' else f'{link.kind}:{link.target}'}]]")
+        if link.transcript is not None and cols[1].button("Open", key=f"{key}_{n}"):
+            at = {"at": str(link.start)} if link.start is not None else {}
+            st.switch_page(CODE_PAGE, query_params={"t": link.transcript, **at})
 
 
 def memo_editor(row: Any, user: str, key: str) -> None:

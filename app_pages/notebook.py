@@ -6,11 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import md, reading, require_user, store
-from app_pages.memo_view import backlinks_box, memo_card, memo_editor, memo_label
+from app_pages.memo_view import backlinks_box, link_list, memo_card, memo_editor, memo_label
 from qualcarto.backlinks import backlinks
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.errors import QualcartoError
-from qualcarto.memos import LINK, SUBJECTS, memos_frame, search_memos, write_memo
+from qualcarto.memos import SUBJECTS, memos_frame, search_memos, write_memo
 from qualcarto.transcripts import transcripts_frame
 
 user = require_user()
@@ -39,10 +39,7 @@ with read_tab:
         )
         row = next(r for r in shown.itertuples() if r.memo_id == chosen)
         memo_card(row)
-        links = [match[0] for match in LINK.finditer(row.text)]
-        if links:
-            st.caption("Links in this memo")
-            st.text("\n".join(links))
+        link_list(row.text, key=f"notes_link_{chosen}")
         with reading() as session:
             linking = backlinks(session, memo=int(chosen), viewer=user.name)
         backlinks_box(linking)

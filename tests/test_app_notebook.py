@@ -80,3 +80,11 @@ def test_backlinks_show_on_the_codebook_and_code_pages(url: str) -> None:
     assert any("Memos linking into this transcript (1)" in m.value for m in code.markdown)
     other = no_errors(app_as(url, "ben").switch_page("app_pages/codebook.py").run())
     assert not any("Memos linking here" in m.value for m in other.markdown)  # blind study
+
+
+def test_a_passage_link_opens_the_code_page_at_the_passage(url: str) -> None:
+    memo_id = _write(url, "ana", "Queues at [[P1:40-60]] and [[code:access]]", title="Q")
+    at = no_errors(app_as(url, "ana").switch_page("app_pages/notebook.py").run())
+    assert [t.value for t in at.text][-2:] == ["[[P1:40-60]]", "[[code:access]]"]
+    no_errors(at.button(key=f"notes_link_{memo_id}_0").click().run())
+    assert at.selectbox(key="code_transcript").value == "P1"

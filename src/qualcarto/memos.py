@@ -134,8 +134,11 @@ def refresh_links(session: Session, memo: Memo, *, strict: bool = True) -> list[
 
 
 def _written_links(text: str, strict: bool) -> list[LinkRef]:
-    if strict:
-        return parse_links(text)
+    return parse_links(text) if strict else written_links(text)
+
+
+def written_links(text: str) -> list[LinkRef]:
+    """The well-formed links of a text, in order; a malformed one (imported text) is skipped."""
     found = []
     for match in LINK.finditer(text):
         try:
