@@ -26,34 +26,21 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from export import _turns, synthetic_study
+from study_store import interview_text, seeded_store, synthetic_codebook
 
 from qualcarto.saturation import SaturationRule, random_orders
 
 
 def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) -> None:
     """200 transcripts, 3 coders, ``n_codings`` codings bulk-inserted in one transaction."""
-    from qualcarto.codebook import publish
-    from qualcarto.store import CodebookVersion, Coding, Project, User, connect, session_scope
-    from qualcarto.transcripts.importer import import_text
-
     rng = np.random.default_rng(seed)
-    codebook = synthetic_study(1, 300, 1).codebook
+    codebook = synthetic_codebook(300, np.random.default_rng(7))
     codable = [c.id for c in codebook.codes if c.parent]
-    engine = connect(url, create=True)
-    with session_scope(engine) as session:
-        session.add(Project(name="bench study"))
-        session.flush()
-        for name in ("ana", "ben", "carl"):
-            session.add(User(name=name, role="coder", kind="human"))
-        session.flush()
-        publish(session, codebook, "v1")
-        version = session.query(CodebookVersion).one()
-        ids = {u.name: u.id for u in session.query(User)}
+    with seeded_store(url, ("ana", "ben", "carl"), codebook) as store:
         per = n_codings // n_transcripts // 3
         for i in range(n_transcripts):
-            text = _turns(rng, 60)
-            doc = import_text(session, f"T{i:04d}", text, source_file="bench")
+            text = interview_text(rng, 60)
+            doc = store.transcript(f"T{i:04d}", text)
             popular = rng.zipf(1.6, per) % len(codable)
             starts = rng.integers(0, len(text) - 400, per)
             ends = starts + rng.integers(20, 300, per)
@@ -74,16 +61,9 @@ def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) ->
                     if (a, b, c) in seen:
                         continue
                     seen.add((a, b, c))
-                    rows.append(
-                        Coding(
-                            transcript_id=doc.id, coder_id=ids[coder], code_id=codable[c],
-                            original_code_id=codable[c], codebook_version_id=version.id,
-                            start=a, end=b, text=text[a:b], memo="", origin="manual",
-                        )
-                    )  # fmt: skip
-            session.add_all(rows)
-            session.flush()
-    engine.dispose()
+                    rows.append(store.coding(doc, text, coder, codable[c], a, b))
+            store.session.add_all(rows)
+            store.session.flush()
 
 
 def plain_loop_points(presence: np.ndarray, orders: np.ndarray, rule: SaturationRule) -> list[int]:
