@@ -16,6 +16,9 @@ code and study memos become notes (``refi_notes``), participant memos the case's
 has no standard place at all (code ids, keywords, cartography settings, user roles,
 machine layers, coding origins) goes in the ``qualcarto.json`` sidecar, which other
 tools ignore and a qualcarto import reads back.
+
+This module assembles the project and writes the archive; the parts are built by noun in
+``refi_export_codebook``, ``refi_export_cases`` and ``refi_export_sources``.
 """
 
 from __future__ import annotations
