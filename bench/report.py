@@ -104,11 +104,15 @@ def bench_saturation(n: int, n_codes: int, n_orders: int) -> None:
         slow = plain_loop_points(presence, orders, rule)
         t_slow = min(t_slow, time.perf_counter() - t0)
     assert fast.points.tolist() == slow, "vectorized and plain-loop points differ"
-    print(f"saturation: {n_orders} random orders of {n} interviews x {n_codes} codes "
-          f"({int(presence.sum())} occurrences), best of 5")  # fmt: skip
-    print(f"  vectorized {t_fast:.2f} s, plain loop {t_slow:.2f} s, ratio {t_slow / t_fast:.1f}x"
-          f" (goal <= 2 s: {'met' if t_fast <= 2 else 'MISSED'}); median point "
-          f"{fast.summary()['median']}")  # fmt: skip
+    print(
+        f"saturation: {n_orders} random orders of {n} interviews x {n_codes} codes "
+        f"({int(presence.sum())} occurrences), best of 5"
+    )
+    print(
+        f"  vectorized {t_fast:.2f} s, plain loop {t_slow:.2f} s, ratio {t_slow / t_fast:.1f}x"
+        f" (goal <= 2 s: {'met' if t_fast <= 2 else 'MISSED'}); median point "
+        f"{fast.summary()['median']}"
+    )
 
 
 def bench_appendix(n_transcripts: int, n_codings: int, pdf: bool) -> None:
@@ -120,8 +124,10 @@ def bench_appendix(n_transcripts: int, n_codings: int, pdf: bool) -> None:
         url = f"sqlite:///{folder}/bench.db"
         t0 = time.perf_counter()
         coded_store(url, n_transcripts, n_codings)
-        print(f"appendix: store of {n_transcripts} transcripts built in "
-              f"{time.perf_counter() - t0:.1f} s")  # fmt: skip
+        print(
+            f"appendix: store of {n_transcripts} transcripts built in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         engine = connect(url)
         options = AppendixOptions(coders=("ana", "ben", "carl"), layer=("ana",), bootstrap=200)
         t0 = time.perf_counter()
@@ -132,9 +138,11 @@ def bench_appendix(n_transcripts: int, n_codings: int, pdf: bool) -> None:
         _, written = write_appendix(appendix, cartography, Path(folder) / "out", pdf=pdf)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         codings = int(appendix.coders["codings"].sum())
-        print(f"  {codings} codings by 3 coders: appendix in {wall:.2f} s wall, {cpu:.2f} s CPU "
-              f"(gathering {t_data:.2f} s; {len(written)} files{', PDF' if pdf else ''}); "
-              f"goal <= 10 s: {'met' if wall <= 10 else 'MISSED'}")  # fmt: skip
+        print(
+            f"  {codings} codings by 3 coders: appendix in {wall:.2f} s wall, {cpu:.2f} s CPU "
+            f"(gathering {t_data:.2f} s; {len(written)} files{', PDF' if pdf else ''}); "
+            f"goal <= 10 s: {'met' if wall <= 10 else 'MISSED'}"
+        )
         engine.dispose()
 
 
