@@ -58,8 +58,12 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
             continue
         with st.expander(md(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else ""))):
             st.markdown(swatch(code.color, code.color or "no colour"), unsafe_allow_html=True)
-            for label, value in (("Definition", code.definition), ("Include", code.include),
-                                 ("Exclude", code.exclude), ("Example", code.example)):  # fmt: skip
+            for label, value in (
+                ("Definition", code.definition),
+                ("Include", code.include),
+                ("Exclude", code.exclude),
+                ("Example", code.example),
+            ):
                 if value:
                     st.caption(label)
                     st.text(value)

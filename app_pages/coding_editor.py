@@ -36,16 +36,26 @@ def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
             cid = int(row.coding_id)
             options = leaves if row.code_id in leaves else [row.code_id, *leaves]
             st.selectbox(
-                "Code", options, index=options.index(row.code_id), key=f"edit_code_{cid}",
+                "Code",
+                options,
+                index=options.index(row.code_id),
+                key=f"edit_code_{cid}",
                 format_func=lambda c: by_id[c].name if c in by_id else c,
-            )  # fmt: skip
-            st.caption("Move its boundaries: drag the blue handles in the transcript, Shift+click "
-                       "the text, or select the new span and use it.")  # fmt: skip
+            )
+            st.caption(
+                "Move its boundaries: drag the blue handles in the transcript, Shift+click "
+                "the text, or select the new span and use it."
+            )
             st.text_area("Memo", row.memo, key=f"edit_memo_{cid}", height=80)
             cols = st.columns(3)
             cols[0].button("Save", key=f"save_{cid}", on_click=act.save_fields, args=(user, cid))
-            cols[1].button("Use selection as boundaries", key=f"span_{cid}", on_click=act.edit,
-                           args=(user, cid), kwargs={"span": True})  # fmt: skip
+            cols[1].button(
+                "Use selection as boundaries",
+                key=f"span_{cid}",
+                on_click=act.edit,
+                args=(user, cid),
+                kwargs={"span": True},
+            )
             cols[2].button("Delete", key=f"delete_{cid}", on_click=act.delete, args=(user, cid))
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
-from qualcarto.cli import store_session
+from qualcarto.cli.common import store_session
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SUBJECTS = ["project", "transcript", "code", "coding", "participant"]
 FORMAT = click.option(
