@@ -319,6 +319,7 @@ class Memo(Staged, Base):
     transcript), ``code`` (``code_id``), ``coding`` (``coding_id``), ``participant``
     (``participant_id``) or ``project`` (a study-level note or journal; ``title`` names it).
     ``[[...]]`` links in ``text`` are kept in ``memo_links`` (``qualcarto.memos``).
+    ``row_version`` counts edits for optimistic concurrency, as on codings.
     """
 
     __tablename__ = "memos"
@@ -341,6 +342,7 @@ class Memo(Staged, Base):
         ForeignKey("participants.id", ondelete="CASCADE")
     )
     title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class AttributeDefinition(Staged, Base):
