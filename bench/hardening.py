@@ -34,8 +34,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from export import coded_store, synthetic_study
+from export import coded_store
 from sqlalchemy import select
+from study_store import synthetic_codebook
 
 from qualcarto.auth import SignInThrottled, sign_in
 from qualcarto.codebook import publish
@@ -53,7 +54,7 @@ THINK_S = 1.0  # a coder's pause between two saves (a brisk coder: 8 saves a sec
 
 def team_store(url: str, coders: int) -> list[str]:
     """The study the team works in: a lead, coders, the bench codebook, one transcript each."""
-    codebook = synthetic_study(1, 300, 1).codebook
+    codebook = synthetic_codebook(300, np.random.default_rng(7))
     engine = connect(url, create=True)
     with session_scope(engine) as session:
         session.add(Project(name="team study"))
