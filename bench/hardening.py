@@ -271,9 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         print(f"{row[0]:<{width}}  {row[1]:>16}  {'  '.join(x for x in row[2:] if x)}")
     print(
-        "Reads take no lock (a deferred transaction in WAL): what slows them during an "
-        "import is CPU, the importer using one core; with --one-transaction they stay fast "
-        "while the import holds the lock throughout."
+        "Reads take no lock (a deferred transaction in WAL), so none waits for an import "
+        "batch; they share the CPU and the disk with the importer and the coders' saves."
     )
     return 0
 
