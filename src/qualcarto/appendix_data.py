@@ -27,7 +27,7 @@ from qualcarto.agreement import (
     describe,
     pooled_intervals,
 )
-from qualcarto.agreement_data import INTERVIEW_UNITS, agreement_data, interview_unit_data
+from qualcarto.agreement_data import agreement_data, unit_data
 from qualcarto.cartography import CartographyData
 from qualcarto.cartography_data import cartography_data
 from qualcarto.codebook import get_version, version_codebook
@@ -138,10 +138,7 @@ def _round(
     per_code = pd.DataFrame()
     unitized: dict[object, float] = {}
     for unit in ("char", "segment", "turn", "qa"):
-        measured = data
-        if unit in INTERVIEW_UNITS:
-            measured = interview_unit_data(session, data, unit)
-        core = "document" if unit in INTERVIEW_UNITS else unit
+        measured, core = unit_data(session, data, unit)
         options = ReportOptions(core, o.overlap, o.bootstrap, o.seed)
         table = code_table(measured, ReportOptions(core, o.overlap, unitized=unit == "char"))
         pooled: dict[Hashable, object] = dict(table.iloc[-1].to_dict())
