@@ -32,7 +32,7 @@ from qualcarto.cartography import CartographyData
 from qualcarto.cartography_data import cartography_data
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.codebook_history import codebook_history
-from qualcarto.errors import ValidationError
+from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.reports.appendix import AgreementRound, Appendix
 from qualcarto.saturation import (
     SATURATION_COLUMNS,
@@ -211,6 +211,9 @@ def appendix_data(
         if k == "human"
     ]  # fmt: skip
     chosen = list(o.coders) or people
+    unknown = [c for c in chosen if c not in set(coders_table["coder"])]
+    if unknown:
+        raise NotFoundError(f"no coder with codings called {', '.join(map(repr, unknown))}")
     rounds: list[AgreementRound] = []
     found_anatomy = None
     recorded = rounds_frame_rows(session)
