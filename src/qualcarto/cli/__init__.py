@@ -396,6 +396,7 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("agreement", ["agreement"]),
     ("report", ["report"]),
     ("rounds", ["round_group"]),
+    ("calibration", ["calibration_group"]),
     ("ops", ["backup", "restore", "verify", "serve"]),
     ("query", ["query"]),
     ("pseudonyms", ["pseudonymise"]),
