@@ -20,12 +20,15 @@ from sqlalchemy.orm import Session
 
 from qualcarto import __version__
 from qualcarto.agreement import (
+    ALL_CODES,
     Anatomy,
     ReportOptions,
     anatomy,
     code_table,
     describe,
+    plain_errors,
     pooled_intervals,
+    unitizing_family,
 )
 from qualcarto.agreement_data import agreement_data, unit_data
 from qualcarto.cartography import CartographyData
@@ -164,6 +167,12 @@ def _round(
             keep = ["code_id", "segments_a", "segments_b", "matched_a", "matched_b",
                     "percent_agreement", "brennan_prediger", "unitized_alpha", "flagged"]  # fmt: skip
             per_code = codes[[c for c in keep if c in codes.columns]]
+    with plain_errors():
+        family = unitizing_family(data.codings, data.lengths, data.coders)
+    rows += [
+        {"unit": "char", "measure": r.measure, "estimate": r.alpha, "ci_low": None, "ci_high": None}
+        for r in family[family["code_id"] == ALL_CODES].itertuples()
+    ]
     return AgreementRound(
         name=name,
         coders=tuple(coders),

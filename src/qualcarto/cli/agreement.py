@@ -22,7 +22,7 @@ from qualcarto.wording import counted
 if TYPE_CHECKING:
     import pandas as pd
 
-BY_CHOICES = ("code", "transcript", "transcript-code", "pair")
+BY_CHOICES = ("code", "transcript", "transcript-code", "pair", "unitizing")
 FORMAT_CHOICES = ("table", "csv", "json", "xlsx")
 FLAG_CHOICES = (
     "auto", "cohen_kappa", "krippendorff_alpha", "fleiss_kappa", "brennan_prediger",
@@ -63,7 +63,8 @@ FLAG_CHOICES = (
     type=click.Choice(BY_CHOICES),
     default="code",
     show_default=True,
-    help="One row per code, per transcript, per transcript and code, or per coder pair.",
+    help="One row per code, per transcript, per transcript and code, per coder pair; "
+    "unitizing: the uα family of Krippendorff et al. (2016).",
 )
 @click.option("--disagreements", is_flag=True, help="List the segments without a match instead.")
 @click.option(
@@ -173,6 +174,11 @@ def agreement(
         stamp.update(flag_on=measure, flag_below=flag_below)
     elif by == "pair":
         frame = tables.pair_table(measured, options)
+    elif by == "unitizing":  # on the text itself, whatever the unit
+        with tables.plain_errors():
+            frame = tables.unitizing_family(data.codings, data.lengths, data.coders)
+        header = [line for line in header if not line.startswith("unit:")]
+        header.append("unit: the text as a continuum (Krippendorff et al. 2016; docs/agreement.md)")
     else:
         frame = tables.transcript_table(measured, options, by_code=by == "transcript-code")
     if fmt == "csv":
@@ -181,6 +187,9 @@ def agreement(
         text = _json(frame, data, stamp, header, by, disagreements, bootstrap, seed)
     elif disagreements:
         text = disagreement_text(frame, header)
+    elif by == "unitizing":
+        shown = frame.assign(alpha=frame["alpha"].map(lambda a: "–" if a != a else f"{a:.3f}"))
+        text = "".join(f"{line}\n" for line in header) + shown.to_string(index=False) + "\n"
     else:
         width = None if wide else shutil.get_terminal_size().columns
         text = table_text(frame, data.coders, header, core, facets=data.facets, width=width)
