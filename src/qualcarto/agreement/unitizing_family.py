@@ -137,11 +137,25 @@ def unitizing_family(
 def _binary_alpha(
     coder: np.ndarray, start: np.ndarray, end: np.ndarray, m: int, bounds: np.ndarray
 ) -> float:
-    """``|uα`` of these units: coded or not, each coder's units the union of their spans."""
+    """``|uα`` of these units: coded or not, each coder's units the union of their spans.
+
+    Only the transcripts holding a unit are laid out; every other transcript is one gap
+    per coder, so it adds ``m × length`` to both ``l_φφ`` and ``S_φ``.
+    """
+    if start.size == 0:
+        return float("nan")
     g, s, e = merge_overlaps(coder, start, end)
-    binary, _ = _values(g, np.zeros_like(g), s, e, m, int(bounds[-1]))
-    S = np.array([_gap_lengths(binary, bounds).sum(), ((e - s) ** 2).sum()], dtype=np.float64)
+    lengths = np.diff(bounds)
+    transcript = np.searchsorted(bounds, s, side="right") - 1
+    touched = np.unique(transcript)
+    sub = np.concatenate([[0], np.cumsum(lengths[touched])]).astype(np.int64)
+    shift = (sub[:-1] - bounds[touched])[np.searchsorted(touched, transcript)]
+    binary, _ = _values(g, np.zeros_like(g), s + shift, e + shift, m, int(sub[-1]))
+    S = np.array([_gap_lengths(binary, sub).sum(), ((e - s) ** 2).sum()], dtype=np.float64)
     observed = _coincidences(binary, 2)
+    rest = float(lengths.sum() - sub[-1])
+    observed[0, 0] += m * rest
+    S[0] += m * rest
     return _alpha(observed, _expected(observed, S))
 
 
