@@ -181,10 +181,21 @@ def _round(
         codebook_versions=data.codebook_versions,
         pooled=pd.DataFrame(rows),
         per_code=per_code,
-        about=tuple(line for line in about if not line.startswith("unit:")),
+        about=tuple(line for line in about if not line.startswith("unit:")) + _family_note(family),
         bootstrap=o.bootstrap,
         seed=o.seed,
     ), anatomy(data, o.overlap)
+
+
+def _family_note(family: pd.DataFrame) -> tuple[str, ...]:
+    """Why the 2016 unitizing alphas of a round are undefined, one line per reason."""
+    pooled = family[(family["code_id"] == ALL_CODES) & family["alpha"].isna()]
+    lines = []
+    for note, rows in pooled.groupby("note", sort=False):
+        if note:
+            names = " and ".join(rows["measure"])
+            lines.append(f"{names} (Krippendorff et al. 2016) {note!s}")
+    return tuple(lines)
 
 
 def rounds_frame_rows(session: Session) -> list[tuple[int, str, list[str], list[str], bool]]:
@@ -266,7 +277,8 @@ def appendix_data(
         "process": "qualcarto report --out DIR (tables/process-*.csv)",
         "rounds": "qualcarto round list; qualcarto report --out DIR (tables/agreement-rounds.csv)",
         "agreement": f"qualcarto agreement --coders {joined} --unit char --bootstrap "
-        f"{o.bootstrap} --seed {o.seed} (and --unit segment; --transcript each of the round)",
+        f"{o.bootstrap} --seed {o.seed} (and --unit segment, --by unitizing; --transcript each of the "
+        "round)",
         "anatomy": f"qualcarto report --out DIR {stamp} (tables/anatomy-*.csv)",
         "saturation": f"qualcarto report --out DIR {stamp} --base {o.base} --run {o.run} "
         f"--threshold {o.threshold} --orders {o.orders} --order {o.order} (tables/saturation.csv, tables/discovery.csv)",

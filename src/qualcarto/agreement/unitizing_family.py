@@ -62,40 +62,25 @@ def _units(data: SpanData) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     return g % m, (g // m) % n_codes, base + s, base + e
 
 
+def _overlapping(coder: np.ndarray, start: np.ndarray, end: np.ndarray, L: int) -> list[int]:
+    """The coders with two units sharing a character (units of one code are merged, so
+    these are units of different codes)."""
+    first = coder.astype(np.int64) * (L + 1) + start
+    last = coder.astype(np.int64) * (L + 1) + end
+    order = np.argsort(first, kind="stable")
+    reach = np.maximum.accumulate(last[order])
+    clash = first[order][1:] < reach[:-1]
+    return sorted({int(c) for c in coder[order][1:][clash]})
+
+
 def _values(
     coder: np.ndarray, code: np.ndarray, start: np.ndarray, end: np.ndarray, m: int, L: int
-) -> tuple[np.ndarray, list[int]]:
-    """Each coder's category per character (0: gap, c + 1: code c) and the coders whose
-    units of different codes share a character."""
-    values = np.zeros((m, L), dtype=np.int32)
-    depth = np.zeros((m, L + 1), dtype=np.int32)
-    np.add.at(depth, (coder, start), 1)
-    np.add.at(depth, (coder, end), -1)
-    overlapping = [int(i) for i in np.flatnonzero(np.cumsum(depth, axis=1).max(axis=1) > 1)]
-    lengths = end - start
-    for i in range(m):
-        mine = coder == i
-        positions = np.repeat(start[mine], lengths[mine]) + (
-            np.arange(int(lengths[mine].sum()))
-            - np.repeat(np.cumsum(lengths[mine]) - lengths[mine], lengths[mine])
-        )
-        values[i, positions] = np.repeat(code[mine] + 1, lengths[mine])
-    return values, overlapping
-
-
-def _gap_lengths(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Lengths of the gaps (runs of 0) of every coder, cut at transcript boundaries."""
-    L = values.shape[1]
-    out = [np.zeros(0, dtype=np.int64)]
-    for row in values:
-        gap = row == 0
-        change = np.ones(L, dtype=bool)
-        change[1:] = gap[1:] != gap[:-1]
-        change[bounds[:-1][bounds[:-1] < L]] = True
-        run = np.cumsum(change) - 1
-        first = np.flatnonzero(change)
-        out.append(np.bincount(run)[gap[first]])
-    return np.concatenate(out)
+) -> np.ndarray:
+    """Each coder's category per character (0: gap, c + 1: code c); units must not overlap."""
+    steps = np.zeros((m, L + 1), dtype=np.int32)
+    np.add.at(steps, (coder, start), code + 1)
+    np.add.at(steps, (coder, end), -(code + 1))
+    return np.cumsum(steps, axis=1, dtype=np.int32)[:, :L]
 
 
 def _coincidences(values: np.ndarray, v: int) -> np.ndarray:
@@ -134,46 +119,58 @@ def unitizing_family(
     return family_frame(validate_codings(codings, lengths, coders))
 
 
-def _binary_alpha(
-    coder: np.ndarray, start: np.ndarray, end: np.ndarray, m: int, bounds: np.ndarray
-) -> float:
-    """``|uα`` of these units: coded or not, each coder's units the union of their spans.
+def _binary_alphas(
+    coder: np.ndarray,
+    group: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    m: int,
+    L: int,
+    n_groups: int,
+) -> np.ndarray:
+    """``|uα`` per group of units (a code, or one group for all codes), from intervals.
 
-    Only the transcripts holding a unit are laid out; every other transcript is one gap
-    per coder, so it adds ``m × length`` to both ``l_φφ`` and ``S_φ``.
+    With ``U_i`` the union of coder i's units in the group, the binary coincidences are
+    ``l_11 = Σ_{i≠j} |U_i ∩ U_j| / (m−1)``, ``l_10 = l_01 = Σ_i |U_i| − l_11`` and
+    ``l_00 = mL − l_11 − 2 l_10``; ``S_1`` sums the squared unit lengths and ``S_φ``, the
+    gaps' lengths, is ``mL − Σ_i |U_i|``.
     """
-    if start.size == 0:
-        return float("nan")
-    g, s, e = merge_overlaps(coder, start, end)
-    lengths = np.diff(bounds)
-    transcript = np.searchsorted(bounds, s, side="right") - 1
-    touched = np.unique(transcript)
-    sub = np.concatenate([[0], np.cumsum(lengths[touched])]).astype(np.int64)
-    shift = (sub[:-1] - bounds[touched])[np.searchsorted(touched, transcript)]
-    binary, _ = _values(g, np.zeros_like(g), s + shift, e + shift, m, int(sub[-1]))
-    S = np.array([_gap_lengths(binary, sub).sum(), ((e - s) ** 2).sum()], dtype=np.float64)
-    observed = _coincidences(binary, 2)
-    rest = float(lengths.sum() - sub[-1])
-    observed[0, 0] += m * rest
-    S[0] += m * rest
-    return _alpha(observed, _expected(observed, S))
+    g, s, e = merge_overlaps(group * m + coder, start, end)
+    length = (e - s).astype(np.float64)
+    within, who = g // m, g % m
+    covered = np.bincount(g, weights=length, minlength=n_groups * m).reshape(n_groups, m)
+    S_1 = np.bincount(within, weights=length**2, minlength=n_groups)
+    shared = np.zeros(n_groups)
+    for i in range(m):
+        for j in range(i + 1, m):
+            pick = (who == i) | (who == j)
+            ug, us, ue = merge_overlaps(within[pick], s[pick], e[pick])
+            union = np.bincount(ug, weights=(ue - us).astype(np.float64), minlength=n_groups)
+            shared += covered[:, i] + covered[:, j] - union
+    total = float(m * L)
+    l_11 = 2.0 * shared / (m - 1)
+    l_10 = covered.sum(axis=1) - l_11
+    l_00 = total - l_11 - 2.0 * l_10
+    S_0 = total - covered.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        e_10 = total * (l_11 + l_10) * (l_00 + l_10) / (total**2 - S_0 - S_1)
+        alpha = np.where((e_10 > 0) & (covered.sum(axis=1) > 0), 1.0 - l_10 / e_10, np.nan)
+    return np.asarray(alpha, dtype=np.float64)
 
 
 def family_frame(data: SpanData) -> pd.DataFrame:
     """The :func:`unitizing_family` table for validated spans."""
     m, n_codes = len(data.coders), len(data.codes)
     L = int(data.lengths.sum())
-    bounds = np.concatenate([[0], np.cumsum(data.lengths)]).astype(np.int64)
     coder, code, start, end = _units(data)
     rows: list[tuple[str, object, float, str]] = []
 
-    rows.append(("|uα", ALL_CODES, _binary_alpha(coder, start, end, m, bounds), ""))
-    for k, name in enumerate(data.codes):
-        mine = code == k
-        rows.append(("|uα", name, _binary_alpha(coder[mine], start[mine], end[mine], m, bounds),
-                     ""))  # fmt: skip
+    everything = _binary_alphas(coder, np.zeros_like(code), start, end, m, L, 1)
+    per_code = _binary_alphas(coder, code, start, end, m, L, n_codes)
+    rows.append(("|uα", ALL_CODES, float(everything[0]), ""))
+    rows += [("|uα", name, float(a), "") for name, a in zip(data.codes, per_code, strict=True)]
 
-    values, overlapping = _values(coder, code, start, end, m, L)
+    overlapping = _overlapping(coder, start, end, L)
     if overlapping:
         who = ", ".join(str(data.coders[i]) for i in overlapping)
         note = f"undefined: {who} put two codes on the same characters (see |uα per code)"
@@ -181,9 +178,10 @@ def family_frame(data: SpanData) -> pd.DataFrame:
         rows += [("(k)uα", c, float("nan"), note) for c in data.codes]
         return pd.DataFrame(rows, columns=FAMILY_COLUMNS)
     v = n_codes + 1
+    values = _values(coder, code, start, end, m, L)
     lengths = (end - start).astype(np.float64)
     S = np.bincount(code + 1, weights=lengths**2, minlength=v)
-    S[0] = _gap_lengths(values, bounds).sum()
+    S[0] = m * L - lengths.sum()  # the gaps' characters, however they are cut
     observed = _coincidences(values, v)
     rows.append(("uα", ALL_CODES, _alpha(observed, _expected(observed, S)), ""))
 
