@@ -62,8 +62,8 @@ cols = st.columns([2, 1, 1])
 chosen = cols[0].selectbox("Standard layer", layers, key="cal_standard",
                            index=layers.index(setting["standard"])
                            if setting["standard"] in layers else 0)  # fmt: skip
-threshold = cols[1].number_input("Pass at kappa", -1.0, 1.0, setting["threshold"] or
-                                 DEFAULT_PASS_AT, 0.05, key="cal_threshold")  # fmt: skip
+threshold = cols[1].number_input("Pass at kappa", -1.0, 1.0, float(setting["threshold"]), 0.05,
+                                 key="cal_threshold", help=f"Default {DEFAULT_PASS_AT:g}")  # fmt: skip
 if cols[2].button("Mark as standard", key="cal_set"):
     act(f"{chosen} is the standard.", set_standard, chosen, float(threshold))
 training = st.multiselect("Training transcripts to add", transcripts, key="cal_training")
