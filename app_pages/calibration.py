@@ -56,14 +56,26 @@ def act(done: str, action: Callable[..., object], *args: object) -> None:
 if "cal_done" in st.session_state:
     st.success(st.session_state.pop("cal_done"))
 st.subheader("Standard and training", anchor=False)
-st.caption(f"Standard: {md(setting['standard'] or '(none)')} · threshold {setting['threshold']:g}"
-           f" · training: {md(', '.join(setting['transcripts']) or '(none)')}")  # fmt: skip
+st.caption(
+    f"Standard: {md(setting['standard'] or '(none)')} · threshold {setting['threshold']:g}"
+    f" · training: {md(', '.join(setting['transcripts']) or '(none)')}"
+)
 cols = st.columns([2, 1, 1])
-chosen = cols[0].selectbox("Standard layer", layers, key="cal_standard",
-                           index=layers.index(setting["standard"])
-                           if setting["standard"] in layers else 0)  # fmt: skip
-threshold = cols[1].number_input("Pass at kappa", -1.0, 1.0, float(setting["threshold"]), 0.05,
-                                 key="cal_threshold", help=f"Default {DEFAULT_PASS_AT:g}")  # fmt: skip
+chosen = cols[0].selectbox(
+    "Standard layer",
+    layers,
+    key="cal_standard",
+    index=layers.index(setting["standard"]) if setting["standard"] in layers else 0,
+)
+threshold = cols[1].number_input(
+    "Pass at kappa",
+    -1.0,
+    1.0,
+    float(setting["threshold"]),
+    0.05,
+    key="cal_threshold",
+    help=f"Default {DEFAULT_PASS_AT:g}",
+)
 if cols[2].button("Mark as standard", key="cal_set"):
     act(f"{chosen} is the standard.", set_standard, chosen, float(threshold))
 training = st.multiselect("Training transcripts to add", transcripts, key="cal_training")
@@ -83,8 +95,10 @@ if cols[2].button("Check against the standard", key="cal_check"):
         st.error(str(exc))
     else:
         verdict = "passed" if result.passed else "not passed yet"
-        st.markdown(f"**{md(coder)}: pooled kappa {result.pooled:.3f}, {verdict}** "
-                    f"(threshold {result.threshold:g})")  # fmt: skip
+        st.markdown(
+            f"**{md(coder)}: pooled kappa {result.pooled:.3f}, {verdict}** "
+            f"(threshold {result.threshold:g})"
+        )
         st.dataframe(result.per_code, hide_index=True, key="cal_per_code")
 if len(status):
     st.dataframe(status, hide_index=True, key="cal_status")
