@@ -24,7 +24,7 @@ from qualcarto.agreement import (
     flag_measures,
     flag_note,
 )
-from qualcarto.agreement_data import agreement_data
+from qualcarto.agreement_data import INTERVIEW_UNITS, UNITS, agreement_data, unit_data
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 from qualcarto.status import store_status
@@ -56,7 +56,9 @@ coders = cols[0].multiselect(
     key="agr_coders",
     format_func=lambda c: f"{c} ({kinds.get(c)}, {counts[c]} codings)",
 )
-unit = cols[1].selectbox("Unit", ["segment", "char", "document"], key="agr_unit")
+unit = cols[1].selectbox(
+    "Unit", UNITS, key="agr_unit", format_func=lambda u: INTERVIEW_UNITS.get(u, u)
+)
 versions = ["all", *range(1, int(status["codebook_version"] or 0) + 1)]
 version = cols[2].selectbox("Codings made under version", versions, key="agr_version")
 knobs = st.columns(5)
@@ -76,9 +78,10 @@ seed = knobs[2].number_input("Seed", 0, 2**31 - 1, 0, key="agr_seed")
 flag_below = knobs[3].number_input(
     "Flag codes below", -1.0, 1.0, DEFAULT_FLAG_BELOW, 0.05, key="agr_flag_below"
 )
+core = "document" if unit in INTERVIEW_UNITS else unit
 measure = knobs[4].selectbox(
     "Flag on",
-    flag_measures(unit, max(len(coders), 2)),
+    flag_measures(core, max(len(coders), 2)),
     key="agr_flag_on",
     format_func=lambda m: m.replace("_", " "),
 )
@@ -88,14 +91,15 @@ try:
         data = agreement_data(
             session, coders, codebook_version=None if version == "all" else int(version)
         )
-    options = ReportOptions(unit, overlap, int(bootstrap), int(seed), float(flag_below), measure)
-    tables = agreement_tables(data, options)
+        measured, core = unit_data(session, data, unit)
+    options = ReportOptions(core, overlap, int(bootstrap), int(seed), float(flag_below), measure)
+    tables = agreement_tables(measured, options, data)
 except QualcartoError as exc:
     st.error(str(exc))
     st.stop()
 
 per_code, unmatched = tables.per_code, tables.disagreements
-for line in [*describe(data, options), flag_note(measure, float(flag_below))]:
+for line in [*describe(measured, options), flag_note(measure, float(flag_below))]:
     st.caption(line)
 if len(coders) == 2:
     st.caption(f"a = {md(coders[0])}, b = {md(coders[1])}")
@@ -113,7 +117,7 @@ st.dataframe(shaded, hide_index=True, column_config=numbers, key="agr_per_code")
 def workbook() -> bytes:
     """The whole report as xlsx, built only when the lead asks for it."""
     buffer = BytesIO()
-    write_agreement_workbook(buffer, data, tables, about_rows(data, options))
+    write_agreement_workbook(buffer, measured, tables, about_rows(measured, options))
     return buffer.getvalue()
 
 

@@ -14,6 +14,7 @@ from qualcarto.assignments import (
     set_blind,
     unassign,
 )
+from qualcarto.calibration import calibration_status
 from qualcarto.transcripts import transcripts_frame
 from qualcarto.users import list_users
 
@@ -29,6 +30,7 @@ with reading() as session:
         for task in ("code", "review")
     }
     progress = progress_frame(session)
+    calibrated = calibration_status(session)
 
 open_study = st.toggle(
     "Open the study: coders see each other's codings",
@@ -75,3 +77,9 @@ st.dataframe(
     hide_index=True,
     column_config={"coverage": st.column_config.ProgressColumn("share coded", format="percent")},
 )
+
+st.subheader("Calibration", anchor=False)
+if len(calibrated):
+    st.dataframe(calibrated, hide_index=True, key="assign_calibration")
+else:
+    st.caption("No coder has been checked against a standard yet (Calibration page).")

@@ -43,6 +43,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "qualcarto.assignments",
         "qualcarto.auth",
         "qualcarto.backlinks",
+        "qualcarto.calibration",
         "qualcarto.cartography_data",
         "qualcarto.codebook",
         "qualcarto.codebook_history",

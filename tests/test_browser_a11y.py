@@ -35,6 +35,7 @@ LEAD_PAGES = [
     "assignments",
     "reconcile",
     "agreement",
+    "calibration",
     "corrections",
     "speakers",
     "pseudonyms",

@@ -138,7 +138,26 @@ def interview_unit_data(session: Session, data: AgreementData, kind: str) -> Agr
         unit: f"{data.transcript_names[unit[0]]}#{unit[1] + 1}"  # type: ignore[index]
         for unit in lengths
     }
-    return replace(data, codings=codings, lengths=lengths, transcript_names=names)
+    return replace(
+        data,
+        codings=codings,
+        lengths=lengths,
+        transcript_names=names,
+        unit_name=INTERVIEW_UNITS[kind],
+    )
 
 
-__all__ = ["INTERVIEW_UNITS", "agreement_data", "interview_unit_data"]
+UNITS = ("segment", "char", "document", *INTERVIEW_UNITS)
+
+
+def unit_data(session: Session, data: AgreementData, unit: str) -> tuple[AgreementData, str]:
+    """``data`` ready to be measured at ``unit``, and the unit of ``qualcarto.agreement``
+    that measures it: ``"turn"`` and ``"qa"`` cut the transcripts into units
+    (:func:`interview_unit_data`) measured at the document unit; the others are as given.
+    """
+    if unit in INTERVIEW_UNITS:
+        return interview_unit_data(session, data, unit), "document"
+    return data, unit
+
+
+__all__ = ["INTERVIEW_UNITS", "UNITS", "agreement_data", "interview_unit_data", "unit_data"]

@@ -26,6 +26,7 @@ from qualcarto.errors import ConfigError, InputError, NotFoundError, QualcartoEr
 from qualcarto.layers import MAX_LAYER_BYTES, load_layer, locate
 from qualcarto.media import MediaImportReport, import_recordings
 from qualcarto.reconcile import CONSENSUS, accept_agreements, decide, units_frame
+from qualcarto.rounds import add_round, mark_reconciled
 from qualcarto.store import Project, connect, session_scope
 from qualcarto.store.engine import sqlite_path
 from qualcarto.transcripts import import_transcripts, read_participants
@@ -109,19 +110,22 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
 
 
 def apply_reconciliation(session: Session, path: Path) -> int:
-    """Settle a reconciliation round from a file through the reconcile service.
+    """Record a coding round and settle it from a file through the reconcile service.
 
-    The file names the two coders, the lead and the transcripts of the round; the exact
+    The file names the round (``name``, default "pilot"), the two coders, the lead and
+    the transcripts of the round; the round is recorded (``qualcarto.rounds``), the exact
     agreements of those transcripts are accepted, then each listed unit (found by its
-    transcript, code and how each side's passage begins) gets its decision. Returns the
-    number of consensus codings. Any unit it cannot find, or one left undecided, is an
-    error naming the file.
+    transcript, code and how each side's passage begins) gets its decision, and the round
+    is marked reconciled. Returns the number of consensus codings. Any unit it cannot
+    find, or one left undecided, is an error naming the file.
     """
     spec = _read_yaml(path)
     if not isinstance(spec, dict) or not {"coders", "lead", "transcripts"} <= set(spec):
         raise InputError(path, "a reconciliation file names 'coders', 'lead' and 'transcripts'")
     coder_a, coder_b = (str(c) for c in spec["coders"])
     lead = str(spec["lead"])
+    names = [str(name) for name in spec["transcripts"]]
+    recorded = add_round(session, lead, str(spec.get("name", "pilot")), [coder_a, coder_b], names)
     for name in spec["transcripts"]:
         accept_agreements(session, str(name), coder_a, coder_b, lead)
     for item in spec.get("decisions") or []:
@@ -157,6 +161,7 @@ def apply_reconciliation(session: Session, path: Path) -> int:
         left = units_frame(session, str(name), coder_a, coder_b)["decision"].isna().sum()
         if left:
             raise InputError(path, f"{name}: {left} units of the round are left undecided")
+    mark_reconciled(session, lead, recorded.number)
     return len(codings_frame(session, [CONSENSUS]))
 
 

@@ -70,6 +70,7 @@ class AgreementData:
     facets: tuple[str, ...]
     codebook_versions: tuple[int, ...]  # versions the codings were made under
     version_filter: int | None = None
+    unit_name: str | None = None  # e.g. "speaker turn" when transcripts were cut into units
 
     @cached_property
     def _names(self) -> dict[object, str]:
@@ -283,8 +284,13 @@ def describe(data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS) -> l
         share = overlap_fraction(options.overlap)
     coders = ", ".join(f"{name} ({data.coder_kinds[name]})" for name in data.coders)
     rule = UNIT_RULES[checked].format(share=f"{float(share):.0%}")
+    measured, named = counted(len(data.lengths), "transcript"), str(checked)
+    if data.unit_name is not None:
+        rule = f"each {data.unit_name}; the code is present or absent for each coder"
+        rule += " (Campbell et al. 2013)"
+        measured, named = counted(len(data.lengths), data.unit_name), data.unit_name
     counts = data.codings.groupby("codebook_version").size()
-    found = f"{counted(len(data.lengths), 'transcript')}, {counted(len(data.codings), 'coding')}"
+    found = f"{measured}, {counted(len(data.codings), 'coding')}"
     if data.version_filter is not None:
         found += f", only those made under codebook version {data.version_filter}"
     elif len(counts) == 1:
@@ -294,7 +300,7 @@ def describe(data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS) -> l
         found += f": {made[0].replace('under', 'made under codebook', 1)}, {', '.join(made[1:])}"
     lines = [
         f"coders: {coders}",
-        f"unit: {checked} - {rule}",
+        f"unit: {named} - {rule}",
         found,
         "proportions are shares in [0, 1]",
     ]

@@ -22,6 +22,7 @@ import click
 
 from qualcarto import __version__
 from qualcarto.cli.agreement import agreement
+from qualcarto.cli.calibration import calibration_group
 from qualcarto.cli.cartography import cartography
 from qualcarto.cli.codebook import codebook
 from qualcarto.cli.coding import coding
@@ -74,6 +75,7 @@ for _command in (
     agreement,
     report,
     round_group,
+    calibration_group,
     backup,
     restore,
     verify,
