@@ -33,8 +33,16 @@ from qualcarto.store import CalibrationResult, Coding, Transcript, User, current
 from qualcarto.users import get_user
 
 SETTING = "calibration"
-STATUS_COLUMNS = ["coder", "passed", "kappa", "threshold", "standard", "transcripts",
-                  "checked_by", "checked_at"]  # fmt: skip
+STATUS_COLUMNS = [
+    "coder",
+    "passed",
+    "kappa",
+    "threshold",
+    "standard",
+    "transcripts",
+    "checked_by",
+    "checked_at",
+]
 
 
 def calibration_setting(session: Session) -> dict[str, Any]:
@@ -79,8 +87,10 @@ def add_training(session: Session, actor: str, transcripts: Sequence[str]) -> di
     if not names:
         raise ValidationError("name at least one training transcript")
     _check_training(session, setting["standard"], names)
-    setting["transcripts"] = [*setting["transcripts"],
-                              *(n for n in names if n not in setting["transcripts"])]  # fmt: skip
+    setting["transcripts"] = [
+        *setting["transcripts"],
+        *(n for n in names if n not in setting["transcripts"]),
+    ]
     set_setting(session, SETTING, setting, actor)
     return setting
 
@@ -131,8 +141,7 @@ def check_coder(session: Session, actor: str, coder: str) -> Calibration:
     if setting["standard"] is None or not setting["transcripts"]:
         raise ValidationError("set a standard and training transcripts first")
     get_user(session, coder)
-    data = agreement_data(session, [setting["standard"], coder],
-                          transcripts=setting["transcripts"])  # fmt: skip
+    data = agreement_data(session, [setting["standard"], coder], transcripts=setting["transcripts"])
     with plain_errors():
         result = calibrate(data, setting["threshold"])
     per_code = result.per_code.astype(object).where(result.per_code.notna(), None)
@@ -150,9 +159,18 @@ def check_coder(session: Session, actor: str, coder: str) -> Calibration:
     )
     session.add(row)
     session.flush()
-    record(session, actor, "calibration.check", "calibration_result", row.id, coder=coder,
-           standard=result.standard, passed=result.passed, pooled=row.pooled,
-           threshold=result.threshold)  # fmt: skip
+    record(
+        session,
+        actor,
+        "calibration.check",
+        "calibration_result",
+        row.id,
+        coder=coder,
+        standard=result.standard,
+        passed=result.passed,
+        pooled=row.pooled,
+        threshold=result.threshold,
+    )
     return result
 
 
@@ -182,6 +200,11 @@ def calibration_status(session: Session) -> pd.DataFrame:
 
 
 __all__ = [
-    "STATUS_COLUMNS", "add_training", "calibration_setting", "calibration_status",
-    "check_coder", "set_standard", "start_training",
-]  # fmt: skip
+    "STATUS_COLUMNS",
+    "add_training",
+    "calibration_setting",
+    "calibration_status",
+    "check_coder",
+    "set_standard",
+    "start_training",
+]

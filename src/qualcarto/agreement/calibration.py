@@ -31,9 +31,14 @@ from qualcarto.agreement.tables import AgreementData, ReportOptions, code_table
 DEFAULT_PASS_AT = 0.80
 CALIBRATION_MEASURE = "cohen_kappa"
 CALIBRATION_COLUMNS = [
-    "code_id", "name", "coded_standard", "coded_coder", "coded_both", CALIBRATION_MEASURE,
+    "code_id",
+    "name",
+    "coded_standard",
+    "coded_coder",
+    "coded_both",
+    CALIBRATION_MEASURE,
     "passed",
-]  # fmt: skip
+]
 
 
 @dataclass(frozen=True)
@@ -88,5 +93,9 @@ def calibrate(data: AgreementData, threshold: float = DEFAULT_PASS_AT) -> Calibr
 
 
 __all__ = [
-    "CALIBRATION_COLUMNS", "CALIBRATION_MEASURE", "DEFAULT_PASS_AT", "Calibration", "calibrate",
-]  # fmt: skip
+    "CALIBRATION_COLUMNS",
+    "CALIBRATION_MEASURE",
+    "DEFAULT_PASS_AT",
+    "Calibration",
+    "calibrate",
+]

@@ -20,8 +20,12 @@ def calibration_group() -> None:
 
 @calibration_group.command("standard")
 @click.argument("layer")
-@click.option("--threshold", type=float, default=None,
-              help="Pooled Cohen's kappa a coder must reach (default 0.8).")  # fmt: skip
+@click.option(
+    "--threshold",
+    type=float,
+    default=None,
+    help="Pooled Cohen's kappa a coder must reach (default 0.8).",
+)
 @AS_LEAD
 @click.pass_context
 def standard(ctx: click.Context, layer: str, threshold: float | None, actor: str) -> None:
@@ -33,8 +37,7 @@ def standard(ctx: click.Context, layer: str, threshold: float | None, actor: str
 
     with store_session(ctx) as session:
         setting = set_standard(session, actor, layer, threshold)
-    click.echo(f"standard: {layer}; a coder passes at a pooled kappa of "
-               f"{setting['threshold']:g}")  # fmt: skip
+    click.echo(f"standard: {layer}; a coder passes at a pooled kappa of {setting['threshold']:g}")
 
 
 @calibration_group.command("training")
@@ -83,8 +86,10 @@ def check(ctx: click.Context, coder: str, actor: str) -> None:
     with store_session(ctx) as session:
         result = check_coder(session, actor, coder)
     verdict = "passed" if result.passed else "not passed"
-    click.echo(f"{coder} against {result.standard}: pooled Cohen's kappa {result.pooled:.3f}, "
-               f"threshold {result.threshold:g}: {verdict}")  # fmt: skip
+    click.echo(
+        f"{coder} against {result.standard}: pooled Cohen's kappa {result.pooled:.3f}, "
+        f"threshold {result.threshold:g}: {verdict}"
+    )
     for row in result.per_code.itertuples(index=False):
         mark = "ok" if row.passed is True else "below" if row.passed is False else "-"
         click.echo(f"  {row.code_id}\t{row.cohen_kappa:.3f}\t{mark}")
@@ -102,8 +107,10 @@ def status(ctx: click.Context) -> None:
     with store_session(ctx, read_only=True) as session:
         setting = calibration_setting(session)
         frame = calibration_status(session)
-    click.echo(f"standard: {setting['standard'] or '(none)'}; threshold {setting['threshold']:g}; "
-               f"training: {', '.join(setting['transcripts']) or '(none)'}")  # fmt: skip
+    click.echo(
+        f"standard: {setting['standard'] or '(none)'}; threshold {setting['threshold']:g}; "
+        f"training: {', '.join(setting['transcripts']) or '(none)'}"
+    )
     for row in frame.to_dict("records"):
         verdict = "passed" if row["passed"] else "not passed"
         kappa = "-" if row["kappa"] is None else f"{float(row['kappa']):.3f}"
