@@ -70,6 +70,7 @@ class AgreementData:
     facets: tuple[str, ...]
     codebook_versions: tuple[int, ...]  # versions the codings were made under
     version_filter: int | None = None
+    group: str | None = None  # the transcript group measured (None: no group chosen)
 
     @cached_property
     def _names(self) -> dict[object, str]:
@@ -285,6 +286,8 @@ def describe(data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS) -> l
     rule = UNIT_RULES[checked].format(share=f"{float(share):.0%}")
     counts = data.codings.groupby("codebook_version").size()
     found = f"{counted(len(data.lengths), 'transcript')}, {counted(len(data.codings), 'coding')}"
+    if data.group is not None:
+        found += f" of transcript group '{data.group}'"
     if data.version_filter is not None:
         found += f", only those made under codebook version {data.version_filter}"
     elif len(counts) == 1:

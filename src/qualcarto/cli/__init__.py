@@ -399,6 +399,7 @@ FEATURE_COMMANDS: list[tuple[str, list[str]]] = [
     ("ops", ["backup", "restore", "verify", "serve"]),
     ("query", ["query"]),
     ("pseudonyms", ["pseudonymise"]),
+    ("groups", ["group"]),
 ]
 _register_feature_commands()
 

@@ -28,7 +28,9 @@ GraphFormat = Literal["graphml", "gexf"]
 
 def tidy_frame(data: StudyData) -> pd.DataFrame:
     """The tidy table of ``data``: one row per coding, labels, attributes and facets beside it."""
-    return tidy_codings(data.codings, data.codes, data.transcripts, data.project, data.facets)
+    return tidy_codings(
+        data.codings, data.codes, data.transcripts, data.project, data.facets, data.groups
+    )
 
 
 def write_tidy_csv(data: StudyData, path: Path, *, raw: bool = False) -> int:

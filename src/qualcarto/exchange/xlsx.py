@@ -27,6 +27,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from qualcarto.exchange.data import StudyData
 from qualcarto.reports import (
     code_by_attribute,
+    code_by_group,
     code_by_transcript,
     cooccurrence,
     excerpts,
@@ -42,6 +43,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 HEAT_LOW, HEAT_HIGH = "FFFFFF", "F8696B"
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+GROUP_SHEET = "By transcript group"
 
 
 def sheet_title(title: str) -> str:
@@ -165,6 +167,31 @@ def _write_matrix(
         )
 
 
+def _column(
+    ws: WriteOnlyWorksheet,
+    cells: Cells,
+    values: pd.Series,
+    *,
+    wrap: bool = False,
+    colors: Sequence[object] | None = None,
+) -> list[Any]:
+    """One column's values as openpyxl takes them, prepared at once rather than cell by cell.
+
+    Empty text and missing values become ``None`` (no cell at all); a plain number or text
+    stays a Python value; only a styled cell or text starting with ``=`` becomes a cell.
+    """
+    plain = [_clean(v) for v in values.astype(object).tolist()]
+    plain = [None if v == "" else v for v in plain]
+    if colors is not None:
+        return [
+            None if v is None else cells(ws, v, wrap=wrap, color=c)
+            for v, c in zip(plain, colors, strict=True)
+        ]
+    if wrap:
+        return [None if v is None else cells(ws, v, wrap=True) for v in plain]
+    return [cells(ws, v) if isinstance(v, str) and v[:1] == "=" else v for v in plain]
+
+
 def write_frame(
     wb: Workbook,
     cells: Cells,
@@ -173,26 +200,30 @@ def write_frame(
     widths: Mapping[str, float],
     colors: pd.Series | None = None,
 ) -> None:
-    """A plain table; columns 60 wide or more hold quotes and wrap; code names are coloured."""
+    """A plain table; columns 60 wide or more hold quotes and wrap; code names are coloured.
+
+    The rows are assembled column by column (one list per column, zipped), so the
+    Python work per cell is a list step, not a call: the Excerpts sheet of a large
+    study has a million cells.
+    """
     header = list(frame.columns)
     ws = _start_sheet(
         wb, cells, title, header, [widths.get(c, 14) for c in header], len(frame), "A2"
     )
-    wrapped = [widths.get(c, 14) >= 60 for c in header]
-    colored = next((header.index(c) for c in ("code", "name") if c in header), -1)
-    color_values = colors.to_numpy() if colors is not None else None
-    for n, row in enumerate(frame.itertuples(index=False, name=None)):
-        ws.append(
-            [
-                cells(
-                    ws,
-                    value,
-                    wrap=wrapped[i],
-                    color=color_values[n] if i == colored and color_values is not None else None,
-                )
-                for i, value in enumerate(row)
-            ]
+    colored = next((c for c in ("code", "name") if c in header), None)
+    color_values = colors.tolist() if colors is not None else None
+    columns = [
+        _column(
+            ws,
+            cells,
+            frame[name],
+            wrap=widths.get(name, 14) >= 60,
+            colors=color_values if name == colored else None,
         )
+        for name in header
+    ]
+    for row in zip(*columns, strict=True):
+        ws.append(row)
 
 
 def build_sheets(data: StudyData, attributes: Sequence[str] | None = None) -> list[str]:
@@ -200,6 +231,8 @@ def build_sheets(data: StudyData, attributes: Sequence[str] | None = None) -> li
     chosen = default_attributes(data.transcripts) if attributes is None else list(attributes)
     titles = ["About", "Codes", "Codings per transcript", "Presence", "Coded characters"]
     titles += [f"By {a}" for a in chosen]
+    if len(data.groups):
+        titles.append(GROUP_SHEET)
     if len(data.facets) >= 2:
         rows, cols = _facet_pair(data)
         titles.append(f"{rows} x {cols}")
@@ -259,6 +292,11 @@ def write_workbook(
     for attribute in chosen:
         _write_matrix(wb, cells, f"By {attribute}", code_by_attribute(*args, attribute), labels)
         done(f"By {attribute}")
+    if len(data.groups):
+        _write_matrix(
+            wb, cells, GROUP_SHEET, code_by_group(data.codings, codes, data.groups), labels
+        )
+        done(GROUP_SHEET)
     if len(data.facets) >= 2:
         rows, cols = _facet_pair(data)
         table = facet_matrix(data.codings, codes, rows, cols, data.codebook.facets)
