@@ -319,7 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         if name in old:
             old_wall, old_cpu = old[name]
             line += (
-                f"; baseline {old_wall:.1f} s wall, {old_cpu:.1f} s CPU ({old_wall / wall:.1f}x)"
+                f"; baseline {old_wall:.1f} s wall, {old_cpu:.1f} s CPU "
+                f"({old_wall / wall:.1f}x wall, {old_cpu / cpu:.1f}x CPU)"
             )
         print(line)
     if "peak memory MB" in figures:
