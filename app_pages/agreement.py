@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import md, reading, require_lead
+from app_pages.common import group_filter, md, reading, require_lead
 from qualcarto.agreement import (
     DEFAULT_FLAG_BELOW,
     FLAG_COLUMN,
@@ -29,6 +29,7 @@ from qualcarto.agreement_data import agreement_data
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 from qualcarto.status import store_status
+from qualcarto.transcripts.groups import list_groups
 from qualcarto.users import coder_kinds, default_coders
 
 MAX_DISAGREEMENTS = 50
@@ -43,6 +44,7 @@ st.title("Agreement")
 with reading() as session:
     status = store_status(session)
     kinds = coder_kinds(session)
+    groups = list_groups(session)
 counts = status["codings"]
 if len(counts) < 2:
     st.info("Agreement needs codings by at least two coders.")
@@ -55,6 +57,7 @@ coders = cols[0].multiselect("Coders", list(counts), default, key="agr_coders",
 unit = cols[1].selectbox("Unit", ["segment", "char", "document"], key="agr_unit")
 versions = ["all", *range(1, int(status["codebook_version"] or 0) + 1)]
 version = cols[2].selectbox("Codings made under version", versions, key="agr_version")
+group = group_filter(groups, "agr_group")
 knobs = st.columns(5)
 overlap = knobs[0].slider("Segment overlap (share of the longer span)", 0.05, 1.0, 0.9, 0.05,
                          key="agr_overlap", disabled=unit != "segment")  # fmt: skip
@@ -69,7 +72,7 @@ measure = knobs[4].selectbox("Flag on", flag_measures(unit, max(len(coders), 2))
 try:
     with reading() as session:
         data = agreement_data(session, coders, codebook_version=None if version == "all"
-                              else int(version))  # fmt: skip
+                              else int(version), group=group)  # fmt: skip
     options = ReportOptions(unit, overlap, int(bootstrap), int(seed), float(flag_below), measure)
     tables = agreement_tables(data, options)
 except QualcartoError as exc:

@@ -79,3 +79,15 @@ def test_the_query_and_exports_pages_filter_by_group(url: str) -> None:
     no_errors(at.selectbox(key="exports_group").select("wave 2").run())
     no_errors(at.button(key="exports_prepare").click().run())
     assert at.success[0].value.startswith("1 codings exported")
+
+
+def test_the_agreement_page_measures_one_group(url: str) -> None:
+    code_span(url, "P2", "Yes, all of it", "access", "ben")
+    wave(url)
+    at = no_errors(no_errors(app_as(url, "lena")).switch_page("app_pages/agreement.py").run())
+    assert any("2 transcripts" in c.value for c in at.caption)
+    no_errors(at.selectbox(key="agr_group").select("wave 2").run())
+    assert any(
+        c.value.startswith("1 transcript, 2 codings of transcript group 'wave 2'")
+        for c in at.caption
+    )
