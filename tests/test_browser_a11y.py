@@ -36,6 +36,7 @@ LEAD_PAGES = [
     "reconcile",
     "agreement",
     "corrections",
+    "groups",
     "speakers",
     "pseudonyms",
     "appendix",
