@@ -10,6 +10,10 @@ the form openpyxl writes them (numbers as ``<v>``, text as an inline string, so 
 never a formula), a whole row at a time; ``Styled`` values carry the index of a style
 the workbook already holds. Anything else (booleans, dates, cell objects) goes through
 openpyxl's own cell writer, so the file is what openpyxl would have written.
+
+It follows openpyxl's write-only stream protocol (``_write_rows`` sending rows to the
+sheet's XML stream, as in openpyxl 3.1); ``tests/test_exchange_tables.py`` reads every
+kind of value back through openpyxl, so a change there fails a test, not a user.
 """
 
 from __future__ import annotations
