@@ -9,11 +9,12 @@ import networkx as nx
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 
 from qualcarto.coding import add_coding, get_transcript
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.exchange import study_data, write_graph, write_tidy_csv, write_workbook
+from qualcarto.memos import write_memo
 from qualcarto.reports import code_by_transcript, cooccurrence
 from qualcarto.store import Coding, session_scope
 from qualcarto.users import add_user
@@ -184,3 +185,37 @@ def test_the_fast_sheet_writes_every_kind_of_value_as_openpyxl_reads_it(tmp_path
     assert rows[0][5].value is None and rows[2][5].value is None
     assert len(rows[1][5].value) == EXCEL_TEXT_LIMIT and rows[1][5].alignment.wrap_text
     assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+
+
+def test_memos_travel_in_the_workbook_sheet_and_the_tidy_memo_column(
+    coded: Engine, tmp_path: Path
+) -> None:
+    with session_scope(coded) as session:
+        slow = session.scalars(
+            select(Coding).where(Coding.code_id == "access", Coding.memo == "slow centre")
+        ).one()
+        on_coding = write_memo(
+            session, "ben", "=odd start, see [[code:docs]]", subject="coding", coding_id=slow.id
+        )
+        journal = write_memo(session, "ana", "Day one", title="Journal")
+        everyone = study_data(session)
+        only_ana = study_data(session, ["ana"])
+    path = tmp_path / "study.xlsx"
+    write_workbook(everyone, path)
+    sheet = load_workbook(path)["Memos"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert header[:6] == ["memo_id", "subject", "author", "title", "about", "text"]
+    assert sorted((r["memo_id"], r["author"], r["about"] or "", r["text"]) for r in rows) == [
+        (on_coding.id, "ben", f"coding {slow.id}", "=odd start, see [[code:docs]]"),
+        (journal.id, "ana", "", "Day one"),
+    ]
+    tidy = tmp_path / "codings.csv"
+    write_tidy_csv(everyone, tidy, raw=True)
+    frame = pd.read_csv(tidy, keep_default_na=False)
+    noted = frame[(frame["coder"] == "ana") & (frame["code_id"] == "access")]
+    assert list(noted["memo"]) == [
+        f"slow centre\n\n[memo {on_coding.id}, ben] =odd start, see [[code:docs]]"
+    ]
+    assert list(only_ana.memos["memo_id"]) == [journal.id]  # ana's layer: ana's memos
+    assert only_ana.coding_memos == {}

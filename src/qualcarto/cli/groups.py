@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from qualcarto.cli import store_session
+from qualcarto.cli.common import store_session
 from qualcarto.wording import counted
 
 _ACTOR_HELP = "Who changes the group (audit log)."

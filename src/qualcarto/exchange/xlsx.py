@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from qualcarto.exchange.data import StudyData
+from qualcarto.exchange.data import StudyData, codings_with_memos
 from qualcarto.exchange.xlsx_rows import Styled, fast_sheet
 from qualcarto.reports import (
     code_by_attribute,
@@ -254,7 +254,7 @@ def build_sheets(data: StudyData, attributes: Sequence[str] | None = None) -> li
     if len(data.facets) >= 2:
         rows, cols = _facet_pair(data)
         titles.append(f"{rows} x {cols}")
-    titles += ["Co-occurrence overlap", "Co-occurrence transcript", "Excerpts"]
+    titles += ["Co-occurrence overlap", "Co-occurrence transcript", "Excerpts", "Memos"]
     return [sheet_title(t) for t in titles]
 
 
@@ -324,11 +324,16 @@ def write_workbook(
         title = f"Co-occurrence {scope}"
         _write_matrix(wb, cells, title, cooccurrence(data.codings, codes, scope), labels)  # type: ignore[arg-type]
         done(title)
-    quotes = excerpts(data.codings, codes)
+    quotes = excerpts(codings_with_memos(data), codes)
     colors = quotes["code_id"].map(labels["colors"])
     widths = {"code_id": 24, "code": 36, "path": 40, "transcript": 14, "text": 80, "memo": 60}
     write_frame(wb, cells, "Excerpts", quotes, widths, colors)
     done("Excerpts")
+    memos = data.memos.drop(columns=["row_version"]).assign(
+        updated_at=data.memos["updated_at"].astype(str).str[:19]
+    )
+    write_frame(wb, cells, "Memos", memos, {"title": 30, "about": 24, "text": 80, "updated_at": 20})
+    done("Memos")
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return build_sheets(data, chosen)
