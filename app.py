@@ -40,6 +40,7 @@ else:
             st.Page("app_pages/agreement.py", title="Agreement", icon=":material/join_inner:"),
             st.Page("app_pages/calibration.py", title="Calibration", icon=":material/school:"),
             st.Page("app_pages/corrections.py", title="Correct", icon=":material/edit_note:"),
+            st.Page("app_pages/groups.py", title="Groups", icon=":material/folder_copy:"),
             st.Page("app_pages/speakers.py", title="Speakers", icon=":material/record_voice_over:"),
             st.Page("app_pages/pseudonyms.py", title="Pseudonyms", icon=":material/badge:"),
             st.Page("app_pages/appendix.py", title="Appendix", icon=":material/description:"),

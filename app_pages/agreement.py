@@ -13,7 +13,7 @@ from io import BytesIO
 import streamlit as st
 
 from app_pages.agreement_views import code_chart, disagreement_card
-from app_pages.common import md, reading, require_lead
+from app_pages.common import group_filter, md, reading, require_lead
 from qualcarto.agreement import (
     DEFAULT_FLAG_BELOW,
     FLAG_COLUMN,
@@ -28,6 +28,7 @@ from qualcarto.agreement_data import INTERVIEW_UNITS, UNITS, agreement_data, uni
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 from qualcarto.status import store_status
+from qualcarto.transcripts.groups import list_groups
 from qualcarto.users import coder_kinds, default_coders
 
 MAX_DISAGREEMENTS = 50
@@ -42,6 +43,7 @@ st.title("Agreement")
 with reading() as session:
     status = store_status(session)
     kinds = coder_kinds(session)
+    groups = list_groups(session)
 counts = status["codings"]
 if len(counts) < 2:
     st.info("Agreement needs codings by at least two coders.")
@@ -61,6 +63,7 @@ unit = cols[1].selectbox(
 )
 versions = ["all", *range(1, int(status["codebook_version"] or 0) + 1)]
 version = cols[2].selectbox("Codings made under version", versions, key="agr_version")
+group = group_filter(groups, "agr_group")
 knobs = st.columns(5)
 overlap = knobs[0].slider(
     "Segment overlap (share of the longer span)",
@@ -89,7 +92,10 @@ measure = knobs[4].selectbox(
 try:
     with reading() as session:
         data = agreement_data(
-            session, coders, codebook_version=None if version == "all" else int(version)
+            session,
+            coders,
+            codebook_version=None if version == "all" else int(version),
+            group=group,
         )
         measured, core = unit_data(session, data, unit)
     options = ReportOptions(core, overlap, int(bootstrap), int(seed), float(flag_below), measure)

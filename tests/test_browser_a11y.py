@@ -37,6 +37,7 @@ LEAD_PAGES = [
     "agreement",
     "calibration",
     "corrections",
+    "groups",
     "speakers",
     "pseudonyms",
     "appendix",

@@ -178,3 +178,26 @@ def test_tidy_table_prefixes_a_facet_that_repeats_an_attribute() -> None:
     transcripts = TRANSCRIPTS.assign(stage=["a", "b", "c"])
     frame = tidy_codings(CODINGS, CODES, transcripts, "s", ["stage"])
     assert {"stage", "facet_stage"} <= set(frame.columns)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["P1", "P2", "P3"]),
+            st.sampled_from(["ana", "ben"]),
+            st.sampled_from(["access", "docs", "money", "gone"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_transcript_cooccurrence_counts_the_transcripts_holding_both_codes(
+    rows: list[tuple[str, str, str]],
+) -> None:
+    codings = coding_rows(*((t, coder, code, 0, 5) for t, coder, code in rows))
+    table = cooccurrence(codings, CODES, "transcript")
+    held = {t: {code for t2, _, code in rows if t2 == t} for t, _, _ in rows}
+    for a in CODES["code_id"]:
+        for b in CODES["code_id"]:
+            expected = sum(1 for codes in held.values() if a in codes and b in codes)
+            assert table.at[a, b] == expected

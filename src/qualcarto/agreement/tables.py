@@ -71,6 +71,7 @@ class AgreementData:
     codebook_versions: tuple[int, ...]  # versions the codings were made under
     version_filter: int | None = None
     unit_name: str | None = None  # e.g. "speaker turn" when transcripts were cut into units
+    group: str | None = None  # the transcript group measured (None: no group chosen)
 
     @cached_property
     def _names(self) -> dict[object, str]:
@@ -291,6 +292,8 @@ def describe(data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS) -> l
         measured, named = counted(len(data.lengths), data.unit_name), data.unit_name
     counts = data.codings.groupby("codebook_version").size()
     found = f"{measured}, {counted(len(data.codings), 'coding')}"
+    if data.group is not None:
+        found += f" of transcript group '{data.group}'"
     if data.version_filter is not None:
         found += f", only those made under codebook version {data.version_filter}"
     elif len(counts) == 1:

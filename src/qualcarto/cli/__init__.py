@@ -27,6 +27,7 @@ from qualcarto.cli.cartography import cartography
 from qualcarto.cli.codebook import codebook
 from qualcarto.cli.coding import coding
 from qualcarto.cli.exchange import export
+from qualcarto.cli.groups import group
 from qualcarto.cli.memo import memo_group
 from qualcarto.cli.ops import backup, restore, serve, verify
 from qualcarto.cli.pseudonyms import pseudonymise
@@ -83,6 +84,7 @@ for _command in (
     query,
     memo_group,
     pseudonymise,
+    group,
 ):
     cli.add_command(_command)
 

@@ -71,6 +71,7 @@ FLAG_CHOICES = (
     "--codebook-version", type=int, default=None, help="Only codings made under this version."
 )
 @click.option("--transcript", "transcripts", multiple=True, help="Only these (repeatable).")
+@click.option("--group", default=None, metavar="NAME", help="Only this transcript group's.")
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
 @click.option(
     "--flag-below",
@@ -112,6 +113,7 @@ def agreement(
     disagreements: bool,
     codebook_version: int | None,
     transcripts: tuple[str, ...],
+    group: str | None,
     codes: tuple[str, ...],
     flag_below: float,
     flag_on: str,
@@ -152,6 +154,7 @@ def agreement(
             codebook_version=codebook_version,
             transcripts=transcripts or None,
             codes=codes or None,
+            group=group,
         )
         measured, core = unit_data(session, data, unit)
     options = tables.ReportOptions(core, overlap, bootstrap, seed, flag_below, flag_on)
@@ -161,6 +164,7 @@ def agreement(
         return
     stamp: dict[str, Any] = {
         "coders": list(data.coders),
+        **({"group": group} if group else {}),
         "unit": unit,
         "overlap": overlap,
         "codebook_versions": list(data.codebook_versions),

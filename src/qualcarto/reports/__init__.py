@@ -9,6 +9,7 @@ database, no UI; ``qualcarto.exchange`` writes the results to xlsx, csv and grap
 from qualcarto.reports.cooccurrence import cooccurrence, cooccurrence_graph
 from qualcarto.reports.matrices import (
     code_by_attribute,
+    code_by_group,
     code_by_transcript,
     covered_length,
     excerpts,
@@ -19,6 +20,7 @@ from qualcarto.reports.tidy import TIDY_COLUMNS, tidy_codings
 __all__ = [
     "TIDY_COLUMNS",
     "code_by_attribute",
+    "code_by_group",
     "code_by_transcript",
     "cooccurrence",
     "cooccurrence_graph",

@@ -134,6 +134,31 @@ def code_by_attribute(
     return table
 
 
+def code_by_group(
+    codings: pd.DataFrame, codes: pd.DataFrame, memberships: pd.DataFrame
+) -> pd.DataFrame:
+    """Codes x transcript groups: how many of each group's transcripts have each code.
+
+    ``memberships`` holds ``transcript_id, group`` (one row per transcript in a group; a
+    missing ``transcript_id`` marks an empty group, which still gets its column). A
+    transcript in two groups counts in both.
+    """
+    columns = sorted(set(memberships["group"].astype(str)))
+    members = memberships.dropna(subset=["transcript_id"]).astype({"transcript_id": "int64"})
+    known = _known(codings, codes)[["code_id", "transcript_id"]].drop_duplicates()
+    pairs = known.astype({"transcript_id": "int64"}).merge(members, on="transcript_id")
+    counts = pairs.groupby(["code_id", "group"]).size()
+    rows = list(codes["code_id"])
+    if counts.empty:
+        table = pd.DataFrame(0, index=rows, columns=columns)
+    else:
+        table = counts.unstack(fill_value=0).reindex(index=rows, columns=columns, fill_value=0)
+    table = table.astype(int)
+    table.index.name = "code_id"
+    table.columns.name = "transcript group"
+    return table
+
+
 def facet_matrix(
     codings: pd.DataFrame,
     codes: pd.DataFrame,
