@@ -13,10 +13,11 @@ from app_pages.media_player import media_folder, media_player, time_note
 from app_pages.span_selector import Mark, View, build_marks, build_pieces, span_selector
 from qualcarto.assignments import assigned_transcripts, is_done
 from qualcarto.codebook import get_version, version_codebook
-from qualcarto.coding import code_counts, codings_frame, get_transcript, visible_coders
+from qualcarto.coding import code_counts, codings_frame
 from qualcarto.media.playback import transcript_recording
 from qualcarto.selection import get_memo
-from qualcarto.transcripts import transcripts_frame
+from qualcarto.study_settings import visible_coders
+from qualcarto.transcripts import get_transcript, transcripts_frame
 
 JUMP = "qc_jump"  # (transcript, offset or None, name of the request) the pane should open at
 user = require_user()

@@ -10,8 +10,8 @@ from app_pages import coding_actions as act
 from app_pages.common import md, store
 from qualcarto.assignments import mark_done
 from qualcarto.codebook import Codebook
-from qualcarto.coding import get_transcript
 from qualcarto.selection import set_memo
+from qualcarto.transcripts import get_transcript
 
 
 def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:

@@ -8,10 +8,10 @@ import streamlit as st
 from app_pages.common import md, reading, require_user, store
 from qualcarto.assignments import assigned_transcripts, assigned_users
 from qualcarto.codebook import get_version, version_codebook
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.errors import QualcartoError
 from qualcarto.review import review_coding, review_queue
-from qualcarto.transcripts import transcripts_frame
+from qualcarto.transcripts import get_transcript, transcripts_frame
 
 CODE_PAGE = "app_pages/coding.py"
 

@@ -8,10 +8,11 @@ import streamlit as st
 from app_pages.common import md, reading, require_user, store
 from qualcarto.assignments import assigned_transcripts
 from qualcarto.codebook import get_version, version_codebook
-from qualcarto.coding import add_coding, code_spans, get_transcript
+from qualcarto.coding import add_coding, code_spans
 from qualcarto.errors import QualcartoError
 from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
 from qualcarto.selection import snap
+from qualcarto.transcripts import get_transcript
 
 SHOWN = 200
 PREVIEWED = 20

@@ -8,7 +8,6 @@ import streamlit as st
 from app_pages.common import md, reading, require_user, store
 from qualcarto.assignments import assigned_transcripts
 from qualcarto.codebook import get_version, version_codebook
-from qualcarto.coding import get_transcript
 from qualcarto.config import resolve_db_url
 from qualcarto.errors import QualcartoError
 from qualcarto.selection import in_context
@@ -20,7 +19,7 @@ from qualcarto.suggest import (
     reject_suggestion,
 )
 from qualcarto.suggest.service import Suggester
-from qualcarto.transcripts import transcripts_frame
+from qualcarto.transcripts import get_transcript, transcripts_frame
 
 # Suggestions drawn at once: each card is several elements, and a browser draws a few
 # dozen of them in well under a second; "Show more" adds the next batch.

@@ -22,12 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from qualcarto.codebook import get_version, publish_codebook, version_codebook  # noqa: E402
-from qualcarto.coding import get_transcript  # noqa: E402
 from qualcarto.demo import CODEBOOK_FILE, TRANSCRIPTS_DIR  # noqa: E402
 from qualcarto.store import Project, connect, session_scope  # noqa: E402
 from qualcarto.suggest import layer_files, suggest_for_transcript, write_layer  # noqa: E402
 from qualcarto.suggest.rules import RuleSuggester  # noqa: E402
-from qualcarto.transcripts import import_transcripts, read_participants  # noqa: E402
+from qualcarto.transcripts import (  # noqa: E402
+    get_transcript,
+    import_transcripts,
+    read_participants,
+)
 
 CODER = "auto"
 DESCRIPTION = (

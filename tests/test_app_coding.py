@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from app_study import app_as, no_errors
 from conftest import ODD_TRANSCRIPT
-from qualcarto.assignments import set_blind
 from qualcarto.coding import add_coding, codings_frame
 from qualcarto.store import AuditEvent, connect, session_scope
+from qualcarto.study_settings import set_blind
 
 TEXT = unicodedata.normalize("NFC", ODD_TRANSCRIPT.replace("\r\n", "\n"))
 SPAN = (TEXT.index("It took"), TEXT.index("down.") + 5)

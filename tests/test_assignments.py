@@ -10,20 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from conftest import ODD_TRANSCRIPT
-from qualcarto.assignments import (
-    assign,
-    assigned_transcripts,
-    is_blind,
-    mark_done,
-    progress_frame,
-    set_blind,
-    unassign,
-)
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.assignments import assign, assigned_transcripts, mark_done, progress_frame, unassign
+from qualcarto.coding import add_coding
 from qualcarto.errors import ValidationError
 from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
 from qualcarto.selection import get_memo, in_context, set_memo, snap, snap_to_words
 from qualcarto.store import AuditEvent
+from qualcarto.study_settings import is_blind, set_blind
+from qualcarto.transcripts import get_transcript
 from qualcarto.users import add_user
 
 TEXT = unicodedata.normalize("NFC", ODD_TRANSCRIPT.replace("\r\n", "\n"))

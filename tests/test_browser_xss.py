@@ -23,11 +23,11 @@ from browser_app import need_chromium, running_app
 from conftest import TINY_CODEBOOK
 from qualcarto.assignments import assign
 from qualcarto.codebook import publish_codebook
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.review import review_coding
 from qualcarto.selection import set_memo
 from qualcarto.store import Project, connect, session_scope
-from qualcarto.transcripts import import_transcripts
+from qualcarto.transcripts import get_transcript, import_transcripts
 from qualcarto.users import add_user
 
 pytestmark = pytest.mark.browser

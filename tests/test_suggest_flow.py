@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from qualcarto.cli import main
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.errors import DuplicateCodingError, ValidationError
 from qualcarto.layers import load_layer
 from qualcarto.store import AuditEvent, Coding, connect, session_scope
@@ -24,6 +24,7 @@ from qualcarto.suggest import (
     store_machine_layer,
     suggest_for_transcript,
 )
+from qualcarto.transcripts import get_transcript
 from qualcarto.users import get_user
 from suggest_study import build_study
 

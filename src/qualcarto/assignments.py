@@ -1,13 +1,11 @@
 # SPDX-License-Identifier: MIT
-"""Who codes or reviews which transcript, whether the study is blind, and how far each coder is.
+"""Who codes or reviews which transcript, and how far each coder is.
 
-Blind double coding is the default: until the lead opens the study, a coder sees only
-their own codings. Settings live in ``study_settings``; every change is audited.
+Only a lead assigns; every change is audited. Whether the study is blind is a study
+setting (``qualcarto.study_settings``).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -17,70 +15,24 @@ from qualcarto.errors import ValidationError
 from qualcarto.store import (
     Assignment,
     Coding,
-    StudySetting,
     Transcript,
     User,
-    current_project,
     record,
 )
 from qualcarto.store.models import utcnow
-from qualcarto.users import get_user
+from qualcarto.transcripts.lookup import get_transcript
+from qualcarto.users import get_user, require_lead
 
 TASKS = ("code", "review")
-BLIND = "blind"
-
-
-def get_setting(session: Session, key: str, default: Any = None) -> Any:
-    """A study setting's value, or ``default`` when it was never set."""
-    project = current_project(session)
-    found = session.scalars(
-        select(StudySetting).where(StudySetting.project_id == project.id, StudySetting.key == key)
-    ).first()
-    return default if found is None else found.value
-
-
-def set_setting(session: Session, key: str, value: Any, actor: str) -> None:
-    """Set a study setting as a lead; the audit log keeps the old and the new value."""
-    _require_lead(session, actor)
-    project = current_project(session)
-    found = session.scalars(
-        select(StudySetting).where(StudySetting.project_id == project.id, StudySetting.key == key)
-    ).first()
-    before = None if found is None else found.value
-    if found is None:
-        found = StudySetting(project_id=project.id, key=key)
-        session.add(found)
-    found.value = value
-    found.updated_at = utcnow()
-    session.flush()
-    record(session, actor, "setting.set", "study_setting", key, before=before, after=value)
-
-
-def is_blind(session: Session) -> bool:
-    """True while coders must not see each other's codings (the default)."""
-    return bool(get_setting(session, BLIND, True))
-
-
-def set_blind(session: Session, blind: bool, actor: str) -> None:
-    """Close (blind) or open the study; only a lead may."""
-    _require_lead(session, actor)
-    set_setting(session, BLIND, bool(blind), actor)
-
-
-def _require_lead(session: Session, actor: str) -> None:
-    if get_user(session, actor).role != "lead":
-        raise ValidationError(f"only a lead may do this, and '{actor}' is not one")
 
 
 def assign(
     session: Session, transcript: str, user: str, actor: str, task: str = "code"
 ) -> Assignment:
     """Give ``user`` a transcript to code or review; assigning twice changes nothing."""
-    from qualcarto.coding import get_transcript
-
     if task not in TASKS:
         raise ValidationError(f"task '{task}' is not one of {TASKS}")
-    _require_lead(session, actor)
+    require_lead(session, actor)
     doc, person = get_transcript(session, transcript), get_user(session, user)
     if person.kind != "human":
         raise ValidationError(f"'{user}' is a {person.kind} layer, not a person to assign")
@@ -103,9 +55,7 @@ def assign(
 
 def unassign(session: Session, transcript: str, user: str, actor: str, task: str = "code") -> None:
     """Take a transcript back from a person; their codings stay."""
-    from qualcarto.coding import get_transcript
-
-    _require_lead(session, actor)
+    require_lead(session, actor)
     doc, person = get_transcript(session, transcript), get_user(session, user)
     for found in session.scalars(
         select(Assignment).where(
@@ -122,8 +72,6 @@ def unassign(session: Session, transcript: str, user: str, actor: str, task: str
 
 def mark_done(session: Session, transcript: str, user: str, done: bool = True) -> None:
     """A person says they finished (or reopened) their assigned transcript."""
-    from qualcarto.coding import get_transcript
-
     doc, person = get_transcript(session, transcript), get_user(session, user)
     found = session.scalars(
         select(Assignment).where(

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from difflib import get_close_matches
 from typing import Any
 
 import pandas as pd
@@ -32,6 +31,8 @@ from qualcarto.store import (
     record,
 )
 from qualcarto.store.models import CODINGS_UNIQUE_INDEX, utcnow
+from qualcarto.study_settings import visible_coders
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.users import get_user
 
 CODINGS_COLUMNS = [
@@ -49,21 +50,6 @@ CODINGS_COLUMNS = [
     "origin",
     "created_at",
 ]
-
-
-def get_transcript(session: Session, name_or_id: str | int) -> Transcript:
-    """A transcript by name (file stem) or numeric id."""
-    if isinstance(name_or_id, int) or str(name_or_id).isdigit():
-        found = session.get(Transcript, int(name_or_id))
-        if found is not None:
-            return found
-    found = session.scalars(select(Transcript).where(Transcript.name == str(name_or_id))).first()
-    if found is None:
-        names = list(session.scalars(select(Transcript.name).order_by(Transcript.name)))
-        close = get_close_matches(str(name_or_id), names, n=3, cutoff=0.5)
-        hint = f"; closest: {', '.join(close)}" if close else "; see: qualcarto transcript list"
-        raise NotFoundError(f"no transcript called '{name_or_id}'{hint}")
-    return found
 
 
 def _check_span(transcript: Transcript, start: int, end: int) -> None:
@@ -334,20 +320,6 @@ def restore_coding(session: Session, snapshot: dict[str, Any], coder: str) -> Co
     )
     record(session, coder, "coding.restore", "coding", coding.id, before=snapshot)
     return coding
-
-
-def visible_coders(session: Session, viewer: str) -> list[str] | None:
-    """Whose codings ``viewer`` may see: None for everyone, else a list of coder names.
-
-    A lead sees everything. While the study is blind (the default) a coder sees only
-    their own codings; once the lead opens the study, everyone's.
-    """
-    from qualcarto.assignments import is_blind
-
-    user = get_user(session, viewer)
-    if user.role == "lead" or not is_blind(session):
-        return None
-    return [user.name]
 
 
 def codings_frame(

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from qualcarto.assignments import assign
 from qualcarto.codebook.files import load_yaml
 from qualcarto.codebook.versions import publish_codebook
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.config import resolve_media_dir
 from qualcarto.errors import ConfigError, InputError, NotFoundError, QualcartoError
 from qualcarto.layers import MAX_LAYER_BYTES, load_layer, locate
@@ -30,6 +30,7 @@ from qualcarto.store import Project, connect, session_scope
 from qualcarto.store.engine import sqlite_path
 from qualcarto.transcripts import import_transcripts, read_participants
 from qualcarto.transcripts.decode import decode_text, read_bytes
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.users import add_user
 
 DEMO_PROJECT = "demo: open collaboration in open LLM projects (Linåker et al. 2025)"

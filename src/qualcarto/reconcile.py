@@ -16,10 +16,11 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcarto.coding import add_coding, codings_frame, get_transcript
+from qualcarto.coding import add_coding, codings_frame
 from qualcarto.duplicates import find_duplicate
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import Coding, ReconciliationDecision, User, record
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.users import get_user
 
 CONSENSUS = "consensus"

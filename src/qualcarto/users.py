@@ -83,6 +83,14 @@ def get_user(session: Session, name: str) -> User:
     return user
 
 
+def require_lead(session: Session, actor: str, doing: str = "may do this") -> User:
+    """The lead called ``actor``, or a clear error naming what only a lead ``doing``."""
+    user = get_user(session, actor)
+    if user.role != "lead":
+        raise ValidationError(f"only a lead {doing}, and '{actor}' is not one")
+    return user
+
+
 def authenticate(session: Session, name: str, password: str) -> User | None:
     """The user if ``password`` is theirs, else None (same answer for unknown names)."""
     user = session.scalars(select(User).where(User.name == name)).first()

@@ -69,7 +69,7 @@ def suggest(
             session, coder, found, names, actor=actor, description=description
         )
         if layer_dir is not None:
-            from qualcarto.coding import get_transcript
+            from qualcarto.transcripts.lookup import get_transcript
 
             texts = {name: get_transcript(session, name).text for name in names}
             files, left_out = layer_files(coder, description, found, texts)
