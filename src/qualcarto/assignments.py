@@ -17,6 +17,7 @@ from qualcarto.store import (
     Coding,
     Transcript,
     User,
+    current_project,
     record,
 )
 from qualcarto.store.models import utcnow
@@ -84,6 +85,31 @@ def mark_done(session: Session, transcript: str, user: str, done: bool = True) -
         assignment.done_at = utcnow() if done else None
     record(session, user, "assignment.done" if done else "assignment.reopen", "transcript",
            doc.id, transcript=doc.name)  # fmt: skip
+
+
+def openable_transcripts(session: Session, user: str, task: str = "code") -> list[str]:
+    """Names of the transcripts ``user`` may open to ``task`` (code or review), in import order.
+
+    The one rule every page and command asks: a lead opens every transcript; anyone else
+    opens the transcripts the lead assigned them for that task, and nothing before the lead
+    assigned any. Failing closed is deliberate. Interview transcripts are often
+    confidential and consent may cover only the people working on them; a double-coding
+    plan (who codes what, which transcripts a round compares) is the lead's, and a coder
+    who codes what nobody assigned adds codings no comparison expects; and the older
+    fallback (nothing assigned: everything) made one assignment shrink a coder's view from
+    the whole study to one transcript. A coder with nothing assigned is told so.
+    """
+    if task not in TASKS:
+        raise ValidationError(f"task '{task}' is not one of {TASKS}")
+    if get_user(session, user).role == "lead":
+        project = current_project(session)
+        query = (
+            select(Transcript.name)
+            .where(Transcript.project_id == project.id)
+            .order_by(Transcript.id)
+        )
+        return list(session.scalars(query))
+    return assigned_transcripts(session, user, task)
 
 
 def assigned_transcripts(session: Session, user: str, task: str = "code") -> list[str]:
