@@ -17,6 +17,7 @@ import streamlit as st
 from app_pages.common import md, reading, require_lead
 from qualcarto.agreement import (
     DEFAULT_FLAG_BELOW,
+    FLAG_COLOR,
     FLAG_COLUMN,
     ReportOptions,
     about_rows,
@@ -32,7 +33,7 @@ from qualcarto.status import store_status
 from qualcarto.users import coder_kinds, default_coders
 
 MAX_DISAGREEMENTS = 50
-FLAGGED_ROW = "background-color: #fce4d6"
+FLAGGED_ROW = f"background-color: {FLAG_COLOR}"
 UNDEFINED = (
     "Empty cells: the coefficient is undefined for these data (chance agreement is 1 or "
     "expected disagreement is 0, or nothing to compare). Formulas and sources: docs/agreement.md."

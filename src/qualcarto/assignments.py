@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcarto.errors import ValidationError
+from qualcarto.intervals import covered_length
 from qualcarto.store import (
     Assignment,
     Coding,
@@ -161,21 +162,14 @@ def progress_frame(session: Session) -> pd.DataFrame:
                 "user": user,
                 "task": assignment.task,
                 "codings": len(spans.get(key, [])),
-                "coverage": round(_covered(spans.get(key, [])) / length, 3) if length else 0.0,
+                "coverage": round(covered_length(spans.get(key, [])) / length, 3)
+                if length
+                else 0.0,
                 "done": assignment.done_at is not None,
             }
         )
     columns = ["transcript", "user", "task", "codings", "coverage", "done"]
     return pd.DataFrame(out, columns=columns)
-
-
-def _covered(spans: list[tuple[int, int]]) -> int:
-    total, reach = 0, 0
-    for start, end in sorted(spans):
-        if end > reach:
-            total += end - max(start, reach)
-            reach = end
-    return total
 
 
 def is_done(session: Session, transcript: str, user: str) -> bool | None:

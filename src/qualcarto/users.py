@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -81,6 +83,20 @@ def get_user(session: Session, name: str) -> User:
     if user is None:
         raise NotFoundError(f"no user called '{name}'")
     return user
+
+
+def check_coders(session: Session, names: Iterable[str]) -> dict[str, str]:
+    """Each named coder's kind (human, machine or reference), or one error naming the unknown.
+
+    A name nobody has is an error rather than an empty selection, so a typo cannot pass for
+    "nobody coded this".
+    """
+    chosen = list(dict.fromkeys(names))
+    kinds = dict(session.execute(select(User.name, User.kind).where(User.name.in_(chosen))).all())
+    unknown = [name for name in chosen if name not in kinds]
+    if unknown:
+        raise NotFoundError(f"no coder called {', '.join(map(repr, unknown))}")
+    return {name: kinds[name] for name in chosen}
 
 
 def require_lead(session: Session, actor: str, doing: str = "may do this") -> User:

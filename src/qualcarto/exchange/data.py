@@ -26,6 +26,7 @@ from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.media.playback import with_media_times
 from qualcarto.store import Turn, User, current_project
 from qualcarto.transcripts import transcripts_frame
+from qualcarto.users import check_coders
 
 CONSENSUS = "consensus"
 
@@ -88,10 +89,8 @@ def study_data(
                 f"no consensus layer yet: the coder '{CONSENSUS}' is created by reconciliation"
             )
         coders = [CONSENSUS]
-    known = set(session.scalars(select(User.name)))
-    for name in coders or ():
-        if name not in known:
-            raise NotFoundError(f"no user called '{name}'")
+    if coders:
+        check_coders(session, coders)
     stored = get_version(session, version)
     codebook = version_codebook(stored)
     codes = codebook_frame(codebook)

@@ -10,7 +10,6 @@ from qualcarto.reports.cooccurrence import cooccurrence, cooccurrence_graph
 from qualcarto.reports.matrices import (
     code_by_attribute,
     code_by_transcript,
-    covered_length,
     excerpts,
     facet_matrix,
 )
@@ -22,7 +21,6 @@ __all__ = [
     "code_by_transcript",
     "cooccurrence",
     "cooccurrence_graph",
-    "covered_length",
     "excerpts",
     "facet_matrix",
     "tidy_codings",
