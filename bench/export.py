@@ -133,7 +133,8 @@ def _turns(rng: np.random.Generator, n_turns: int) -> str:
 def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) -> None:
     """A real store: a 300-code codebook, two coders, transcripts, codings bulk-inserted."""
     from qualcarto.codebook import publish
-    from qualcarto.store import CodebookVersion, Coding, Project, User, connect, session_scope
+    from qualcarto.store import CodebookVersion, Coding, User, connect, session_scope
+    from qualcarto.study import create_study
     from qualcarto.transcripts.importer import import_text
 
     rng = np.random.default_rng(seed)
@@ -141,8 +142,7 @@ def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) ->
     codable = [c.id for c in codebook.codes if c.parent]
     engine = connect(url, create=True)
     with session_scope(engine) as session:
-        session.add(Project(name="bench study"))
-        session.flush()
+        create_study(session, "bench study")
         for name in ("ana", "ben"):
             session.add(User(name=name, role="coder", kind="human"))
         session.flush()
@@ -205,7 +205,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         from qualcarto.exchange import study_data
         from qualcarto.exchange.refi_export import write_qdpx
         from qualcarto.exchange.refi_import import import_refi
-        from qualcarto.store import Project, connect, session_scope
+        from qualcarto.store import connect, session_scope
+        from qualcarto.study import create_study
 
         with tempfile.TemporaryDirectory() as folder:
             base = Path(folder)
@@ -220,7 +221,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             figures["qdpx export"] = (wall, cpu)
             fresh = connect(f"sqlite:///{base / 'b.db'}", create=True)
             with session_scope(fresh) as session:
-                session.add(Project(name="fresh"))
+                create_study(session, "fresh")
 
             def import_() -> int:
                 with session_scope(fresh) as session:

@@ -34,7 +34,8 @@ from qualcarto.saturation import SaturationRule, random_orders
 def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) -> None:
     """200 transcripts, 3 coders, ``n_codings`` codings bulk-inserted in one transaction."""
     from qualcarto.codebook import publish
-    from qualcarto.store import CodebookVersion, Coding, Project, User, connect, session_scope
+    from qualcarto.store import CodebookVersion, Coding, User, connect, session_scope
+    from qualcarto.study import create_study
     from qualcarto.transcripts.importer import import_text
 
     rng = np.random.default_rng(seed)
@@ -42,8 +43,7 @@ def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) ->
     codable = [c.id for c in codebook.codes if c.parent]
     engine = connect(url, create=True)
     with session_scope(engine) as session:
-        session.add(Project(name="bench study"))
-        session.flush()
+        create_study(session, "bench study")
         for name in ("ana", "ben", "carl"):
             session.add(User(name=name, role="coder", kind="human"))
         session.flush()
