@@ -11,7 +11,7 @@ from sqlalchemy import Engine, select
 from qualcarto.cli import main
 from qualcarto.errors import ConflictError, ValidationError
 from qualcarto.store import AuditEvent, Project, connect, current_project, session_scope
-from qualcarto.study import create_study
+from qualcarto.study import create_study, describe_study
 
 
 def test_a_new_store_gets_one_study_and_refuses_a_second(tmp_path: Path) -> None:
@@ -45,3 +45,15 @@ def test_init_twice_says_which_store_already_holds_a_study(
     assert main(["--db", url, "init", "--name", "Onboarding"]) == 0
     assert main(["--db", url, "init", "--name", "Other"]) == 2
     assert f"error: {url}: already holds a study ('Onboarding')" in capsys.readouterr().err
+
+
+def test_describing_the_study_is_audited_and_cuts_an_overlong_name(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        describe_study(session, "Ö" * 250, "from NVivo", actor="lena")
+        describe_study(session, description="from NVivo", actor="lena")  # no change, no entry
+    with session_scope(engine) as session:
+        study = current_project(session)
+        assert (study.name, study.description) == ("Ö" * 200, "from NVivo")
+        events = list(session.scalars(select(AuditEvent)))
+        assert [(e.actor, e.action) for e in events] == [("lena", "study.describe")]
+        assert events[0].payload["before"] == {"name": "test study", "description": ""}

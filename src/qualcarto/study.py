@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcarto.errors import ConflictError, ValidationError
-from qualcarto.store import Project
+from qualcarto.store import Project, current_project, record
 
 
 def create_study(
@@ -26,3 +26,30 @@ def create_study(
     session.add(project)
     session.flush()
     return project
+
+
+def describe_study(
+    session: Session,
+    name: str | None = None,
+    description: str | None = None,
+    *,
+    actor: str = "system",
+) -> Project:
+    """Rename the study or change its description (None leaves a field as it is); audited.
+
+    A name longer than the store keeps (200 characters) is cut there, as an import of
+    another tool's project name needs.
+    """
+    study = current_project(session)
+    before = {"name": study.name, "description": study.description}
+    if name is not None:
+        if not name.strip():
+            raise ValidationError("a study needs a name")
+        study.name = name.strip()[:200]
+    if description is not None:
+        study.description = description
+    after = {"name": study.name, "description": study.description}
+    if after != before:
+        session.flush()
+        record(session, actor, "study.describe", "project", study.id, before=before, after=after)
+    return study

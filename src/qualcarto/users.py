@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -57,6 +58,52 @@ def add_user(
     return user
 
 
+@dataclass(frozen=True)
+class Person:
+    """Who ``ensure_users`` needs: a name, and the role and kind to give them if new."""
+
+    name: str
+    role: str = "coder"
+    kind: str = "human"
+
+
+def ensure_users(
+    session: Session,
+    people: Iterable[Person],
+    *,
+    description: str = "",
+    actor: str = "system",
+    imported: bool = True,
+) -> list[str]:
+    """Make sure each person exists; returns the names it created, sorted.
+
+    Merge rule: a name already in the store is kept exactly as it is (role, kind,
+    password, description), whatever ``people`` says, so an import never demotes a lead
+    or turns a person into a machine layer. New people are made with ``add_user``
+    (``imported``: no password until a lead sets one), each audited.
+    """
+    wanted = {p.name: p for p in people}
+    existing = set(session.scalars(select(User.name).where(User.name.in_(list(wanted)))))
+    created = sorted(set(wanted) - existing)
+    for name in created:
+        person = wanted[name]
+        add_user(
+            session,
+            name,
+            person.role,
+            kind=person.kind,
+            description=description,
+            actor=actor,
+            imported=imported,
+        )
+    return created
+
+
+def find_user(session: Session, name: str) -> User | None:
+    """The user called ``name``, or None (``get_user`` raises instead)."""
+    return session.scalars(select(User).where(User.name == name)).first()
+
+
 def _hash_password(password: str | None) -> str:
     if password is None or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
@@ -79,7 +126,7 @@ def set_password(session: Session, name: str, password: str, *, actor: str = "sy
 
 def get_user(session: Session, name: str) -> User:
     """The user called ``name``, or a clear error."""
-    user = session.scalars(select(User).where(User.name == name)).first()
+    user = find_user(session, name)
     if user is None:
         raise NotFoundError(f"no user called '{name}'")
     return user
