@@ -16,12 +16,17 @@ GROUPED_SPANS = st.lists(
 )
 
 
+def arrays(spans: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(group, start, length) triples as the group, start and end arrays."""
+    group = np.array([g for g, _, _ in spans], dtype=np.int64)
+    start = np.array([s for _, s, _ in spans], dtype=np.int64)
+    return group, start, start + np.array([n for _, _, n in spans], dtype=np.int64)
+
+
 @settings(max_examples=60, deadline=None)
 @given(GROUPED_SPANS)
 def test_merge_overlaps_equals_boolean_union(spans: list[tuple[int, int, int]]) -> None:
-    group = np.array([g for g, _, _ in spans], dtype=np.int64)
-    start = np.array([s for _, s, _ in spans], dtype=np.int64)
-    end = start + np.array([n for _, _, n in spans], dtype=np.int64)
+    group, start, end = arrays(spans)
     merged = merge_overlaps(group, start, end)
     for g in range(4):
         expected = np.zeros(41, dtype=bool)
@@ -45,9 +50,7 @@ def test_covered_length_equals_the_size_of_the_union(spans: list[tuple[int, int]
 @settings(max_examples=60, deadline=None)
 @given(GROUPED_SPANS)
 def test_covered_lengths_count_each_groups_union(spans: list[tuple[int, int, int]]) -> None:
-    group = np.array([g for g, _, _ in spans], dtype=np.int64)
-    start = np.array([s for _, s, _ in spans], dtype=np.int64)
-    end = start + np.array([n for _, _, n in spans], dtype=np.int64)
+    group, start, end = arrays(spans)
     expected = [
         len(
             {
