@@ -24,6 +24,7 @@ else:
         ),
         st.Page("app_pages/search.py", title="Search", icon=":material/search:"),
         st.Page("app_pages/query.py", title="Query", icon=":material/manage_search:"),
+        st.Page("app_pages/notebook.py", title="Notebook", icon=":material/book:"),
         st.Page("app_pages/suggestions.py", title="Suggestions", icon=":material/lightbulb:"),
         st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
         st.Page("app_pages/codebook.py", title="Codebook", icon=":material/sell:"),

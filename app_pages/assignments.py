@@ -43,10 +43,13 @@ with st.form("assignments"):
         cols[0].markdown(f"**{md(t.transcript)}**")
         for col, task, label in ((cols[1], "code", "Coders"), (cols[2], "review", "Reviewers")):
             choices[(t.transcript, task)] = col.multiselect(  # named per row for screen readers
-                f"{label} of {md(t.transcript)}", people, current[(int(t.transcript_id), task)],
-                key=f"assign_{task}_{t.transcript}", label_visibility="collapsed",
+                f"{label} of {md(t.transcript)}",
+                people,
+                current[(int(t.transcript_id), task)],
+                key=f"assign_{task}_{t.transcript}",
+                label_visibility="collapsed",
                 placeholder=label,
-            )  # fmt: skip
+            )
     saved = st.form_submit_button("Save assignments", type="primary")
 if saved:
     ids = dict(zip(transcripts["transcript"], transcripts["transcript_id"], strict=True))

@@ -159,8 +159,10 @@ def apply_codes(user: str, code_ids: list[str] | None = None) -> None:
     doubled = [c for c in code_ids if c in there]
     _remember(code_ids)
     if not made:
-        _flash(f"Already coded: {start}–{end} has {', '.join(doubled)} from you; nothing stored.",
-               ok=False)  # fmt: skip
+        _flash(
+            f"Already coded: {start}–{end} has {', '.join(doubled)} from you; nothing stored.",
+            ok=False,
+        )
         return
     st.session_state[UNDO] = ("add", made)
     also = f" ({', '.join(doubled)} was already there)" if doubled else ""

@@ -71,5 +71,9 @@ for row in queue.itertuples():
         c = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
         c[0].text_input("Comment", key=f"review_note_{cid}", placeholder="why (needed to reject)")
         for col, decision in zip(c[1:], ("accept", "reject", "comment"), strict=True):
-            col.button(decision.capitalize(), key=f"review_{decision}_{cid}",
-                       on_click=_decide, args=(cid, decision))  # fmt: skip
+            col.button(
+                decision.capitalize(),
+                key=f"review_{decision}_{cid}",
+                on_click=_decide,
+                args=(cid, decision),
+            )

@@ -32,47 +32,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from study_store import WORDS, interview_text, seeded_store, synthetic_codebook
 
-from qualcarto.codebook import Codebook, CodeDef, codebook_frame
+from qualcarto.codebook import codebook_frame
 from qualcarto.exchange import StudyData, write_workbook
 
-STAGES = ["pre-training", "post-training", "post-release"]
-TYPES = ["model", "data", "software", "evaluation", "non-technical", "compute"]
 REGIONS = ["Europe", "North America", "Asia", "Africa", "South America"]
-WORDS = [
-    "open",
-    "model",
-    "data",
-    "compute",
-    "volunteers",
-    "training",
-    "release",
-    "licence",
-    "community",
-]
 
 
 def synthetic_study(n_transcripts: int, n_codes: int, n_codings: int, seed: int = 7) -> StudyData:
     """A study of the given size with realistic shapes: a 2-level codebook, long quotes."""
     rng = np.random.default_rng(seed)
+    codebook = synthetic_codebook(n_codes, rng)
     groups = max(n_codes // 20, 1)
-    codes = [CodeDef(id=f"g{g}", name=f"Group {g}") for g in range(groups)]
-    for i in range(n_codes - groups):
-        codes.append(
-            CodeDef(
-                id=f"c{i}",
-                name=f"Theme {i}",
-                parent=f"g{i % groups}",
-                color=f"#{rng.integers(0, 0xFFFFFF):06X}",
-                facets={"stage": STAGES[i % 3], "collab_type": TYPES[i % 6]},
-            )
-        )
-    codebook = Codebook(
-        title="synthetic",
-        facets={"stage": STAGES, "collab_type": TYPES},
-        settings={"cartography": {"rows": "collab_type", "cols": "stage"}},
-        codes=tuple(codes),
-    )
     names = [f"T{i:04d}" for i in range(n_transcripts)]
     transcripts = pd.DataFrame(
         {
@@ -122,65 +94,30 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _turns(rng: np.random.Generator, n_turns: int) -> str:
-    lines = []
-    for t in range(n_turns):
-        words = " ".join(WORDS[int(i)] for i in rng.integers(0, len(WORDS), 30))
-        lines.append(f"{'Interviewer' if t % 2 == 0 else 'P'}: {words.capitalize()}.")
-    return "\n".join(lines) + "\n"
-
-
 def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) -> None:
     """A real store: a 300-code codebook, two coders, transcripts, codings bulk-inserted."""
-    from qualcarto.codebook import publish
-    from qualcarto.store import CodebookVersion, Coding, User, connect, session_scope
-    from qualcarto.study import create_study
-    from qualcarto.transcripts.importer import import_text
-
     rng = np.random.default_rng(seed)
-    codebook = synthetic_study(1, 300, 1).codebook
+    codebook = synthetic_codebook(300, np.random.default_rng(7))
     codable = [c.id for c in codebook.codes if c.parent]
-    engine = connect(url, create=True)
-    with session_scope(engine) as session:
-        create_study(session, "bench study")
-        for name in ("ana", "ben"):
-            session.add(User(name=name, role="coder", kind="human"))
-        session.flush()
-        publish(session, codebook, "v1")
-        version = session.query(CodebookVersion).one()
-        coders = {u.name: u.id for u in session.query(User)}
+    with seeded_store(url, ("ana", "ben"), codebook) as store:
         per = n_codings // n_transcripts
         for i in range(n_transcripts):
-            text = _turns(rng, 60)
-            doc = import_text(session, f"T{i:04d}", text, source_file="bench")
-            seen: set[tuple[int, int, int, str]] = set()
+            text = interview_text(rng, 60)
+            doc = store.transcript(f"T{i:04d}", text)
+            seen: set[tuple[str, int, int, str]] = set()
             rows = []
             while len(rows) < per:
                 start = int(rng.integers(0, len(text) - 400))
                 end = start + int(rng.integers(20, 300))
                 coder = ("ana", "ben")[len(rows) % 2]
                 code = codable[int(rng.integers(0, len(codable)))]
-                key = (coders[coder], start, end, code)
+                key = (coder, start, end, code)
                 if key in seen:
                     continue
                 seen.add(key)
-                rows.append(
-                    Coding(
-                        transcript_id=doc.id,
-                        coder_id=coders[coder],
-                        code_id=code,
-                        original_code_id=code,
-                        codebook_version_id=version.id,
-                        start=start,
-                        end=end,
-                        text=text[start:end],
-                        memo="",
-                        origin="manual",
-                    )
-                )
-            session.add_all(rows)
-            session.flush()
-    engine.dispose()
+                rows.append(store.coding(doc, text, coder, code, start, end))
+            store.session.add_all(rows)
+            store.session.flush()
 
 
 def _timed(work: Any) -> tuple[float, float, Any]:

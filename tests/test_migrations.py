@@ -164,3 +164,21 @@ def test_a_store_without_duplicates_upgrades_silently(
         engine = connect(backend_url)
     engine.dispose()
     assert "merged" not in caplog.text
+
+
+def test_the_revisions_read_without_alembic_are_the_ones_alembic_reads(tmp_path: Path) -> None:
+    """Opening a store reads both revisions without Alembic; they must agree with it."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    engine = connect(f"sqlite:///{tmp_path / 'empty.db'}", create=True, upgrade=False)
+    with engine.connect() as conn:
+        assert current_revision(conn) is None
+    for revision in ("0003", "head"):
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), revision)
+        with engine.connect() as conn:
+            expected = MigrationContext.configure(conn).get_current_revision()
+            assert current_revision(conn) == expected
+    assert expected == head_revision()

@@ -54,8 +54,14 @@ from qualcarto.store import (
 )
 from qualcarto.transcripts import participants_frame
 
-MEASURES = ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "fleiss_kappa",
-            "brennan_prediger", "unitized_alpha"]  # fmt: skip
+MEASURES = [
+    "percent_agreement",
+    "cohen_kappa",
+    "krippendorff_alpha",
+    "fleiss_kappa",
+    "brennan_prediger",
+    "unitized_alpha",
+]
 
 
 @dataclass(frozen=True)
@@ -164,8 +170,17 @@ def _round(
         if unit == "segment":
             table = table.assign(unitized_alpha=table["code_id"].map(unitized))  # unit-free
             codes = table.iloc[:-1].sort_values(["flagged", "code_id"], ascending=[False, True])
-            keep = ["code_id", "segments_a", "segments_b", "matched_a", "matched_b",
-                    "percent_agreement", "brennan_prediger", "unitized_alpha", "flagged"]  # fmt: skip
+            keep = [
+                "code_id",
+                "segments_a",
+                "segments_b",
+                "matched_a",
+                "matched_b",
+                "percent_agreement",
+                "brennan_prediger",
+                "unitized_alpha",
+                "flagged",
+            ]
             per_code = codes[[c for c in keep if c in codes.columns]]
     return AgreementRound(
         name=name,
@@ -184,14 +199,19 @@ def _round(
 def rounds_frame_rows(session: Session) -> list[tuple[int, str, list[str], list[str], bool]]:
     """The recorded rounds as (number, name, coders, transcripts, reconciled)."""
     return [
-        (r.number, r.name, list(r.coders), sorted(r.transcripts, key=natural),
-         r.reconciled_at is not None)
+        (
+            r.number,
+            r.name,
+            list(r.coders),
+            sorted(r.transcripts, key=natural),
+            r.reconciled_at is not None,
+        )
         for r in session.scalars(
             select(CodingRound)
             .where(CodingRound.project_id == current_project(session).id)
             .order_by(CodingRound.number)
         )
-    ]  # fmt: skip
+    ]
 
 
 def default_layer(coders: pd.DataFrame) -> tuple[str, ...]:
@@ -210,9 +230,10 @@ def appendix_data(
     o = options or AppendixOptions()
     coders_table = _coders(session)
     people = [
-        str(c) for c, k in zip(coders_table["coder"], coders_table["kind"], strict=True)
+        str(c)
+        for c, k in zip(coders_table["coder"], coders_table["kind"], strict=True)
         if k == "human"
-    ]  # fmt: skip
+    ]
     chosen = list(o.coders) or people
     rounds: list[AgreementRound] = []
     found_anatomy = None

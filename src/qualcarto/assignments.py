@@ -50,8 +50,16 @@ def assign(
     assignment = Assignment(transcript_id=doc.id, user_id=person.id, task=task, assigned_by=actor)
     session.add(assignment)
     session.flush()
-    record(session, actor, "assignment.add", "assignment", assignment.id,
-           transcript=doc.name, user=user, task=task)  # fmt: skip
+    record(
+        session,
+        actor,
+        "assignment.add",
+        "assignment",
+        assignment.id,
+        transcript=doc.name,
+        user=user,
+        task=task,
+    )
     return assignment
 
 
@@ -66,8 +74,16 @@ def unassign(session: Session, transcript: str, user: str, actor: str, task: str
             Assignment.task == task,
         )
     ):
-        record(session, actor, "assignment.remove", "assignment", found.id,
-               transcript=doc.name, user=user, task=task)  # fmt: skip
+        record(
+            session,
+            actor,
+            "assignment.remove",
+            "assignment",
+            found.id,
+            transcript=doc.name,
+            user=user,
+            task=task,
+        )
         session.delete(found)
     session.flush()
 
@@ -84,8 +100,14 @@ def mark_done(session: Session, transcript: str, user: str, done: bool = True) -
         raise ValidationError(f"'{transcript}' is not assigned to '{user}'")
     for assignment in found:
         assignment.done_at = utcnow() if done else None
-    record(session, user, "assignment.done" if done else "assignment.reopen", "transcript",
-           doc.id, transcript=doc.name)  # fmt: skip
+    record(
+        session,
+        user,
+        "assignment.done" if done else "assignment.reopen",
+        "transcript",
+        doc.id,
+        transcript=doc.name,
+    )
 
 
 def openable_transcripts(session: Session, user: str, task: str = "code") -> list[str]:

@@ -145,8 +145,16 @@ def apply_reconciliation(session: Session, path: Path) -> int:
             first, last = (str(s) for s in item["span"])
             start = locate(text, first, label, path)
             span = (start, locate(text, last, label, path) + len(last))
-        decide(session, transcript, _id(unit["a_id"]), _id(unit["b_id"]), str(item["decision"]),
-               lead, span=span, comment=str(item.get("comment", "")))  # fmt: skip
+        decide(
+            session,
+            transcript,
+            _id(unit["a_id"]),
+            _id(unit["b_id"]),
+            str(item["decision"]),
+            lead,
+            span=span,
+            comment=str(item.get("comment", "")),
+        )
     for name in spec["transcripts"]:
         left = units_frame(session, str(name), coder_a, coder_b)["decision"].isna().sum()
         if left:

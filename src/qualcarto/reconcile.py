@@ -35,8 +35,12 @@ def consensus_user(session: Session) -> User:
     """The reference user that owns consensus codings, created on first use."""
     found = session.scalars(select(User).where(User.name == CONSENSUS)).first()
     if found is None:
-        found = User(name=CONSENSUS, role="coder", kind="reference",
-                     description="Consensus reached in reconciliation")  # fmt: skip
+        found = User(
+            name=CONSENSUS,
+            role="coder",
+            kind="reference",
+            description="Consensus reached in reconciliation",
+        )
         session.add(found)
         session.flush()
         record(session, "system", "user.add", "user", found.id, name=CONSENSUS, kind="reference")
@@ -196,9 +200,20 @@ def decide(
     )
     session.add(row)
     session.flush()
-    record(session, actor, "reconcile.decide", "transcript", doc.id, transcript=doc.name,
-           coding_a=coding_a_id, coding_b=coding_b_id, decision=decision, code=code,
-           consensus=[(c.start, c.end) for c in made], comment=comment)  # fmt: skip
+    record(
+        session,
+        actor,
+        "reconcile.decide",
+        "transcript",
+        doc.id,
+        transcript=doc.name,
+        coding_a=coding_a_id,
+        coding_b=coding_b_id,
+        decision=decision,
+        code=code,
+        consensus=[(c.start, c.end) for c in made],
+        comment=comment,
+    )
     return row
 
 

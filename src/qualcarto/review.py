@@ -50,8 +50,15 @@ def review_coding(
     review = Review(coding_id=coding_id, reviewer_id=user.id, decision=decision, comment=comment)
     session.add(review)
     session.flush()
-    record(session, reviewer, f"review.{decision}", "coding", coding_id,
-           review_id=review.id, comment=comment)  # fmt: skip
+    record(
+        session,
+        reviewer,
+        f"review.{decision}",
+        "coding",
+        coding_id,
+        review_id=review.id,
+        comment=comment,
+    )
     return review
 
 

@@ -80,8 +80,17 @@ def add_round(
     )
     session.add(found)
     session.flush()
-    record(session, actor, "round.add", "coding_round", number, name=found.name,
-           coders=chosen, transcripts=names, codebook_version=version)  # fmt: skip
+    record(
+        session,
+        actor,
+        "round.add",
+        "coding_round",
+        number,
+        name=found.name,
+        coders=chosen,
+        transcripts=names,
+        codebook_version=version,
+    )
     return found
 
 

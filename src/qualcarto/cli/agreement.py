@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qualcarto import __version__
-from qualcarto.cli import RAW_CSV_HELP, store_session
+from qualcarto.cli.common import RAW_CSV_HELP, store_session
 from qualcarto.wording import counted
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from qualcarto.cli import RAW_CSV_HELP, progress_bar, store_session
+from qualcarto.cli.common import RAW_CSV_HELP, progress_bar, store_session
 from qualcarto.wording import counted
 
 

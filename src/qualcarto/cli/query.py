@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from qualcarto.cli import RAW_CSV_HELP
+from qualcarto.cli.common import RAW_CSV_HELP
 from qualcarto.wording import counted
 
 

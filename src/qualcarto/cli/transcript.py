@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from qualcarto.cli import store_session
+from qualcarto.cli.common import store_session
 from qualcarto.wording import counted
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,9 @@ from qualcarto.duplicates import find_duplicate, merge_duplicate
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import CodebookVersion, CodeRevision, Coding, User, current_project, record
 from qualcarto.store.models import utcnow
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,8 @@ def codes_frame(session: Session, number: int | None = None) -> pd.DataFrame:
 
 def codebook_frame(codebook: Codebook) -> pd.DataFrame:
     """The pure part of ``codes_frame``: a ``Codebook`` as a DataFrame."""
+    import pandas as pd  # deferred: `qualcarto status` and --help need no pandas
+
     rows = []
     for code in codebook.codes:
         row: dict[str, object] = {

@@ -43,12 +43,16 @@ def write_agreement_workbook(
     """
     wb = Workbook(write_only=True)
     cells = Cells()
-    write_frame(wb, cells, "About", pd.DataFrame(about, columns=["name", "value"]),
-                 {"name": 22, "value": 100})  # fmt: skip
+    write_frame(
+        wb,
+        cells,
+        "About",
+        pd.DataFrame(about, columns=["name", "value"]),
+        {"name": 22, "value": 100},
+    )
     colors = dict(zip(data.codes["code_id"], data.codes["color"], strict=True))
     per_code = tables.per_code
-    write_frame(wb, cells, "Per code", _plain(per_code), WIDTHS,
-                 per_code["code_id"].map(colors))  # fmt: skip
+    write_frame(wb, cells, "Per code", _plain(per_code), WIDTHS, per_code["code_id"].map(colors))
     if len(per_code):
         flag = get_column_letter(per_code.columns.get_loc(FLAG_COLUMN) + 1)  # type: ignore[operator]
         rows = f"A2:{get_column_letter(len(per_code.columns))}{len(per_code) + 1}"

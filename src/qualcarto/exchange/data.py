@@ -4,6 +4,11 @@
 Every file format here starts from ``study_data``, so the workbook, the csv and the
 graphs of one command describe exactly the same codings.
 
+Memos travel with every export: ``memos`` holds the study's memos (only the chosen
+coders' own when coders are chosen, as a blind coder exporting their layer), and
+``codings_with_memos`` folds the notebook memos written about a coding into that coding's
+``memo`` column, after the coder's own note.
+
 The **consensus layer** is the codings of the user called ``consensus`` (kind
 ``reference``), which reconciliation creates; ``consensus=True`` selects it and fails
 clearly while it does not exist.
@@ -24,7 +29,8 @@ from qualcarto.codebook import Codebook, codebook_frame, get_version, version_co
 from qualcarto.coding import codings_frame
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.media.playback import with_media_times
-from qualcarto.store import Turn, User, current_project
+from qualcarto.memos import MEMO_COLUMNS, memos_frame
+from qualcarto.store import Memo, Turn, User, current_project
 from qualcarto.transcripts import transcripts_frame
 from qualcarto.users import check_coders
 
@@ -46,6 +52,9 @@ class StudyData:
     left_out: int = 0
     # transcript id -> start offsets of its speaker turns (for the turn co-occurrence scope)
     turn_starts: dict[int, list[int]] = field(default_factory=dict)
+    memos: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MEMO_COLUMNS))
+    # coding id -> its notebook memos as "[memo N, author] text" paragraphs
+    coding_memos: dict[int, str] = field(default_factory=dict)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -103,6 +112,9 @@ def study_data(
         select(Turn.transcript_id, Turn.start).order_by(Turn.transcript_id, Turn.start)
     ):
         turn_starts.setdefault(transcript_id, []).append(start)
+    memos = memos_frame(session)
+    if coders and not consensus:
+        memos = memos[memos["author"].isin(list(coders))].reset_index(drop=True)
     return StudyData(
         project=current_project(session).name,
         codebook_version=stored.number,
@@ -114,4 +126,29 @@ def study_data(
         layer=layer,
         left_out=int((~inside).sum()),
         turn_starts=turn_starts,
+        memos=memos,
+        coding_memos=_coding_memos(session, set(memos["memo_id"])),
     )
+
+
+def _coding_memos(session: Session, shown: set[int]) -> dict[int, str]:
+    found: dict[int, list[str]] = {}
+    for memo_id, coding_id, author, text in session.execute(
+        select(Memo.id, Memo.coding_id, User.name, Memo.text)
+        .join(User, User.id == Memo.author_id)
+        .where(Memo.subject == "coding", Memo.coding_id.is_not(None))
+        .order_by(Memo.id)
+    ):
+        if memo_id in shown and text and coding_id is not None:
+            found.setdefault(coding_id, []).append(f"[memo {memo_id}, {author}] {text}")
+    return {coding_id: "\n\n".join(parts) for coding_id, parts in found.items()}
+
+
+def codings_with_memos(data: StudyData) -> pd.DataFrame:
+    """The codings with each one's notebook memos after the coder's own ``memo``."""
+    if not data.coding_memos:
+        return data.codings
+    extra = data.codings["coding_id"].map(data.coding_memos).fillna("")
+    own = data.codings["memo"].fillna("")
+    joined = ["\n\n".join(part for part in (a, b) if part) for a, b in zip(own, extra, strict=True)]
+    return data.codings.assign(memo=joined)

@@ -25,7 +25,7 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from qualcarto.exchange.data import StudyData
+from qualcarto.exchange.data import StudyData, codings_with_memos
 from qualcarto.reports import (
     code_by_attribute,
     code_by_transcript,
@@ -228,10 +228,17 @@ def _sheet_plan(data: StudyData, chosen: Sequence[str]) -> list[tuple[str, Sheet
         write_frame(wb, cells, title, codes[columns], widths, codes["color"])
 
     def quotes(wb: Workbook, cells: Cells, title: str) -> None:
-        table = excerpts(data.codings, codes)
+        table = excerpts(codings_with_memos(data), codes)
         colors = table["code_id"].map(labels["colors"])
         widths = {"code_id": 24, "code": 36, "path": 40, "transcript": 14, "text": 80, "memo": 60}
         write_frame(wb, cells, title, table, widths, colors)
+
+    def memo_list(wb: Workbook, cells: Cells, title: str) -> None:
+        memos = data.memos.drop(columns=["row_version"]).assign(
+            updated_at=data.memos["updated_at"].astype(str).str[:19]
+        )
+        widths = {"title": 30, "about": 24, "text": 80, "updated_at": 20}
+        write_frame(wb, cells, title, memos, widths)
 
     plan: list[tuple[str, SheetWriter]] = [("About", about), ("Codes", code_list)]
     measures: list[tuple[str, TranscriptMeasure]] = [
@@ -252,6 +259,7 @@ def _sheet_plan(data: StudyData, chosen: Sequence[str]) -> list[tuple[str, Sheet
             (f"Co-occurrence {scope}", matrix(partial(cooccurrence, data.codings, codes, scope)))
         )
     plan.append(("Excerpts", quotes))
+    plan.append(("Memos", memo_list))
     return plan
 
 

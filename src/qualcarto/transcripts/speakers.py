@@ -49,8 +49,16 @@ def name_speakers(session: Session, name: str, speakers: dict[int, str], actor: 
             continue
         speaker = " ".join(speakers[turn.index].split())[:200] or None
         if speaker != turn.speaker:
-            record(session, actor, "turn.speaker", "transcript", transcript.id, turn=turn.index,
-                   before=turn.speaker, after=speaker)  # fmt: skip
+            record(
+                session,
+                actor,
+                "turn.speaker",
+                "transcript",
+                transcript.id,
+                turn=turn.index,
+                before=turn.speaker,
+                after=speaker,
+            )
             turn.speaker = speaker
             changed += 1
     return changed
