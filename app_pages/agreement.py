@@ -16,6 +16,7 @@ from app_pages.agreement_views import code_chart, disagreement_card
 from app_pages.common import group_filter, md, reading, require_lead
 from qualcarto.agreement import (
     DEFAULT_FLAG_BELOW,
+    FLAG_COLOR,
     FLAG_COLUMN,
     ReportOptions,
     about_rows,
@@ -32,7 +33,7 @@ from qualcarto.transcripts.groups import list_groups
 from qualcarto.users import coder_kinds, default_coders
 
 MAX_DISAGREEMENTS = 50
-FLAGGED_ROW = "background-color: #fce4d6"
+FLAGGED_ROW = f"background-color: {FLAG_COLOR}"
 UNDEFINED = (
     "Empty cells: the coefficient is undefined for these data (chance agreement is 1 or "
     "expected disagreement is 0, or nothing to compare). Formulas and sources: docs/agreement.md."

@@ -6,15 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import md, reading, require_lead, store
-from qualcarto.assignments import (
-    assign,
-    assigned_users,
-    is_blind,
-    progress_frame,
-    set_blind,
-    unassign,
-)
+from qualcarto.assignments import assign, assigned_users, progress_frame, unassign
 from qualcarto.calibration import calibration_status
+from qualcarto.study_settings import is_blind, set_blind
 from qualcarto.transcripts import transcripts_frame
 from qualcarto.users import list_users
 

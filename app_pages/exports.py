@@ -10,10 +10,10 @@ import streamlit as st
 
 from app_pages.common import group_filter, md, reading, require_user
 from qualcarto.codebook import get_version
-from qualcarto.coding import visible_coders
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange import CONSENSUS, study_data
 from qualcarto.exchange.bundle import FORMATS, write_all
+from qualcarto.study_settings import visible_coders
 from qualcarto.transcripts.groups import list_groups
 from qualcarto.users import list_users
 

@@ -169,7 +169,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         from qualcarto.exchange import study_data
         from qualcarto.exchange.refi_export import write_qdpx
         from qualcarto.exchange.refi_import import import_refi
-        from qualcarto.store import Project, connect, session_scope
+        from qualcarto.store import connect, session_scope
+        from qualcarto.study import create_study
 
         with tempfile.TemporaryDirectory() as folder:
             base = Path(folder)
@@ -184,7 +185,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             figures["qdpx export"] = (wall, cpu)
             fresh = connect(f"sqlite:///{base / 'b.db'}", create=True)
             with session_scope(fresh) as session:
-                session.add(Project(name="fresh"))
+                create_study(session, "fresh")
 
             def import_() -> int:
                 with session_scope(fresh) as session:

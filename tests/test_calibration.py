@@ -24,7 +24,7 @@ from app_study import app_as, code_span, no_errors
 from qualcarto.agreement import AgreementInputError, agreement_report
 from qualcarto.agreement.calibration import DEFAULT_PASS_AT, calibrate
 from qualcarto.agreement.tables import AgreementData
-from qualcarto.assignments import assigned_transcripts, set_blind
+from qualcarto.assignments import assigned_transcripts
 from qualcarto.calibration import (
     add_training,
     calibration_status,
@@ -36,6 +36,7 @@ from qualcarto.cli import main
 from qualcarto.coding import codings_frame
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import AuditEvent, CalibrationResult, connect, session_scope
+from qualcarto.study_settings import set_blind
 from qualcarto.transcripts import transcripts_frame
 from qualcarto.users import add_user
 

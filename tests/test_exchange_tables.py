@@ -11,12 +11,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, select, update
 
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.exchange import study_data, write_graph, write_tidy_csv, write_workbook
 from qualcarto.memos import write_memo
 from qualcarto.reports import code_by_transcript, cooccurrence
 from qualcarto.store import Coding, session_scope
+from qualcarto.transcripts import get_transcript
 from qualcarto.users import add_user
 
 

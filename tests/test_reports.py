@@ -16,7 +16,6 @@ from qualcarto.reports import (
     code_by_transcript,
     cooccurrence,
     cooccurrence_graph,
-    covered_length,
     excerpts,
     facet_matrix,
     tidy_codings,
@@ -99,13 +98,6 @@ def test_presence_is_zero_or_one_and_characters_count_overlaps_once() -> None:
     characters = code_by_transcript(CODINGS, CODES, TRANSCRIPTS, "characters")
     assert characters.at["access", "P1"] == 20  # [0,10) and [5,20) cover 0..20
     assert characters.at["money", "P1"] == 30
-
-
-@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20)), max_size=12))
-def test_covered_length_equals_the_size_of_the_union(spans: list[tuple[int, int]]) -> None:
-    pairs = [(start, start + width) for start, width in spans]
-    covered = set().union(*(range(s, e) for s, e in pairs)) if pairs else set()
-    assert covered_length(pairs) == len(covered)
 
 
 def test_code_by_attribute_counts_participants_not_codings() -> None:

@@ -21,8 +21,9 @@ from qualcarto.agreement import AgreementData, by_units, plain_errors, qa_pairs
 from qualcarto.codebook import codebook_frame, get_version, version_codebook
 from qualcarto.coding import codings_frame
 from qualcarto.errors import NotFoundError, ValidationError
-from qualcarto.store import Transcript, Turn, User, current_project
+from qualcarto.store import Transcript, Turn, current_project
 from qualcarto.transcripts.groups import group_transcripts
+from qualcarto.users import check_coders
 
 
 def agreement_data(
@@ -49,10 +50,7 @@ def agreement_data(
     chosen = tuple(coders)
     if len(chosen) < 2 or len(set(chosen)) != len(chosen):
         raise ValidationError(f"name at least two different coders, got {list(chosen)}")
-    kinds = dict(session.execute(select(User.name, User.kind).where(User.name.in_(chosen))).all())
-    unknown = [name for name in chosen if name not in kinds]
-    if unknown:
-        raise NotFoundError(f"no coder called {', '.join(map(repr, unknown))}")
+    kinds = check_coders(session, chosen)
     if codebook_version is not None:
         get_version(session, codebook_version)  # a NotFoundError names the missing version
     project = current_project(session)

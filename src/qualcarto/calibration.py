@@ -27,9 +27,10 @@ from qualcarto.agreement.calibration import (
 )
 from qualcarto.agreement.tables import plain_errors
 from qualcarto.agreement_data import agreement_data
-from qualcarto.assignments import assign, get_setting, is_blind, set_setting
+from qualcarto.assignments import assign
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import CalibrationResult, Coding, Transcript, User, current_project, record
+from qualcarto.study_settings import get_setting, is_blind, set_setting
 from qualcarto.users import get_user
 
 SETTING = "calibration"

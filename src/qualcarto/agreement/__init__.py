@@ -57,6 +57,7 @@ from qualcarto.agreement.span_agreement import (
 from qualcarto.agreement.tables import (
     ALL_CODES_NAME,
     DEFAULT_FLAG_BELOW,
+    FLAG_COLOR,
     FLAG_COLUMN,
     MEASURE_NAMES,
     AgreementData,
@@ -79,6 +80,7 @@ __all__ = [
     "ALL_CODES_NAME",
     "DEFAULT_FLAG_BELOW",
     "DISAGREEMENT_COLUMNS",
+    "FLAG_COLOR",
     "FLAG_COLUMN",
     "MEASURE_NAMES",
     "AgreementData",

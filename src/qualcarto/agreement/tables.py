@@ -42,6 +42,7 @@ ALL_CODES_NAME = "all codes (pooled)"
 # below .6 has not reached substantial agreement and is worth a look (docs/agreement.md).
 DEFAULT_FLAG_BELOW = 0.6
 FLAG_COLUMN = "flagged"
+FLAG_COLOR = "#fce4d6"  # a flagged row's shade, on the Agreement page and in the workbook
 MEASURE_NAMES: dict[str, str] = {
     "cohen_kappa": "Cohen's kappa",
     "krippendorff_alpha": "Krippendorff's alpha",
@@ -319,6 +320,7 @@ __all__ = [
     "ALL_CODES_NAME",
     "DEFAULT_FLAG_BELOW",
     "DEFAULT_OPTIONS",
+    "FLAG_COLOR",
     "FLAG_COLUMN",
     "MEASURE_NAMES",
     "AgreementData",

@@ -34,6 +34,7 @@ from qualcarto.memos import MEMO_COLUMNS, memos_frame
 from qualcarto.store import Memo, Turn, User, current_project
 from qualcarto.transcripts import transcripts_frame
 from qualcarto.transcripts.groups import MEMBERSHIP_COLUMNS, group_transcripts, memberships_frame
+from qualcarto.users import check_coders
 
 CONSENSUS = "consensus"
 
@@ -105,10 +106,8 @@ def study_data(
                 f"no consensus layer yet: the coder '{CONSENSUS}' is created by reconciliation"
             )
         coders = [CONSENSUS]
-    known = set(session.scalars(select(User.name)))
-    for name in coders or ():
-        if name not in known:
-            raise NotFoundError(f"no user called '{name}'")
+    if coders:
+        check_coders(session, coders)
     stored = get_version(session, version)
     codebook = version_codebook(stored)
     codes = codebook_frame(codebook)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from qualcarto.reports import (
     excerpts,
     facet_matrix,
 )
+from qualcarto.reports.matrices import TranscriptMeasure
 
 EXCEL_TEXT_LIMIT = 32_767
 SHEET_NAME_LIMIT = 31
@@ -244,18 +246,83 @@ def write_frame(
         ws.append(row)
 
 
-def build_sheets(data: StudyData, attributes: Sequence[str] | None = None) -> list[str]:
-    """The titles of the sheets ``write_workbook`` writes, in order (for progress bars)."""
-    chosen = default_attributes(data.transcripts) if attributes is None else list(attributes)
-    titles = ["About", "Codes", "Codings per transcript", "Presence", "Coded characters"]
-    titles += [f"By {a}" for a in chosen]
+SheetWriter = Callable[[Workbook, Cells, str], None]
+
+
+def _sheet_plan(data: StudyData, chosen: Sequence[str]) -> list[tuple[str, SheetWriter]]:
+    """Every sheet of the theme workbook in order: its title and what writes it.
+
+    The one list of sheets: ``build_sheets`` reads its titles, ``write_workbook`` runs it.
+    Nothing is computed until a sheet is written.
+    """
+    codes = data.codes
+    labels = {
+        "names": dict(zip(codes["code_id"], codes["name"], strict=True)),
+        "colors": dict(zip(codes["code_id"], codes["color"], strict=True)),
+    }
+    args = (data.codings, codes, data.transcripts)
+
+    def matrix(table: Callable[[], pd.DataFrame], named: bool = True) -> SheetWriter:
+        return lambda wb, cells, title: _write_matrix(
+            wb, cells, title, table(), labels if named else {}
+        )
+
+    def about(wb: Workbook, cells: Cells, title: str) -> None:
+        frame = pd.DataFrame(data.about(), columns=["name", "value"])
+        write_frame(wb, cells, title, frame, {"name": 40, "value": 60})
+
+    def code_list(wb: Workbook, cells: Cells, title: str) -> None:
+        columns = ["code_id", "name", "path", "status", "color", "definition", *data.facets]
+        widths = {"code_id": 24, "name": 40, "path": 50, "definition": 80}
+        write_frame(wb, cells, title, codes[columns], widths, codes["color"])
+
+    def quotes(wb: Workbook, cells: Cells, title: str) -> None:
+        table = excerpts(codings_with_memos(data), codes)
+        colors = table["code_id"].map(labels["colors"])
+        widths = {"code_id": 24, "code": 36, "path": 40, "transcript": 14, "text": 80, "memo": 60}
+        write_frame(wb, cells, title, table, widths, colors)
+
+    def memo_list(wb: Workbook, cells: Cells, title: str) -> None:
+        memos = data.memos.drop(columns=["row_version"]).assign(
+            updated_at=data.memos["updated_at"].astype(str).str[:19]
+        )
+        widths = {"title": 30, "about": 24, "text": 80, "updated_at": 20}
+        write_frame(wb, cells, title, memos, widths)
+
+    plan: list[tuple[str, SheetWriter]] = [("About", about), ("Codes", code_list)]
+    measures: list[tuple[str, TranscriptMeasure]] = [
+        ("Codings per transcript", "count"),
+        ("Presence", "presence"),
+        ("Coded characters", "characters"),
+    ]
+    for title, measure in measures:
+        plan.append((title, matrix(partial(code_by_transcript, *args, measure))))
+    for attribute in chosen:
+        plan.append((f"By {attribute}", matrix(partial(code_by_attribute, *args, attribute))))
     if len(data.groups):
-        titles.append(GROUP_SHEET)
+        by_group = partial(code_by_group, data.codings, codes, data.groups)
+        plan.append((GROUP_SHEET, matrix(by_group)))
     if len(data.facets) >= 2:
         rows, cols = _facet_pair(data)
-        titles.append(f"{rows} x {cols}")
-    titles += ["Co-occurrence overlap", "Co-occurrence transcript", "Excerpts", "Memos"]
-    return [sheet_title(t) for t in titles]
+        facets = partial(facet_matrix, data.codings, codes, rows, cols, data.codebook.facets)
+        plan.append((f"{rows} x {cols}", matrix(facets, named=False)))
+    for scope in ("overlap", "transcript"):
+        plan.append(
+            (f"Co-occurrence {scope}", matrix(partial(cooccurrence, data.codings, codes, scope)))
+        )
+    plan.append(("Excerpts", quotes))
+    plan.append(("Memos", memo_list))
+    return plan
+
+
+def _chosen_attributes(data: StudyData, attributes: Sequence[str] | None) -> list[str]:
+    return default_attributes(data.transcripts) if attributes is None else list(attributes)
+
+
+def build_sheets(data: StudyData, attributes: Sequence[str] | None = None) -> list[str]:
+    """The titles of the sheets ``write_workbook`` writes, in order (for progress bars)."""
+    plan = _sheet_plan(data, _chosen_attributes(data, attributes))
+    return [sheet_title(title) for title, _ in plan]
 
 
 def _facet_pair(data: StudyData) -> tuple[str, str]:
@@ -277,63 +344,13 @@ def write_workbook(
     ``attributes`` picks the participant attributes that get a codes x attribute
     sheet (default: those with at most 20 distinct values).
     """
-    chosen = default_attributes(data.transcripts) if attributes is None else list(attributes)
     done = progress or (lambda _title: None)
     wb = Workbook(write_only=True)
     cells = Cells()
-    codes = data.codes
-    labels = {
-        "names": dict(zip(codes["code_id"], codes["name"], strict=True)),
-        "colors": dict(zip(codes["code_id"], codes["color"], strict=True)),
-    }
-    about = pd.DataFrame(data.about(), columns=["name", "value"])
-    write_frame(wb, cells, "About", about, {"name": 40, "value": 60})
-    done("About")
-    code_columns = ["code_id", "name", "path", "status", "color", "definition", *data.facets]
-    write_frame(
-        wb,
-        cells,
-        "Codes",
-        codes[code_columns],
-        {"code_id": 24, "name": 40, "path": 50, "definition": 80},
-        codes["color"],
-    )
-    done("Codes")
-    args = (data.codings, codes, data.transcripts)
-    for title, measure in (
-        ("Codings per transcript", "count"),
-        ("Presence", "presence"),
-        ("Coded characters", "characters"),
-    ):
-        _write_matrix(wb, cells, title, code_by_transcript(*args, measure), labels)  # type: ignore[arg-type]
+    plan = _sheet_plan(data, _chosen_attributes(data, attributes))
+    for title, write in plan:
+        write(wb, cells, title)
         done(title)
-    for attribute in chosen:
-        _write_matrix(wb, cells, f"By {attribute}", code_by_attribute(*args, attribute), labels)
-        done(f"By {attribute}")
-    if len(data.groups):
-        _write_matrix(
-            wb, cells, GROUP_SHEET, code_by_group(data.codings, codes, data.groups), labels
-        )
-        done(GROUP_SHEET)
-    if len(data.facets) >= 2:
-        rows, cols = _facet_pair(data)
-        table = facet_matrix(data.codings, codes, rows, cols, data.codebook.facets)
-        _write_matrix(wb, cells, f"{rows} x {cols}", table, {})
-        done(f"{rows} x {cols}")
-    for scope in ("overlap", "transcript"):
-        title = f"Co-occurrence {scope}"
-        _write_matrix(wb, cells, title, cooccurrence(data.codings, codes, scope), labels)  # type: ignore[arg-type]
-        done(title)
-    quotes = excerpts(codings_with_memos(data), codes)
-    colors = quotes["code_id"].map(labels["colors"])
-    widths = {"code_id": 24, "code": 36, "path": 40, "transcript": 14, "text": 80, "memo": 60}
-    write_frame(wb, cells, "Excerpts", quotes, widths, colors)
-    done("Excerpts")
-    memos = data.memos.drop(columns=["row_version"]).assign(
-        updated_at=data.memos["updated_at"].astype(str).str[:19]
-    )
-    write_frame(wb, cells, "Memos", memos, {"title": 30, "about": 24, "text": 80, "updated_at": 20})
-    done("Memos")
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return build_sheets(data, chosen)
+    return [sheet_title(title) for title, _ in plan]

@@ -11,7 +11,6 @@ from qualcarto.reports.matrices import (
     code_by_attribute,
     code_by_group,
     code_by_transcript,
-    covered_length,
     excerpts,
     facet_matrix,
 )
@@ -24,7 +23,6 @@ __all__ = [
     "code_by_transcript",
     "cooccurrence",
     "cooccurrence_graph",
-    "covered_length",
     "excerpts",
     "facet_matrix",
     "tidy_codings",
