@@ -8,21 +8,19 @@ plain text, never rendered as markup.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from io import BytesIO
 
 import streamlit as st
 
-from app_pages.agreement_views import code_chart, disagreement_card
+from app_pages.agreement_views import code_chart, disagreement_card, report_options
 from app_pages.common import group_filter, md, reading, require_lead
 from qualcarto.agreement import (
-    DEFAULT_FLAG_BELOW,
     FLAG_COLOR,
     FLAG_COLUMN,
-    ReportOptions,
     about_rows,
     agreement_tables,
     describe,
-    flag_measures,
     flag_note,
 )
 from qualcarto.agreement_data import INTERVIEW_UNITS, UNITS, agreement_data, unit_data
@@ -65,30 +63,8 @@ unit = cols[1].selectbox(
 versions = ["all", *range(1, int(status["codebook_version"] or 0) + 1)]
 version = cols[2].selectbox("Codings made under version", versions, key="agr_version")
 group = group_filter(groups, "agr_group")
-knobs = st.columns(5)
-overlap = knobs[0].slider(
-    "Segment overlap (share of the longer span)",
-    0.05,
-    1.0,
-    0.9,
-    0.05,
-    key="agr_overlap",
-    disabled=unit != "segment",
-)
-bootstrap = knobs[1].number_input(
-    "Bootstrap resamples (0: no intervals)", 0, 5000, 0, 100, key="agr_bootstrap"
-)
-seed = knobs[2].number_input("Seed", 0, 2**31 - 1, 0, key="agr_seed")
-flag_below = knobs[3].number_input(
-    "Flag codes below", -1.0, 1.0, DEFAULT_FLAG_BELOW, 0.05, key="agr_flag_below"
-)
-core = "document" if unit in INTERVIEW_UNITS else unit
-measure = knobs[4].selectbox(
-    "Flag on",
-    flag_measures(core, max(len(coders), 2)),
-    key="agr_flag_on",
-    format_func=lambda m: m.replace("_", " "),
-)
+options = report_options(unit, len(coders))
+measure = str(options.flag_on)
 
 try:
     with reading() as session:
@@ -99,14 +75,14 @@ try:
             group=group,
         )
         measured, core = unit_data(session, data, unit)
-    options = ReportOptions(core, overlap, int(bootstrap), int(seed), float(flag_below), measure)
+    options = replace(options, unit=core)
     tables = agreement_tables(measured, options, data)
 except QualcartoError as exc:
     st.error(str(exc))
     st.stop()
 
 per_code, unmatched = tables.per_code, tables.disagreements
-for line in [*describe(measured, options), flag_note(measure, float(flag_below))]:
+for line in [*describe(measured, options), flag_note(measure, options.flag_below)]:
     st.caption(line)
 if len(coders) == 2:
     st.caption(f"a = {md(coders[0])}, b = {md(coders[1])}")
@@ -131,7 +107,7 @@ def workbook() -> bytes:
 st.download_button(
     "Download the report (xlsx)", workbook, "agreement.xlsx", key="agr_xlsx", on_click="ignore"
 )
-st.altair_chart(code_chart(per_code, measure, float(flag_below)), key="agr_chart")
+st.altair_chart(code_chart(per_code, measure, options.flag_below), key="agr_chart")
 
 st.subheader("Per transcript", anchor=False)
 st.dataframe(tables.per_transcript, hide_index=True, column_config=numbers)
