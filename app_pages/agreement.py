@@ -8,30 +8,30 @@ plain text, never rendered as markup.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from io import BytesIO
 
 import streamlit as st
 
-from app_pages.agreement_views import code_chart, disagreement_card
-from app_pages.common import md, reading, require_lead
+from app_pages.agreement_views import code_chart, disagreement_card, report_options
+from app_pages.common import group_filter, md, reading, require_lead
 from qualcarto.agreement import (
-    DEFAULT_FLAG_BELOW,
+    FLAG_COLOR,
     FLAG_COLUMN,
-    ReportOptions,
     about_rows,
     agreement_tables,
     describe,
-    flag_measures,
     flag_note,
 )
-from qualcarto.agreement_data import agreement_data
+from qualcarto.agreement_data import INTERVIEW_UNITS, UNITS, agreement_data, unit_data
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 from qualcarto.status import store_status
+from qualcarto.transcripts.groups import list_groups
 from qualcarto.users import coder_kinds, default_coders
 
 MAX_DISAGREEMENTS = 50
-FLAGGED_ROW = "background-color: #fce4d6"
+FLAGGED_ROW = f"background-color: {FLAG_COLOR}"
 UNDEFINED = (
     "Empty cells: the coefficient is undefined for these data (chance agreement is 1 or "
     "expected disagreement is 0, or nothing to compare). Formulas and sources: docs/agreement.md."
@@ -42,6 +42,7 @@ st.title("Agreement")
 with reading() as session:
     status = store_status(session)
     kinds = coder_kinds(session)
+    groups = list_groups(session)
 counts = status["codings"]
 if len(counts) < 2:
     st.info("Agreement needs codings by at least two coders.")
@@ -56,46 +57,32 @@ coders = cols[0].multiselect(
     key="agr_coders",
     format_func=lambda c: f"{c} ({kinds.get(c)}, {counts[c]} codings)",
 )
-unit = cols[1].selectbox("Unit", ["segment", "char", "document"], key="agr_unit")
+unit = cols[1].selectbox(
+    "Unit", UNITS, key="agr_unit", format_func=lambda u: INTERVIEW_UNITS.get(u, u)
+)
 versions = ["all", *range(1, int(status["codebook_version"] or 0) + 1)]
 version = cols[2].selectbox("Codings made under version", versions, key="agr_version")
-knobs = st.columns(5)
-overlap = knobs[0].slider(
-    "Segment overlap (share of the longer span)",
-    0.05,
-    1.0,
-    0.9,
-    0.05,
-    key="agr_overlap",
-    disabled=unit != "segment",
-)
-bootstrap = knobs[1].number_input(
-    "Bootstrap resamples (0: no intervals)", 0, 5000, 0, 100, key="agr_bootstrap"
-)
-seed = knobs[2].number_input("Seed", 0, 2**31 - 1, 0, key="agr_seed")
-flag_below = knobs[3].number_input(
-    "Flag codes below", -1.0, 1.0, DEFAULT_FLAG_BELOW, 0.05, key="agr_flag_below"
-)
-measure = knobs[4].selectbox(
-    "Flag on",
-    flag_measures(unit, max(len(coders), 2)),
-    key="agr_flag_on",
-    format_func=lambda m: m.replace("_", " "),
-)
+group = group_filter(groups, "agr_group")
+options = report_options(unit, len(coders))
+measure = str(options.flag_on)
 
 try:
     with reading() as session:
         data = agreement_data(
-            session, coders, codebook_version=None if version == "all" else int(version)
+            session,
+            coders,
+            codebook_version=None if version == "all" else int(version),
+            group=group,
         )
-    options = ReportOptions(unit, overlap, int(bootstrap), int(seed), float(flag_below), measure)
-    tables = agreement_tables(data, options)
+        measured, core = unit_data(session, data, unit)
+    options = replace(options, unit=core)
+    tables = agreement_tables(measured, options, data)
 except QualcartoError as exc:
     st.error(str(exc))
     st.stop()
 
 per_code, unmatched = tables.per_code, tables.disagreements
-for line in [*describe(data, options), flag_note(measure, float(flag_below))]:
+for line in [*describe(measured, options), flag_note(measure, options.flag_below)]:
     st.caption(line)
 if len(coders) == 2:
     st.caption(f"a = {md(coders[0])}, b = {md(coders[1])}")
@@ -113,14 +100,14 @@ st.dataframe(shaded, hide_index=True, column_config=numbers, key="agr_per_code")
 def workbook() -> bytes:
     """The whole report as xlsx, built only when the lead asks for it."""
     buffer = BytesIO()
-    write_agreement_workbook(buffer, data, tables, about_rows(data, options))
+    write_agreement_workbook(buffer, measured, tables, about_rows(measured, options))
     return buffer.getvalue()
 
 
 st.download_button(
     "Download the report (xlsx)", workbook, "agreement.xlsx", key="agr_xlsx", on_click="ignore"
 )
-st.altair_chart(code_chart(per_code, measure, float(flag_below)), key="agr_chart")
+st.altair_chart(code_chart(per_code, measure, options.flag_below), key="agr_chart")
 
 st.subheader("Per transcript", anchor=False)
 st.dataframe(tables.per_transcript, hide_index=True, column_config=numbers)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The Agreement page's two drawings: the per-code chart and one disagreement's card."""
+"""The Agreement page's parts: its measuring knobs, the per-code chart, a disagreement's card."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import md
-from qualcarto.agreement import FLAG_COLUMN
+from qualcarto.agreement import DEFAULT_FLAG_BELOW, FLAG_COLUMN, ReportOptions, flag_measures
+from qualcarto.agreement_data import INTERVIEW_UNITS
 
 
 def code_chart(
@@ -54,3 +55,36 @@ def disagreement_card(row: dict[str, Any], i: int, coded: dict[str, set[str]]) -
             st.session_state["rec_transcript"] = row["transcript"]
             st.session_state["rec_a"] = row["coder"]
             st.switch_page("app_pages/reconcile.py")
+
+
+def report_options(unit: str, coders: int) -> ReportOptions:
+    """The knobs under the coder and unit pickers, read as one ``ReportOptions``.
+
+    Speaker turns and question-answer pairs are measured at the document unit, so their
+    flag measures are the document unit's.
+    """
+    knobs = st.columns(5)
+    overlap = knobs[0].slider(
+        "Segment overlap (share of the longer span)",
+        0.05,
+        1.0,
+        0.9,
+        0.05,
+        key="agr_overlap",
+        disabled=unit != "segment",
+    )
+    bootstrap = knobs[1].number_input(
+        "Bootstrap resamples (0: no intervals)", 0, 5000, 0, 100, key="agr_bootstrap"
+    )
+    seed = knobs[2].number_input("Seed", 0, 2**31 - 1, 0, key="agr_seed")
+    flag_below = knobs[3].number_input(
+        "Flag codes below", -1.0, 1.0, DEFAULT_FLAG_BELOW, 0.05, key="agr_flag_below"
+    )
+    core = "document" if unit in INTERVIEW_UNITS else unit
+    measure = knobs[4].selectbox(
+        "Flag on",
+        flag_measures(core, max(coders, 2)),
+        key="agr_flag_on",
+        format_func=lambda m: m.replace("_", " "),
+    )
+    return ReportOptions(core, overlap, int(bootstrap), int(seed), float(flag_below), measure)

@@ -6,14 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import md, reading, require_lead, store
-from qualcarto.assignments import (
-    assign,
-    assigned_users,
-    is_blind,
-    progress_frame,
-    set_blind,
-    unassign,
-)
+from qualcarto.assignments import assign, assigned_users, progress_frame, unassign
+from qualcarto.calibration import calibration_status
+from qualcarto.study_settings import is_blind, set_blind
 from qualcarto.transcripts import transcripts_frame
 from qualcarto.users import list_users
 
@@ -29,6 +24,7 @@ with reading() as session:
         for task in ("code", "review")
     }
     progress = progress_frame(session)
+    calibrated = calibration_status(session)
 
 open_study = st.toggle(
     "Open the study: coders see each other's codings",
@@ -75,3 +71,9 @@ st.dataframe(
     hide_index=True,
     column_config={"coverage": st.column_config.ProgressColumn("share coded", format="percent")},
 )
+
+st.subheader("Calibration", anchor=False)
+if len(calibrated):
+    st.dataframe(calibrated, hide_index=True, key="assign_calibration")
+else:
+    st.caption("No coder has been checked against a standard yet (Calibration page).")

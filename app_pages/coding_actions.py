@@ -20,11 +20,11 @@ from qualcarto.coding import (
     codings_frame,
     delete_coding,
     edit_coding,
-    get_transcript,
     restore_coding,
 )
 from qualcarto.errors import QualcartoError
 from qualcarto.selection import snap, word_step
+from qualcarto.transcripts import get_transcript
 
 PENDING = "qc_pending"  # (transcript name, start, end) of the selection waiting for a code
 CLICKED = "qc_clicked"  # coding ids under the last click

@@ -12,8 +12,8 @@ from app_pages.memo_view import backlinks_box
 from qualcarto.assignments import mark_done
 from qualcarto.backlinks import backlinks
 from qualcarto.codebook import Codebook
-from qualcarto.coding import get_transcript
 from qualcarto.selection import set_memo
+from qualcarto.transcripts import get_transcript
 
 
 def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:

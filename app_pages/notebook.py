@@ -7,11 +7,11 @@ import streamlit as st
 
 from app_pages.common import md, reading, require_user, store
 from app_pages.memo_view import backlinks_box, link_list, memo_card, memo_editor, memo_label
+from qualcarto.assignments import openable_transcripts
 from qualcarto.backlinks import backlinks
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.errors import QualcartoError
 from qualcarto.memos import SUBJECTS, memos_frame, search_memos, write_memo
-from qualcarto.transcripts import transcripts_frame
 
 user = require_user()
 st.title("Notebook")
@@ -22,7 +22,7 @@ st.caption(
 words = st.text_input("Search memos", key="notes_search").strip()
 with reading() as session:
     shown = search_memos(session, words, user.name) if words else memos_frame(session, user.name)
-    transcripts = list(transcripts_frame(session)["transcript"])
+    transcripts = openable_transcripts(session, user.name)  # what a new memo may be about
     codes = {c.id: c.name for c in version_codebook(get_version(session)).codes if c.active}
 
 read_tab, new_tab = st.tabs(["Read and edit", "New memo"])

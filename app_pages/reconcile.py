@@ -10,10 +10,10 @@ from app_pages.common import md, reading, require_lead, store
 from app_pages.reconcile_editor import EDITING, boundary_editor
 from qualcarto.assignments import assigned_users
 from qualcarto.codebook import get_version, version_codebook
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.errors import QualcartoError
 from qualcarto.reconcile import CONSENSUS, accept_agreements, decide, units_frame
-from qualcarto.transcripts import transcripts_frame
+from qualcarto.transcripts import get_transcript, transcripts_frame
 from qualcarto.users import coder_kinds, default_coders
 
 lead = require_lead()

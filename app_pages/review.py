@@ -6,23 +6,19 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import md, reading, require_user, store
-from qualcarto.assignments import assigned_transcripts, assigned_users
+from qualcarto.assignments import assigned_users, openable_transcripts
 from qualcarto.codebook import get_version, version_codebook
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.errors import QualcartoError
 from qualcarto.review import review_coding, review_queue
-from qualcarto.transcripts import transcripts_frame
+from qualcarto.transcripts import get_transcript
 
 CODE_PAGE = "app_pages/coding.py"
 
 user = require_user()
 st.title("Review")
 with reading() as session:
-    names = (
-        list(transcripts_frame(session)["transcript"])
-        if user.is_lead
-        else assigned_transcripts(session, user.name, "review")
-    )
+    names = openable_transcripts(session, user.name, "review")
     if not names:
         st.info("No transcripts to review: the lead assigns reviews on the Assignments page.")
         st.stop()

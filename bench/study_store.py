@@ -99,13 +99,13 @@ class SeededStore:
 def seeded_store(url: str, coders: Sequence[str], codebook: Codebook) -> Iterator[SeededStore]:
     """Create the store at ``url`` and hold one transaction on it while codings are added."""
     from qualcarto.codebook import publish
-    from qualcarto.store import CodebookVersion, Project, User, connect, session_scope
+    from qualcarto.store import CodebookVersion, User, connect, session_scope
+    from qualcarto.study import create_study
 
     engine = connect(url, create=True)
     try:
         with session_scope(engine) as session:
-            session.add(Project(name="bench study"))
-            session.flush()
+            create_study(session, "bench study")
             for name in coders:
                 session.add(User(name=name, role="coder", kind="human"))
             session.flush()

@@ -36,9 +36,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from app_study import build_study  # noqa: E402
 from browser_app import CHROMIUM, FLAGS, running_app  # noqa: E402
-from qualcarto.assignments import assign, set_blind  # noqa: E402
+from qualcarto.assignments import assign  # noqa: E402
 from qualcarto.coding import add_coding, codings_frame  # noqa: E402
 from qualcarto.store import connect, session_scope  # noqa: E402
+from qualcarto.study_settings import set_blind  # noqa: E402
 from qualcarto.transcripts import import_transcripts  # noqa: E402
 from qualcarto.users import add_user  # noqa: E402
 from team_study import PASSWORDS  # noqa: E402

@@ -151,3 +151,18 @@ def test_people_are_compared_by_default_and_a_machine_layer_only_when_chosen(url
     no_errors(at.multiselect(key="agr_coders").select("auto").run())
     assert at.multiselect(key="agr_coders").value == ["ana", "ben", "auto"]
     assert "segments_auto" in at.dataframe[0].value
+
+
+def test_speaker_turns_are_a_unit_where_a_shared_turn_is_agreement(url: str) -> None:
+    """ana and ben code docs on different sentences of P1's one answer turn: no segment
+    matches, but both put docs in that turn, so at the turn unit they agree throughout."""
+    at = open_page(url)
+    no_errors(at.selectbox(key="agr_unit").select("turn").run())
+    shown = at.dataframe[0].value.set_index("code_id")
+    assert shown.loc["docs", "percent_agreement"] == 1.0
+    assert shown.loc["access", "percent_agreement"] == 1.0
+    assert shown.loc["money", "percent_agreement"] < 1.0
+    assert any("unit: speaker turn" in c.value for c in at.caption)
+    assert all("#" in name for name in at.dataframe[1].value["transcript"])
+    texts = [t.value for t in at.text]
+    assert "It took months" in texts  # disagreements stay whole coded segments

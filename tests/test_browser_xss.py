@@ -23,11 +23,12 @@ from browser_app import need_chromium, running_app
 from conftest import TINY_CODEBOOK
 from qualcarto.assignments import assign
 from qualcarto.codebook import publish_codebook
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.review import review_coding
 from qualcarto.selection import set_memo
-from qualcarto.store import Project, connect, session_scope
-from qualcarto.transcripts import import_transcripts
+from qualcarto.store import connect, session_scope
+from qualcarto.study import create_study
+from qualcarto.transcripts import get_transcript, import_transcripts
 from qualcarto.users import add_user
 
 pytestmark = pytest.mark.browser
@@ -76,8 +77,7 @@ def build_hostile_study(folder: Path) -> str:
         csv.writer(handle).writerows([["id", "organization"], [NAME, PAYLOAD]])
     engine = connect(url, create=True)
     with session_scope(engine) as session:
-        session.add(Project(name="xss study"))
-        session.flush()
+        create_study(session, "xss study")
         for name, role in (("lena", "lead"), ("ana", "coder"), ("ben", "coder")):
             add_user(session, name, role, PASSWORDS[name])
         publish_codebook(session, folder / "codebook.yaml", "v1", author="lena")

@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 from conftest import TINY_CODEBOOK
 from qualcarto.cli import main
 from qualcarto.codebook import parse_codebook, publish
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.exchange.codebook_doc import gather_codebook_document, render_codebook_document
 from qualcarto.exchange.codebook_text import md_escape, to_html, to_markdown
 from qualcarto.reports.codebook_document import typical_excerpts
+from qualcarto.transcripts import get_transcript
 from qualcarto.users import add_user
 
 HOSTILE = "<script>alert(1)</script> **not bold** [x](javascript:alert(1)) & <b>"

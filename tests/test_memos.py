@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcarto.backlinks import backlinks, code_backlinks
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.errors import ConflictError, ValidationError
 from qualcarto.exchange import study_data
 from qualcarto.exchange.refi_export import write_qdpx
@@ -29,6 +29,7 @@ from qualcarto.memos import (
 )
 from qualcarto.selection import set_memo
 from qualcarto.store import AuditEvent, MemoLink, User
+from qualcarto.transcripts import get_transcript
 from qualcarto.transcripts.attributes import set_participants
 
 

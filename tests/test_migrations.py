@@ -18,13 +18,13 @@ from qualcarto.codebook import publish_codebook
 from qualcarto.store import (
     AuditEvent,
     Coding,
-    Project,
     ReconciliationDecision,
     Review,
     connect,
     session_scope,
 )
 from qualcarto.store.migrate import alembic_config, current_revision, head_revision
+from qualcarto.study import create_study
 from qualcarto.transcripts import import_transcripts
 from qualcarto.users import add_user
 
@@ -38,8 +38,7 @@ def store_at_0003(url: str, folder: Path) -> Engine:
     (folder / "codebook.yaml").write_text(TINY_CODEBOOK, encoding="utf-8")
     (folder / "P1.txt").write_bytes(ODD_TRANSCRIPT.encode("utf-8"))
     with session_scope(engine) as session:
-        session.add(Project(name="old study"))
-        session.flush()
+        create_study(session, "old study")
         publish_codebook(session, folder / "codebook.yaml", "first version")
         add_user(session, "ana", "coder", "ana-password")
         add_user(session, "ben", "lead", "ben-password")

@@ -11,10 +11,10 @@ import pandas as pd
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from qualcarto.coding import get_transcript
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.memos import memos_frame
 from qualcarto.store import Coding, MemoLink
+from qualcarto.transcripts.lookup import get_transcript
 
 
 def backlinks(

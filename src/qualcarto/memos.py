@@ -25,7 +25,6 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qualcarto.codebook.versions import get_version
-from qualcarto.coding import get_transcript, visible_coders
 from qualcarto.errors import ConflictError, NotFoundError, ValidationError
 from qualcarto.store import (
     Coding,
@@ -38,6 +37,8 @@ from qualcarto.store import (
     record,
 )
 from qualcarto.store.models import utcnow
+from qualcarto.study_settings import visible_coders
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.users import get_user
 
 Subject = Literal["transcript", "code", "coding", "participant", "project"]

@@ -22,10 +22,12 @@ import click
 
 from qualcarto import __version__
 from qualcarto.cli.agreement import agreement
+from qualcarto.cli.calibration import calibration_group
 from qualcarto.cli.cartography import cartography
 from qualcarto.cli.codebook import codebook
 from qualcarto.cli.coding import coding
 from qualcarto.cli.exchange import export
+from qualcarto.cli.groups import group
 from qualcarto.cli.memo import memo_group
 from qualcarto.cli.ops import backup, restore, serve, verify
 from qualcarto.cli.pseudonyms import pseudonymise
@@ -74,6 +76,7 @@ for _command in (
     agreement,
     report,
     round_group,
+    calibration_group,
     backup,
     restore,
     verify,
@@ -81,6 +84,7 @@ for _command in (
     query,
     memo_group,
     pseudonymise,
+    group,
 ):
     cli.add_command(_command)
 

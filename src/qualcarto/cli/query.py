@@ -17,6 +17,7 @@ from qualcarto.wording import counted
 @click.option("--saved", default=None, metavar="NAME", help="Run a saved query instead.")
 @click.option("--coder", "coders", multiple=True, help="Only these coders (repeatable).")
 @click.option("--version", "version", type=int, default=None, help="Codebook version for codes.")
+@click.option("--group", default=None, metavar="NAME", help="Only this transcript group.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 @click.option("--crosstab", "by", default=None, metavar="ATTR", help="Count hits by attribute.")
 @click.option("--save", "save_as", default=None, metavar="NAME", help="Also save it as NAME.")
@@ -30,6 +31,7 @@ def query(
     saved: str | None,
     coders: tuple[str, ...],
     version: int | None,
+    group: str | None,
     fmt: str,
     by: str | None,
     save_as: str | None,
@@ -58,7 +60,7 @@ def query(
             if saved is not None:
                 text, version = get_saved_query(session, saved)
             assert text is not None
-            hits = answer_query(session, text, coders=coders or None, version=version)
+            hits = answer_query(session, text, coders=coders or None, version=version, group=group)
             table = hit_crosstab(hits, transcripts_frame(session), by) if by else None
         if save_as and author:
             with session_scope(engine) as session:

@@ -11,7 +11,6 @@ import click
 from qualcarto.cli.common import progress_bar, store_session
 from qualcarto.cli.exchange import import_refi_file
 from qualcarto.cli.media import recordings_importer
-from qualcarto.errors import QualcartoError
 
 
 @click.command()
@@ -22,14 +21,10 @@ def init(ctx: click.Context, name: str) -> None:
 
     Example: qualcarto --db study.db init --name "Onboarding interviews"
     """
-    from sqlalchemy import select
-
-    from qualcarto.store import Project
+    from qualcarto.study import create_study
 
     with store_session(ctx, create=True) as session:
-        if session.scalars(select(Project)).first() is not None:
-            raise QualcartoError(f"{ctx.obj['db']}: already holds a study")
-        session.add(Project(name=name))
+        create_study(session, name, store=ctx.obj["db"])
     click.echo(f"created study '{name}' in {ctx.obj['db']}")
 
 

@@ -66,7 +66,7 @@ def transcript_show(ctx: click.Context, name: str, offsets: bool, width: int | N
 
     Example: qualcarto transcript show I3 --offsets
     """
-    from qualcarto.coding import get_transcript
+    from qualcarto.transcripts.lookup import get_transcript
     from qualcarto.transcripts.view import offset_lines
 
     with store_session(ctx, read_only=True) as session:
@@ -153,9 +153,9 @@ def transcript_edit(ctx: click.Context, name: str, source: Path | None, actor: s
 
     Example: qualcarto transcript edit I3 --from I3-corrected.txt --as lena
     """
-    from qualcarto.coding import get_transcript
     from qualcarto.transcripts.corrections import correct_transcript
     from qualcarto.transcripts.decode import decode_text, read_bytes
+    from qualcarto.transcripts.lookup import get_transcript
 
     with store_session(ctx) as session:
         doc = get_transcript(session, name)

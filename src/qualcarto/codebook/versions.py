@@ -20,8 +20,9 @@ from qualcarto.codebook.files import load_codebook
 from qualcarto.codebook.model import Codebook, CodeDef, validate
 from qualcarto.duplicates import find_duplicate, merge_duplicate
 from qualcarto.errors import NotFoundError, ValidationError
-from qualcarto.store import CodebookVersion, CodeRevision, Coding, User, current_project, record
+from qualcarto.store import CodebookVersion, CodeRevision, Coding, current_project, record
 from qualcarto.store.models import utcnow
+from qualcarto.users import find_user
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,9 +119,7 @@ def publish(
     diff = diff_codebooks(old, codebook)
     if previous is not None and diff.empty and codebook.facets == old.facets:
         return PublishResult(previous.number, diff, {}, unchanged=True)
-    author_user = (
-        session.scalars(select(User).where(User.name == author)).first() if author else None
-    )
+    author_user = find_user(session, author) if author else None
     if author_user is not None and author_user.role != "lead":
         raise ValidationError(f"only a lead publishes a codebook, and '{author}' is not one")
     version = CodebookVersion(

@@ -18,10 +18,10 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from qualcarto.agreement import FLAG_COLUMN, AgreementData, AgreementTables
+from qualcarto.agreement import FLAG_COLOR, FLAG_COLUMN, AgreementData, AgreementTables
 from qualcarto.exchange.xlsx import Cells, sheet_title, write_frame
 
-FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
+FLAG_FILL = PatternFill("solid", fgColor=FLAG_COLOR.lstrip("#").upper())
 WIDTHS = {"code_id": 28, "name": 40, "transcript": 14, "text": 70, "other_text": 70}
 
 

@@ -32,7 +32,12 @@ def tidy_frame(data: StudyData) -> pd.DataFrame:
     Its ``memo`` column holds the coder's note and the notebook memos about the coding.
     """
     return tidy_codings(
-        codings_with_memos(data), data.codes, data.transcripts, data.project, data.facets
+        codings_with_memos(data),
+        data.codes,
+        data.transcripts,
+        data.project,
+        data.facets,
+        data.groups,
     )
 
 

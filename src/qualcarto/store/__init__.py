@@ -36,6 +36,7 @@ from qualcarto.store.staging import ImportRun, staged_import
 from qualcarto.store.workflow import (
     Assignment,
     AuthSession,
+    CalibrationResult,
     CodingRound,
     ReconciliationDecision,
     StudySetting,
@@ -47,6 +48,7 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Base",
+    "CalibrationResult",
     "CodeRevision",
     "CodebookVersion",
     "Coding",

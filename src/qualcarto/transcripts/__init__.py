@@ -9,6 +9,7 @@ from qualcarto.transcripts.importer import (
     import_transcripts_in_batches,
     import_with,
 )
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.transcripts.participants import read_participants
 from qualcarto.transcripts.readers import SUFFIXES, read_transcript
 from qualcarto.transcripts.turns import TurnSpan, find_turns
@@ -19,6 +20,7 @@ __all__ = [
     "TurnSpan",
     "collect_files",
     "find_turns",
+    "get_transcript",
     "import_transcripts",
     "import_transcripts_in_batches",
     "import_with",

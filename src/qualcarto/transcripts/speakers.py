@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session
 
 from qualcarto.errors import ValidationError
 from qualcarto.store import Segment, Transcript, Turn, record
-from qualcarto.users import get_user
+from qualcarto.users import require_lead
 
 
 def _transcript(session: Session, name: str, actor: str) -> Transcript:
-    if get_user(session, actor).role != "lead":
-        raise ValidationError(f"only a lead may change turns; '{actor}' is not one")
+    require_lead(session, actor, "may change turns")
     transcript = session.scalars(select(Transcript).where(Transcript.name == name)).first()
     if transcript is None:
         raise ValidationError(f"no transcript called '{name}'")
