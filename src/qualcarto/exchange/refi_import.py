@@ -50,7 +50,9 @@ from qualcarto.exchange.refi_report import (
 from qualcarto.exchange.refi_sources import RefiFile, read_refi
 from qualcarto.exchange.refi_users import import_users
 from qualcarto.exchange.sidecar import apply_sidecar
-from qualcarto.store import ImportRun, Transcript, User, current_project, record, staged_import
+from qualcarto.store import ImportRun, Transcript, current_project, record, staged_import
+from qualcarto.study import describe_study
+from qualcarto.users import find_user
 
 # Codings per batch: a few thousand rows insert in well under a second.
 CODINGS_PER_BATCH = 500
@@ -121,7 +123,7 @@ def _store(
     codebook, code_ids = merge_codebook(existing, project, coded, project.name or path.stem)
     if refi.sidecar is not None:
         codebook, code_ids = apply_sidecar(refi.sidecar, codebook, code_ids)
-    author = actor if session.scalars(select(User.id).where(User.name == actor)).first() else None
+    author = actor if find_user(session, actor) is not None else None
     if codebook.codes:
         result = publish(
             session, codebook, f"imported from {path.name}", author=author, source_file=path.name
@@ -174,7 +176,7 @@ def _store(
     new_transcripts = {guid: names[guid] for guid in new}
     owners = store_participants(session, project, refi.titles, new_transcripts, actor, report)
     add_groups(session, project, names, actor, report)
-    _describe_study(session, refi, empty)
+    _describe_study(session, refi, empty, actor)
     _late_memos(refi, users, code_ids, owners, used_notes, memos)
     write_memos(session, memos, report, actor)
     report.unsupported = dict(project.unsupported)
@@ -195,12 +197,11 @@ def _study(run: ImportRun) -> str:
     return current_project(run.session).description
 
 
-def _describe_study(session: Session, refi: RefiFile, empty: bool) -> None:
+def _describe_study(session: Session, refi: RefiFile, empty: bool, actor: str) -> None:
     """An empty store takes the project's name and description as the study's."""
     if empty and refi.project.name:
-        study = current_project(session)
-        study.name = refi.project.name[:200]
-        study.description = refi.project.description or study.description
+        description = refi.project.description or None
+        describe_study(session, refi.project.name, description, actor=actor)
 
 
 def _late_memos(

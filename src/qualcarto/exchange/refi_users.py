@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""A REFI-QDA file's users as store users, through ``qualcarto.users.add_user``.
+"""A REFI-QDA file's users as store users, through ``qualcarto.users.ensure_users``.
 
 A file's user never becomes an account that already exists here: a name taken by a
 person who can sign in, a lead or a machine layer is imported under a new name
@@ -17,7 +17,7 @@ from qualcarto.exchange.data import CONSENSUS
 from qualcarto.exchange.refi_report import FALLBACK_USER
 from qualcarto.exchange.refi_sources import RefiFile
 from qualcarto.store import User
-from qualcarto.users import add_user
+from qualcarto.users import Person, ensure_users, find_user
 
 ATLAS_SYSTEM_USER = "c32a2bd5-537f-4838-8b17-df9efbafdf4b"
 IMPORTED_DESCRIPTION = "imported from "
@@ -49,23 +49,18 @@ def import_users(session: Session, refi: RefiFile, actor: str, *, empty: bool) -
     needed = set(names.values())
     if dangling or any(a not in names for a in authors) or _needs_fallback(refi, empty):
         needed.add(FALLBACK_USER)
-    existing = set(session.scalars(select(User.name).where(User.name.in_(needed))))
     kinds = sidecar.user_kinds() if sidecar is not None else {}
     roles = sidecar.user_roles() if sidecar is not None else {}
     back = {new: old for old, new in renamed.items()}
-    for name in sorted(needed - existing):
-        original = back.get(name, name)
+    people = []
+    for name in sorted(needed):
+        original = back.get(name, name)  # a renamed user keeps what the file said, not a role
         kind = kinds.get(original, "reference" if original == CONSENSUS else "human")
-        add_user(
-            session,
-            name,
-            "coder" if name in back else roles.get(name, "coder"),
-            kind=kind,
-            description=f"{IMPORTED_DESCRIPTION}{refi.path.name}",
-            actor=actor,
-            imported=True,
-        )
-        report.users.append(name)
+        people.append(Person(name, "coder" if name in back else roles.get(name, "coder"), kind))
+    # Existing names here are users an earlier import made (the rest were renamed above).
+    report.users += ensure_users(
+        session, people, description=f"{IMPORTED_DESCRIPTION}{refi.path.name}", actor=actor
+    )
     return names
 
 
@@ -96,7 +91,7 @@ def _imported_placeholder(user: User) -> bool:
 
 
 def _exists(session: Session, name: str, renamed: dict[str, str]) -> bool:
-    found = session.scalars(select(User).where(User.name == name)).first()
+    found = find_user(session, name)
     return name in renamed.values() or (found is not None and not _imported_placeholder(found))
 
 
