@@ -182,8 +182,8 @@ def _calibration_sentence(calibration: pd.DataFrame) -> str:
         for r in calibration.itertuples()
     ]
     return (
-        "Coders were calibrated against a standard layer by coding training transcripts "
-        "blind (pooled Cohen's kappa at the character unit, latest check per coder): "
+        "Coders were calibrated against a standard layer on training transcripts "
+        "(pooled Cohen's kappa at the character unit, latest check per coder): "
         f"{'; '.join(checks)}."
     )
 
