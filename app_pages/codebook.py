@@ -26,6 +26,7 @@ with reading() as session:
     book = version_codebook(get_version(session))
     linked = code_backlinks(session, user.name)
     current = numbers[-1]
+opened = st.query_params.get("code")  # a memo's [[code:ID]] link opens the page at that code
 
 tree_tab, history_tab, document_tab = st.tabs(["Codes", "History and diff", "Document"])
 
@@ -56,7 +57,8 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
                 backlinks_box(linked[code.id])
             _show(book, code.id, depth + 1, query)
             continue
-        with st.expander(md(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else ""))):
+        label = md(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else ""))
+        with st.expander(label, expanded=code.id == opened):
             st.markdown(swatch(code.color, code.color or "no colour"), unsafe_allow_html=True)
             for label, value in (
                 ("Definition", code.definition),
@@ -74,6 +76,8 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
 with tree_tab:
     st.caption(f"{md(book.title)} · version {current}")
     query = st.text_input("Search codes", key="code_search").strip().lower()
+    if opened and not (opened in book.by_id() and book.by_id()[opened].active):
+        st.caption(md(f"The linked code {opened} is not in version {current}."))
     _show(book, None, 0, query)
 
 with history_tab:

@@ -20,21 +20,13 @@ from qualcarto.study_settings import visible_coders
 from qualcarto.transcripts import get_transcript, transcripts_frame
 from qualcarto.transcripts.groups import list_groups
 
-JUMP = "qc_jump"  # (transcript, offset or None, name of the request) the pane should open at
 user = require_user()
 with reading() as session:
     everything = transcripts_frame(session)
     names = openable_transcripts(session, user.name)
     others_visible = visible_coders(session, user.name) is None
     names = names_in_group(list_groups(session), names, "code_group")
-    if JUMP not in st.session_state:  # a link or a reload: ?t=I3&at=8124 opens I3 there
-        linked = st.query_params.get("t") or st.query_params.get("transcript")
-        at = st.query_params.get("at", "")
-        if linked in names:
-            st.session_state["code_transcript"] = linked
-            st.session_state[JUMP] = (linked, int(at) if at.isdigit() else None, f"link:{at}")
-        else:
-            st.session_state[JUMP] = (None, None, "")
+    act.open_link(names)  # a link or a reload: ?t=I3&at=8124 opens I3 there
     name = st.session_state.get("code_transcript")
     name = name if name in names else (names[0] if names else None)
     if name is not None:
@@ -61,14 +53,8 @@ if not names:
 info = everything.set_index("transcript")
 
 
-def _switched() -> None:
-    chosen = st.session_state["code_transcript"]
-    st.session_state[JUMP] = (chosen, None, f"doc:{chosen}")  # back where you were in it
-    st.session_state.pop(act.CLICKED, None)
-
-
 top = st.columns([2, 3, 2], vertical_alignment="bottom")
-top[0].selectbox("Transcript", names, key="code_transcript", on_change=_switched)
+top[0].selectbox("Transcript", names, key="code_transcript", on_change=act.on_switch)
 if others_visible:
     st.sidebar.multiselect("Also show codings of", coders, key="code_others")
 row = info.loc[name]
@@ -104,7 +90,7 @@ flash_box = st.empty()  # always drawn, so the page's layout (and the pane) neve
 if flash := st.session_state.pop(act.FLASH, None):
     (flash_box.success if flash[0] else flash_box.error)(md(flash[1]))
 
-jump = st.session_state[JUMP]
+jump = st.session_state[act.JUMP]
 left, right = st.columns([3, 2], gap="medium")
 with left:
     if recording:

@@ -33,10 +33,32 @@ FLASH = "qc_flash"
 RECENT = "qc_recent"
 SELECTOR = "qc_selector"
 CHOICE = "code_choice"
+JUMP = "qc_jump"  # (transcript, offset or None, name of the request) the pane should open at
 
 
 def _flash(message: str, ok: bool = True) -> None:
     st.session_state[FLASH] = (ok, message)
+
+
+def open_link(names: list[str]) -> None:
+    """On the page's first run: a link or a reload (``?t=I3&at=8124``) opens I3 there,
+    when ``names`` (the transcripts the user may open) holds it."""
+    if JUMP in st.session_state:
+        return
+    linked = st.query_params.get("t") or st.query_params.get("transcript")
+    at = st.query_params.get("at", "")
+    if linked in names:
+        st.session_state["code_transcript"] = linked
+        st.session_state[JUMP] = (linked, int(at) if at.isdigit() else None, f"link:{at}")
+    else:
+        st.session_state[JUMP] = (None, None, "")
+
+
+def on_switch() -> None:
+    """Another transcript was chosen: open it where you were in it, nothing clicked."""
+    chosen = st.session_state["code_transcript"]
+    st.session_state[JUMP] = (chosen, None, f"doc:{chosen}")
+    st.session_state.pop(CLICKED, None)
 
 
 def on_selection(transcript: str, user: str) -> None:
