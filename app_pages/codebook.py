@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.code_picker import swatch
-from app_pages.common import md, reading, require_user
-from qualcarto.codebook import Codebook, diff_codebooks, get_version, version_codebook
+from app_pages.common import codebook, md, reading, require_user
+from qualcarto.codebook import Codebook, CodeDef, diff_codebooks
 from qualcarto.codebook_history import codebook_history
 
 require_user()
@@ -15,35 +15,38 @@ st.title("Codebook")
 with reading() as session:
     history = codebook_history(session)
     numbers = list(history["version"])
-    book = version_codebook(get_version(session))
+    book = codebook(session)
     current = numbers[-1]
 
+SHOWN_LIMIT = 500  # codes drawn at once: past this a page only slows the browser
 tree_tab, history_tab = st.tabs(["Codes", "History and diff"])
 
 
-def _matches(book: Codebook, code_id: str, query: str) -> bool:
-    code = book.by_id()[code_id]
-    haystack = " ".join([code.id, code.name, code.definition, *code.keywords]).lower()
-    return (
-        not query
-        or query in haystack
-        or any(_matches(book, c.id, query) for c in book.children(code_id))
-    )
+def _shown(book: Codebook, query: str) -> list[tuple[CodeDef, int]]:
+    """Active codes depth first that match ``query`` or hold a code that does (one pass)."""
+    walk = book.walk(active=True)
+    if not query:
+        return walk
+    keep: set[str] = set()
+    for code, _ in reversed(walk):  # children come after their parent: see them first
+        text = " ".join([code.id, code.name, code.definition, *code.keywords]).lower()
+        if query in text or code.id in keep:
+            keep.add(code.id)
+            if code.parent is not None:
+                keep.add(code.parent)
+    return [(code, depth) for code, depth in walk if code.id in keep]
 
 
-def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
-    for code in book.children(parent):
-        if not code.active or not _matches(book, code.id, query):
-            continue
+def _show(book: Codebook, codes: list[tuple[CodeDef, int]]) -> None:
+    for code, depth in codes:
         facets = ", ".join(f"{k}={v}" for k, v in code.facets.items())
-        if book.children(code.id):
+        if book.has_children(code.id):
             if depth == 0:
                 st.subheader(md(code.name), anchor=False)
             else:
                 st.markdown(f"**{md(code.name)}**")
             if code.definition:
                 st.caption(md(code.definition))
-            _show(book, code.id, depth + 1, query)
             continue
         with st.expander(md(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else ""))):
             st.markdown(swatch(code.color, code.color or "no colour"), unsafe_allow_html=True)
@@ -57,7 +60,10 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
 with tree_tab:
     st.caption(f"{md(book.title)} · version {current}")
     query = st.text_input("Search codes", key="code_search").strip().lower()
-    _show(book, None, 0, query)
+    shown = _shown(book, query)
+    _show(book, shown[:SHOWN_LIMIT])
+    if len(shown) > SHOWN_LIMIT:
+        st.caption(f"The first {SHOWN_LIMIT:,} of {len(shown):,} codes: search to narrow them.")
 
 with history_tab:
     st.dataframe(history, hide_index=True)
@@ -67,8 +73,8 @@ with history_tab:
         new = cols[1].selectbox("To version", numbers, index=len(numbers) - 1, key="diff_new")
         with reading() as session:
             diff = diff_codebooks(
-                version_codebook(get_version(session, old)),
-                version_codebook(get_version(session, new)),
+                codebook(session, old),
+                codebook(session, new),
             )
         st.code("\n".join(diff.lines()) or "no changes", language=None)
     else:

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from qualcarto.auth import SignedIn, resume
 from qualcarto.auth import sign_out as auth_sign_out
+from qualcarto.codebook import Codebook, get_version, version_codebook
 from qualcarto.config import resolve_db_url
 from qualcarto.errors import QualcartoError
-from qualcarto.store import connect, read_scope, session_scope
+from qualcarto.store import CodebookVersion, connect, read_scope, session_scope
 from qualcarto.transcripts.frames import transcripts_frame
 
 TOKEN_KEY = "qc_token"
@@ -62,6 +63,23 @@ def reading() -> Iterator[Session]:
     """A read-only snapshot of the app's store: takes no lock, so it never waits for a save."""
     with read_scope(engine()) as session:
         yield session
+
+
+def codebook(session: Session, number: int | None = None) -> Codebook:
+    """A published codebook version (the newest by default), read and indexed once.
+
+    A version never changes once published, so every page and every rerun of this server
+    shares one loaded ``Codebook`` per version, with its hierarchy lookups built once: a
+    100,000-code book is not re-read and re-indexed on each click.
+    """
+    version = get_version(session, number)
+    return _loaded_book(resolve_db_url(), version.id, version.created_at.isoformat())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _loaded_book(url: str, version_id: int, stamp: str) -> Codebook:
+    with read_scope(engine_for(url)) as session:
+        return version_codebook(session.get_one(CodebookVersion, version_id))
 
 
 def pick_transcript(key: str) -> str:

@@ -57,11 +57,12 @@ if st.button("Prepare the files", key="exports_prepare", type="primary"):
                 consensus=layer == "Consensus",
                 version=version,
             )
-            files = write_all(session, data, Path(folder))
+            files, left_out = write_all(session, data, Path(folder))
             st.session_state["exports_files"] = (
                 choice,
                 {fmt: (path.name, path.read_bytes()) for fmt, path in files.items()},
                 len(data.codings),
+                left_out,
             )
     except QualcartoError as exc:
         st.session_state.pop("exports_files", None)
@@ -69,8 +70,10 @@ if st.button("Prepare the files", key="exports_prepare", type="primary"):
 
 prepared = st.session_state.get("exports_files")
 if prepared and prepared[0] == choice:
-    _, files, count = prepared
+    _, files, count, left_out = prepared
     st.success(f"{count} codings exported under codebook version {version}.")
+    for line in left_out:
+        st.caption(md(line))
     for fmt, (name, data) in files.items():
         st.download_button(
             LABELS[fmt], data, file_name=name, mime=FORMATS[fmt], key=f"exports_get_{fmt}"

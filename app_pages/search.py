@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, reading, require_user, store
+from app_pages.common import codebook, md, reading, require_user, store
 from qualcarto.assignments import assigned_transcripts
-from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import add_coding, code_spans, get_transcript
 from qualcarto.errors import QualcartoError
 from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
@@ -62,7 +61,7 @@ def _code_all(scope: list[str] | None) -> None:
 with reading() as session:
     mine = assigned_transcripts(session, user.name)
     scope = None if user.is_lead or not mine else mine
-    book = version_codebook(get_version(session))
+    book = codebook(session)
     leaves = {c.id: c.name for c in book.leaves()}
     cols = st.columns([3, 1, 2], vertical_alignment="bottom")
     query = cols[0].text_input("Word or phrase (case does not matter)", key="search_query")

@@ -219,6 +219,8 @@ def codebook_publish(ctx: click.Context, file: Path, message: str, author: str |
         click.echo(f"  {line}")
     for move, count in result.migrated.items():
         click.echo(f"  migrated {counted(count, 'coding')} {move}")
+    for note in result.notes:
+        click.echo(f"note: {note}")
 
 
 @codebook.command("diff")

@@ -108,9 +108,17 @@ def _codes(
     guids: dict[str, str],
     code_notes: dict[str, list[str]] | None = None,
 ) -> None:
-    """The code tree, nested by parent; a retired code is not codable."""
+    """The code tree, nested by parent; a retired code is not codable.
 
-    def add(into: etree._Element, code: CodeDef) -> None:
+    Built with a stack, not recursion, so a tree of any depth is written; the depth
+    itself is checked at publish (``refi_depth_problem``).
+    """
+    codes = _sub(_sub(parent, ns, "CodeBook"), ns, "Codes") if ns == PROJECT_NS else parent
+    known = codebook.by_id()
+    roots = [c for c in codebook.codes if c.parent is None or c.parent not in known]
+    stack: list[tuple[etree._Element, CodeDef]] = [(codes, c) for c in reversed(roots)]
+    while stack:
+        into, code = stack.pop()
         element = _sub(
             into,
             ns,
@@ -123,14 +131,7 @@ def _codes(
         _text(element, ns, "Description", code_description(code))
         for note in (code_notes or {}).get(code.id, []):
             _sub(element, ns, "NoteRef", targetGUID=note)
-        for child in codebook.children(code.id):
-            add(element, child)
-
-    codes = _sub(_sub(parent, ns, "CodeBook"), ns, "Codes") if ns == PROJECT_NS else parent
-    known = codebook.by_id()
-    for code in codebook.codes:
-        if code.parent is None or code.parent not in known:
-            add(codes, code)
+        stack.extend((element, child) for child in reversed(codebook.children(code.id)))
 
 
 def _facet_sets(
@@ -163,12 +164,19 @@ def _facet_sets(
 
 def codebook_tree(codebook: Codebook) -> etree._Element:
     """The ``.qdc`` document: the code tree and the facet sets."""
+    _check_depth(codebook)
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
     root.set("origin", ORIGIN)
     guids = code_guids(codebook)
     _codes(_sub(root, CODEBOOK_NS, "Codes"), CODEBOOK_NS, codebook, guids)
     _facet_sets(root, CODEBOOK_NS, codebook, guids)
     return root
+
+
+def _check_depth(codebook: Codebook) -> None:
+    problem = codebook.refi_problem()
+    if problem:
+        raise ValidationError(problem)
 
 
 def _to_bytes(root: etree._Element) -> bytes:
@@ -378,6 +386,7 @@ def project_tree(
     ``positions="utf16"`` counts selection positions in UTF-16 code units, as NVivo and
     QualCoder read them; the default counts code points, as the standard says.
     """
+    _check_depth(data.codebook)
     report = RefiExportReport()
     project = current_project(session)
     root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS})
