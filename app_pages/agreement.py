@@ -73,12 +73,12 @@ try:
     options = ReportOptions(unit, overlap, int(bootstrap), int(seed), float(flag_below), measure)
     tables = agreement_tables(data, options)
 except QualcartoError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 
 per_code, unmatched = tables.per_code, tables.disagreements
 for line in [*describe(data, options), flag_note(measure, float(flag_below))]:
-    st.caption(line)
+    st.caption(md(line))
 if len(coders) == 2:
     st.caption(f"a = {md(coders[0])}, b = {md(coders[1])}")
 numbers = {c: st.column_config.NumberColumn(format="%.3f")

@@ -82,7 +82,7 @@ try:
     layout = resolve_layout(data, rows, columns, split)
     m = draw_map(data, layout, coders=coders, min_support=int(min_support), show_empty=show_empty)
 except QualcartoError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 
 frame = map_frame(m)
@@ -124,7 +124,7 @@ try:
     else:
         fig = figure_row(m, chosen, "", design, origin)
 except (KeyError, ValueError) as exc:
-    st.info(f"This study cannot draw the {chosen.lower()} figure: {exc}")
+    st.info(f"This study cannot draw the {chosen.lower()} figure: {md(exc)}")
 else:
     notes = {
         str(r.id): f"{r.name}: {r.interviews} interviews · {r.excerpts} excerpts · "

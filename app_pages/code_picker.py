@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-import html
 import re
+import string
 from collections import Counter
 
 import pandas as pd
@@ -16,6 +16,7 @@ from qualcarto.codebook import Codebook
 
 OPTION_LIMIT = 5_000  # codes offered at once: a longer list only slows the browser
 TREE_LIMIT = 2_000  # codes drawn in the tree: more would only slow the browser
+_MARKS = frozenset(string.punctuation)
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -30,7 +31,16 @@ def swatch(color: str | None, label: str = "") -> str:
         else '<span role="img" aria-label="no colour" style="display:inline-block;width:.9em;'
         'height:.9em;border-radius:.2em;border:1px dashed #888;margin-right:.35em"></span>'
     )
-    return chip + html.escape(label)
+    return chip + literal_html(label)
+
+
+def literal_html(text: str) -> str:
+    """Text shown as itself inside markdown with HTML: every ASCII mark as a numeric entity.
+
+    ``html.escape`` alone stops tags but not markdown (``![x](https://…)`` still loads
+    an image); an entity is decoded to plain text by both markdown and HTML.
+    """
+    return "".join(f"&#{ord(c)};" if c in _MARKS else c for c in text)
 
 
 def _names(book: Codebook) -> dict[str, str]:
@@ -58,13 +68,13 @@ def code_picker(book: Codebook, user: str, has_selection: bool) -> None:
         st.caption("Recent codes: press 1–9 (or click) to code the selection")
         for number, code_id in enumerate(recent[:9], start=1):
             st.button(
-                f"{number} · {names.get(code_id, by_id[code_id].name)}",
+                md(f"{number} · {names.get(code_id, by_id[code_id].name)}"),
                 key=f"recent_{code_id}",
                 on_click=apply_codes,
                 args=(user, [code_id]),
                 disabled=not has_selection,
                 width="stretch",
-                help=" › ".join(book.path(code_id)),
+                help=md(" › ".join(book.path(code_id))),
             )
     query = st.text_input(
         "Find a code", key="code_find", placeholder="name, definition, keyword (press /)"
@@ -82,7 +92,7 @@ def code_picker(book: Codebook, user: str, has_selection: bool) -> None:
         format_func=lambda c: names.get(c, c),
         placeholder="Choose one or more codes",
         select_all=False,
-        help="; ".join(" › ".join(book.path(c)) for c in chosen_now) or "Codes of the codebook",
+        help=md("; ".join(" › ".join(book.path(c)) for c in chosen_now)) or "Codes of the codebook",
     )
     st.button(
         "Apply to selection",

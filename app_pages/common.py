@@ -47,7 +47,7 @@ def engine() -> Engine:
     try:
         return engine_for(resolve_db_url())
     except QualcartoError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         st.stop()
 
 

@@ -140,7 +140,7 @@ for u in units.head(100).itertuples():
             (right, b, b_id, u.b_start, u.b_end, u.b_text),
         ):
             col.caption(
-                f"{who}: " + (f"{int(start)}–{int(end)}" if cid is not None else "not coded")
+                f"{md(who)}: " + (f"{int(start)}–{int(end)}" if cid is not None else "not coded")
             )
             if cid is not None:
                 col.text(text)

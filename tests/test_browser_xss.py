@@ -36,8 +36,10 @@ SCRIPT = "<script>window.__xss=1</script>"
 IMG = '<img src=x onerror="window.__xss=1">'
 LINK = "[click me](javascript:window.__xss=1)"
 MARKUP = "**not bold** :red[not red] $x^2$"
+# A markdown image from outside: rendered, it would load (and so report a visit).
+OUTSIDE_IMAGE = "![seen](http://127.0.0.1:9/__xss.png)"
 NAME = "P5 <img src=x onerror=window.__xss=1> **b**"  # a transcript file name
-CODE_NAME = f"Access {IMG} **not bold**"
+CODE_NAME = f"Access {IMG} **not bold** {OUTSIDE_IMAGE}"
 PAYLOAD = f"{SCRIPT} {IMG} {LINK} {MARKUP}"
 TEXT = f"Interviewer: Tell me about {PAYLOAD} please.\n\nP5: We typed {SCRIPT} and {IMG} too."
 
@@ -134,7 +136,7 @@ def visit(page: Any, base: str, path: str, token: str, literal: str) -> str:
 def assert_inert(page: Any, dialogs: list[str], where: str) -> None:
     assert page.evaluate("window.__xss") is None, f"a payload ran on {where}"
     assert dialogs == [], f"a dialog opened on {where}: {dialogs}"
-    injected = "img[src='x'], a[href^='javascript'], script:not([src])"
+    injected = "img[src='x'], img[src*='__xss'], a[href^='javascript'], script:not([src])"
     found = page.evaluate(
         "sel => [...document.querySelectorAll(sel)].filter(e => !e.closest('head'))"
         ".map(e => e.outerHTML)",

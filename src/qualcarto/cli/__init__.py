@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from qualcarto import __version__
 from qualcarto.config import DB_ENV_VAR, resolve_db_url
 from qualcarto.errors import QualcartoError
+from qualcarto.names import escaped, problem
 from qualcarto.wording import counted
 
 RAW_CSV_HELP = (
@@ -322,8 +323,15 @@ def user_unlock(ctx: click.Context, name: str) -> None:
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    return str(click.prompt("password", hide_input=True, confirmation_prompt=True))
+        try:
+            password = sys.stdin.readline().rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            raise QualcartoError("the password on stdin is not valid UTF-8 text") from exc
+    else:
+        password = str(click.prompt("password", hide_input=True, confirmation_prompt=True))
+    if problem(password):
+        raise QualcartoError(f"the password {problem(password)}; choose visible characters")
+    return password
 
 
 @cli.command()
@@ -416,13 +424,20 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except QualcartoError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {escaped(exc)}", err=True)
         return 2
     except DatabaseError as exc:  # busy, damaged or not a database at all: one line
-        click.echo(f"error: the store could not be used ({exc.orig})", err=True)
+        click.echo(f"error: the store could not be used ({escaped(exc.orig)})", err=True)
         return 2
     except sqlite3.DatabaseError as exc:
-        click.echo(f"error: the store could not be used ({exc})", err=True)
+        click.echo(f"error: the store could not be used ({escaped(exc)})", err=True)
+        return 2
+    except (
+        UnicodeEncodeError,
+        UnicodeDecodeError,
+    ) as exc:  # a name or path that is not valid UTF-8 (argv, file names)
+        text = exc.object if isinstance(exc.object, str) else repr(exc.object)
+        click.echo(f"error: {escaped(text)}: not valid UTF-8 text ({exc.reason})", err=True)
         return 2
     return 0
 

@@ -14,14 +14,16 @@ from functools import cached_property
 from typing import Any
 
 from qualcarto.errors import InputError
+from qualcarto.names import printable, problem
 
 # REFI-QDA files nest a code inside its parent; common XML readers (libxml2, behind lxml
 # and many tools) stop at 256 nested elements, and a project file spends 5 of them
 # around the codes. Deeper codebooks publish and work in qualcarto, but not in .qdpx/.qdc.
 REFI_MAX_LEVELS = 250
-CODE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
-COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+CODE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}")  # always with fullmatch
+COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 STATUSES = ("active", "retired")
+_TEXTS = ("definition", "include", "exclude", "example")
 
 
 @dataclass(frozen=True)
@@ -159,9 +161,10 @@ def validate(codebook: Codebook, source: str) -> Codebook:
     seen: dict[str, CodeDef] = {}
     for code in codebook.codes:
         where = _where(code)
-        if not CODE_ID.match(code.id):
+        if not CODE_ID.fullmatch(code.id):
             raise InputError(
-                source, f"{where}code '{code.id}': id must be letters, digits, '.', '_' or '-'"
+                source,
+                f"{where}code {printable(code.id)}: id must be letters, digits, '.', '_' or '-'",
             )
         if code.id in seen:
             raise InputError(
@@ -171,7 +174,11 @@ def validate(codebook: Codebook, source: str) -> Codebook:
         seen[code.id] = code
         if not code.name.strip():
             raise InputError(source, f"{where}code '{code.id}': has no name")
-        if code.color is not None and not COLOR.match(code.color):
+        for label, value, multiline in _texts(code):
+            reason = problem(value, multiline=multiline)
+            if reason:
+                raise InputError(source, f"{where}code '{code.id}': {label} {reason}")
+        if code.color is not None and not COLOR.fullmatch(code.color):
             raise InputError(
                 source, f"{where}code '{code.id}': color '{code.color}' is not #RRGGBB"
             )
@@ -230,6 +237,16 @@ def _check_cycles(codebook: Codebook, codes: dict[str, CodeDef], source: str) ->
             on_chain.add(parent)
             parent = codes[parent].parent
         done.update(chain)
+
+
+def _texts(code: CodeDef) -> list[tuple[str, str, bool]]:
+    """Each text of a code with its label and whether it may span lines."""
+    return [
+        ("name", code.name, False),
+        *((field, getattr(code, field), True) for field in _TEXTS),
+        *(("keyword", keyword, False) for keyword in code.keywords),
+        *(("facet value", value, False) for value in code.facets.values()),
+    ]
 
 
 def _where(code: CodeDef) -> str:
