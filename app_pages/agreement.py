@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import md, reading, require_lead
+from app_pages.common import download, md, reading, require_lead
 from qualcarto.agreement import (
     DEFAULT_FLAG_BELOW,
     FLAG_COLUMN,
@@ -28,6 +28,7 @@ from qualcarto.agreement import (
 from qualcarto.agreement_data import agreement_data
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
+from qualcarto.exchange.bundle import FORMATS
 from qualcarto.status import store_status
 from qualcarto.users import coder_kinds, default_coders
 
@@ -98,8 +99,7 @@ def workbook() -> bytes:
     return buffer.getvalue()
 
 
-st.download_button("Download the report (xlsx)", workbook, "agreement.xlsx", key="agr_xlsx",
-                   on_click="ignore")  # fmt: skip
+download("Download the report (xlsx)", workbook, "agreement.xlsx", FORMATS["xlsx"], key="agr_xlsx")
 chart_data = per_code[per_code["code_id"] != "(all)"].dropna(subset=[measure])
 bars = alt.Chart(chart_data).encode(
     y=alt.Y("code_id:N", sort="-x", title=None),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import md, reading, require_lead, store
+from app_pages.common import download, md, reading, require_lead, store
 from qualcarto.appendix_data import AppendixOptions, appendix_data
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.appendix_files import write_appendix
@@ -94,9 +94,8 @@ built = st.session_state.get("apx_files")
 if built:
     st.subheader("Methods paragraph (draft)", anchor=False)
     st.text(built["paragraph"])
-    st.download_button("Download the appendix (zip: HTML, PDF, tables, figures)", built["zip"],
-                       "appendix.zip", "application/zip", key="apx_zip",
-                       on_click="ignore")  # fmt: skip
+    download("Download the appendix (zip: HTML, PDF, tables, figures)", built["zip"],
+             "appendix.zip", "application/zip", key="apx_zip")  # fmt: skip
     if built["pdf"]:
-        st.download_button("Download the PDF", built["pdf"], "appendix.pdf", "application/pdf",
-                           key="apx_pdf_file", on_click="ignore")  # fmt: skip
+        download("Download the PDF", built["pdf"], "appendix.pdf", "application/pdf",
+                 key="apx_pdf_file")  # fmt: skip

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import md, reading, require_user
+from app_pages.common import download, md, reading, require_user
 from qualcarto.codebook import get_version
 from qualcarto.coding import visible_coders
 from qualcarto.errors import QualcartoError
@@ -75,8 +75,6 @@ if prepared and prepared[0] == choice:
     for line in left_out:
         st.caption(md(line))
     for fmt, (name, data) in files.items():
-        st.download_button(
-            LABELS[fmt], data, file_name=name, mime=FORMATS[fmt], key=f"exports_get_{fmt}"
-        )
+        download(LABELS[fmt], data, file_name=name, mime=FORMATS[fmt], key=f"exports_get_{fmt}")
 elif layer == "Consensus":
     st.caption(f"The consensus layer is the codings of the coder '{CONSENSUS}'.")
