@@ -4,8 +4,10 @@
 Four figures, each beside the baseline measured in the same run (a 1,000-code flat
 book, the size of a large real study):
 
-* publish: validate and store a codebook (one transaction, on a fresh SQLite store),
-  for 1,000 codes (baseline), 100,000 codes (1,000 groups of 100) and 2,000 levels;
+* publish: validate and store a codebook on a fresh SQLite store, for 1,000 codes
+  (baseline), 100,000 codes (1,000 groups of 100) and 2,000 levels; the 100,000 codes
+  both in one transaction and in batches (``publish_in_batches``, as the CLI does), each
+  with the longest wait of another person's save made meanwhile (the lock held);
 * Codebook page and Code page: the page script under ``streamlit.testing`` (no browser),
   signed in as the lead, first run after publishing and the rerun after it;
 * old walk: the parent-cycle check as it was (a list of ancestors searched per step,
@@ -20,6 +22,7 @@ import argparse
 import os
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +34,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from qualcarto.auth import sign_in  # noqa: E402
 from qualcarto.codebook import Codebook, CodeDef, publish, validate  # noqa: E402
-from qualcarto.store import Project, connect, session_scope  # noqa: E402
+from qualcarto.codebook.staged import publish_in_batches  # noqa: E402
+from qualcarto.store import Project, connect, record, session_scope  # noqa: E402
 from qualcarto.transcripts import import_transcripts  # noqa: E402
 from qualcarto.users import add_user  # noqa: E402
 
@@ -66,8 +70,12 @@ def timed(work: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def store_with(folder: Path, book: Codebook) -> tuple[str, float]:
-    """A fresh store with a lead, one transcript and ``book`` published; the publish time."""
+def store_with(folder: Path, book: Codebook, *, batches: bool = True) -> tuple[str, float, float]:
+    """A fresh store with a lead, one transcript and ``book`` published.
+
+    Returns the URL, the publish time, and the longest a small write (one audit entry)
+    waited for the store while the publish ran: how long the publish held the lock.
+    """
     folder.mkdir()
     url = f"sqlite:///{folder / 'study.db'}"
     (folder / "I1.txt").write_text("Interviewer: Why?\n\nP1: Because it helps.\n", "utf-8")
@@ -77,12 +85,30 @@ def store_with(folder: Path, book: Codebook) -> tuple[str, float]:
         session.flush()
         add_user(session, "lena", "lead", PASSWORD)
         import_transcripts(session, [folder / "I1.txt"], actor="lena")
+    waits: list[float] = []
+    done = threading.Event()
+
+    def coder() -> None:  # another person saving while the lead publishes
+        while not done.is_set():
+            start = time.perf_counter()
+            with session_scope(engine) as session:
+                record(session, "lena", "bench.save", "bench", 0)
+            waits.append(time.perf_counter() - start)
+            time.sleep(0.05)
+
+    saver = threading.Thread(target=coder)
+    saver.start()
     start = time.perf_counter()
-    with session_scope(engine) as session:
-        publish(session, book, "bench", author="lena")
+    if batches:
+        publish_in_batches(engine, book, "bench", author="lena")
+    else:
+        with session_scope(engine) as session:
+            publish(session, book, "bench", author="lena")
     seconds = time.perf_counter() - start
+    done.set()
+    saver.join()
     engine.dispose()
-    return url, seconds
+    return url, seconds, max(waits, default=0.0)
 
 
 def page_times(url: str, page: str) -> tuple[float, float]:
@@ -122,11 +148,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         rows: list[tuple[str, float]] = []
-        small_url, small = store_with(base / "small", flat(1_000))
+        small_url, small, _ = store_with(base / "small", flat(1_000))
         rows.append(("publish 1,000 codes (baseline)", small))
-        big_url, big = store_with(base / "big", flat(args.codes))
-        rows.append((f"publish {args.codes:,} codes", big))
-        deep_url, deepest = store_with(base / "deep", deep(args.levels))
+        _, one, one_wait = store_with(base / "one", flat(args.codes), batches=False)
+        rows.append((f"publish {args.codes:,} codes, one transaction", one))
+        rows.append(("  longest wait of a coder's save meanwhile", one_wait))
+        big_url, big, big_wait = store_with(base / "big", flat(args.codes))
+        rows.append((f"publish {args.codes:,} codes, in batches", big))
+        rows.append(("  longest wait of a coder's save meanwhile", big_wait))
+        deep_url, deepest, _ = store_with(base / "deep", deep(args.levels))
         rows.append((f"publish {args.levels:,} levels", deepest))
         for page, title in (("coding", "Code"), ("codebook", "Codebook")):
             for label, url in (("1,000 codes", small_url), (f"{args.codes:,} codes", big_url)):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from qualcarto.cli import main
 from qualcarto.codebook import (
@@ -19,15 +19,28 @@ from qualcarto.codebook import (
     get_version,
     parse_codebook,
     publish,
+    staged,
     version_codebook,
 )
 from qualcarto.codebook.model import REFI_MAX_LEVELS
-from qualcarto.errors import InputError, ValidationError
+from qualcarto.codebook.staged import STALE_DRAFT, publish_in_batches
+from qualcarto.codebook.versions import INSERT_BATCH
+from qualcarto.codebook.versions import insert_codes as staged_insert
+from qualcarto.errors import ConflictError, InputError, NotFoundError, ValidationError
 from qualcarto.exchange import study_data
 from qualcarto.exchange.refi_export import write_qdc, write_qdpx
 from qualcarto.exchange.refi_import import import_refi
-from qualcarto.store import Project, connect, session_scope
+from qualcarto.store import (
+    AuditEvent,
+    CodebookVersion,
+    CodeRevision,
+    Project,
+    connect,
+    session_scope,
+)
+from qualcarto.store.models import utcnow
 from shared_material import refi_schema
+from store_snapshot import store_content
 
 
 def chain(levels: int, prefix: str = "c") -> Codebook:
@@ -110,3 +123,97 @@ def test_a_tree_past_the_refi_limit_publishes_with_a_note_and_export_says_why(
     out, err = capsys.readouterr()
     assert status == 2 and not out and err.count("\n") == 1 and "2,000 levels" in err, err
     study.dispose()
+
+
+def wide(n: int) -> Codebook:
+    return Codebook(
+        title=f"{n} codes",
+        codes=tuple(
+            CodeDef(id=f"w{i}", name=f"Code {i}", parent=f"w{i - i % 100}" if i % 100 else None)
+            for i in range(n)
+        ),
+    )
+
+
+def versions(engine: Engine) -> list[tuple[int, int]]:
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(CodebookVersion.number, func.count(CodeRevision.id))
+            .outerjoin(CodeRevision)
+            .group_by(CodebookVersion.id)
+            .order_by(CodebookVersion.number)
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def test_a_large_codebook_publishes_in_batches_as_one_version(tmp_path: Path) -> None:
+    engine = fresh(tmp_path / "study.db")
+    size = INSERT_BATCH * 2 + 17
+    result = publish_in_batches(engine, wide(size), "big", source_file="big.yaml")
+    assert result.number == 1 and len(result.diff.added) == size
+    assert versions(engine) == [(1, size)]
+    with session_scope(engine) as session:
+        assert version_codebook(get_version(session)) == validate_like(wide(size))
+        assert session.scalar(select(func.count()).where(AuditEvent.action == "codebook.publish"))
+    again = publish_in_batches(engine, wide(size), "same again")
+    assert again.unchanged and versions(engine) == [(1, size)]
+    engine.dispose()
+
+
+def validate_like(book: Codebook) -> Codebook:
+    return parse_codebook(dump_codebook(book), "book.yaml")
+
+
+def test_a_batch_that_fails_leaves_no_trace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = fresh(tmp_path / "study.db")
+    publish_in_batches(engine, chain(3), "small first")
+    before = store_content(engine)
+    calls: list[int] = []
+
+    def fail_second(*args: object) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        staged_insert(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(staged, "insert_codes", fail_second)
+    with pytest.raises(OSError, match="disk full"):
+        publish_in_batches(engine, wide(INSERT_BATCH * 3), "too big")
+    assert store_content(engine) == before
+    engine.dispose()
+
+
+def test_a_version_published_meanwhile_wins_and_the_draft_is_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = fresh(tmp_path / "study.db")
+
+    checked = staged.prepare
+
+    def someone_else_publishes(*args: object, **kwargs: object) -> object:
+        ready = checked(*args, **kwargs)  # type: ignore[arg-type]
+        with session_scope(engine) as session:  # after the check, before the draft lands
+            publish(session, chain(2, "other"), "meanwhile")
+        return ready
+
+    monkeypatch.setattr(staged, "prepare", someone_else_publishes)
+    with pytest.raises(ConflictError, match="published meanwhile"):
+        publish_in_batches(engine, wide(INSERT_BATCH + 1), "late")
+    assert versions(engine) == [(1, 2)]
+    engine.dispose()
+
+
+def test_a_draft_left_by_a_killed_publish_is_invisible_and_cleaned(tmp_path: Path) -> None:
+    engine = fresh(tmp_path / "study.db")
+    with session_scope(engine) as session:
+        project = session.scalars(select(Project)).one()
+        session.add(
+            CodebookVersion(project_id=project.id, number=-5, created_at=utcnow() - 2 * STALE_DRAFT)
+        )
+    with session_scope(engine) as session, pytest.raises(NotFoundError):
+        get_version(session)
+    publish_in_batches(engine, wide(INSERT_BATCH + 1), "after a crash")
+    assert versions(engine) == [(1, INSERT_BATCH + 1)]
+    engine.dispose()

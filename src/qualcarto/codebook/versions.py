@@ -24,7 +24,7 @@ from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import CodebookVersion, CodeRevision, Coding, User, current_project, record
 from qualcarto.store.models import utcnow
 
-_INSERT_BATCH = 5_000
+INSERT_BATCH = 5_000
 _CODE_TABLE = cast(Table, CodeRevision.__table__)
 
 
@@ -44,7 +44,7 @@ def latest_version(session: Session) -> CodebookVersion | None:
     project = current_project(session)
     return session.scalars(
         select(CodebookVersion)
-        .where(CodebookVersion.project_id == project.id)
+        .where(CodebookVersion.project_id == project.id, CodebookVersion.number > 0)
         .order_by(CodebookVersion.number.desc())
         .limit(1)
     ).first()
@@ -63,7 +63,7 @@ def get_version(session: Session, number: int | None = None) -> CodebookVersion:
             CodebookVersion.project_id == project.id, CodebookVersion.number == number
         )
     ).first()
-    if found is None:
+    if found is None or number <= 0:
         raise NotFoundError(f"codebook version {number} does not exist")
     return found
 
@@ -150,16 +150,20 @@ def publish_codebook(
     return publish(session, load_codebook(path), message, author=author, source_file=path.name)
 
 
-def publish(
-    session: Session,
-    codebook: Codebook,
-    message: str,
-    *,
-    author: str | None = None,
-    source_file: str = "",
-) -> PublishResult:
-    """Store ``codebook`` as the next version (in the caller's transaction)."""
-    project = current_project(session)
+@dataclass(frozen=True)
+class Prepared:
+    """A codebook checked against the newest version and ready to store."""
+
+    codebook: Codebook
+    diff: CodebookDiff
+    previous: int  # the newest version's number when checked (0: none yet)
+    author_id: int | None
+
+
+def prepare(
+    session: Session, codebook: Codebook, *, author: str | None = None, source_file: str = ""
+) -> Prepared | PublishResult:
+    """Validate ``codebook`` as the next version: what to store, or the unchanged result."""
     previous = latest_version(session)
     old = version_codebook(previous) if previous else Codebook()
     codebook = _carry_over_missing(old, codebook)
@@ -172,21 +176,36 @@ def publish(
     )
     if author_user is not None and author_user.role != "lead":
         raise ValidationError(f"only a lead publishes a codebook, and '{author}' is not one")
+    return Prepared(
+        codebook, diff, previous.number if previous else 0, author_user.id if author_user else None
+    )
+
+
+def new_version(
+    session: Session, ready: Prepared, message: str, source_file: str, number: int
+) -> CodebookVersion:
+    """The version row (``number`` below 1 for a draft that readers do not see)."""
     version = CodebookVersion(
-        project_id=project.id,
-        number=(previous.number + 1) if previous else 1,
-        title=codebook.title,
-        source=codebook.source,
+        project_id=current_project(session).id,
+        number=number,
+        title=ready.codebook.title,
+        source=ready.codebook.source,
         message=message,
-        author_id=author_user.id if author_user else None,
+        author_id=ready.author_id,
         source_file=source_file,
-        facets=codebook.facets,
-        settings=codebook.settings,
+        facets=ready.codebook.facets,
+        settings=ready.codebook.settings,
     )
     session.add(version)
     session.flush()
-    _insert_codes(session, version.id, codebook)
-    migrated = _migrate_codings(session, codebook, author or "system", version.number)
+    return version
+
+
+def finish(
+    session: Session, version: CodebookVersion, ready: Prepared, message: str, author: str | None
+) -> PublishResult:
+    """Migrate codings to the published version and record it in the audit log."""
+    migrated = _migrate_codings(session, ready.codebook, author or "system", version.number)
     record(
         session,
         author or "system",
@@ -194,16 +213,39 @@ def publish(
         "codebook_version",
         version.number,
         message=message,
-        file=source_file,
-        changes=diff.lines(),
+        file=version.source_file,
+        changes=ready.diff.lines(),
         migrated=migrated,
     )
-    problem = codebook.refi_problem()
-    return PublishResult(version.number, diff, migrated, notes=(problem,) if problem else ())
+    problem = ready.codebook.refi_problem()
+    return PublishResult(version.number, ready.diff, migrated, notes=(problem,) if problem else ())
 
 
-def _insert_codes(session: Session, version_id: int, codebook: Codebook) -> None:
-    """The version's codes as bulk inserts of plain rows, not one ORM object per code."""
+def publish(
+    session: Session,
+    codebook: Codebook,
+    message: str,
+    *,
+    author: str | None = None,
+    source_file: str = "",
+) -> PublishResult:
+    """Store ``codebook`` as the next version (in the caller's transaction).
+
+    ``codebook.staged.publish_in_batches`` does the same in short transactions, for a
+    codebook so large that one transaction would hold the write lock for seconds.
+    """
+    ready = prepare(session, codebook, author=author, source_file=source_file)
+    if isinstance(ready, PublishResult):
+        return ready
+    version = new_version(session, ready, message, source_file, ready.previous + 1)
+    insert_codes(session, version.id, ready.codebook)
+    return finish(session, version, ready, message, author)
+
+
+def insert_codes(
+    session: Session, version_id: int, codebook: Codebook, start: int = 0, stop: int | None = None
+) -> None:
+    """Codes ``start:stop`` of a version as bulk inserts of plain rows, not ORM objects."""
     rows = [
         {
             "version_id": version_id,
@@ -222,10 +264,10 @@ def _insert_codes(session: Session, version_id: int, codebook: Codebook) -> None
             "merged_into": code.merged_into,
             "split_from": code.split_from,
         }
-        for position, code in enumerate(codebook.codes)
+        for position, code in enumerate(codebook.codes[start:stop], start=start)
     ]
-    for start in range(0, len(rows), _INSERT_BATCH):
-        session.execute(insert(_CODE_TABLE), rows[start : start + _INSERT_BATCH])
+    for first in range(0, len(rows), INSERT_BATCH):
+        session.execute(insert(_CODE_TABLE), rows[first : first + INSERT_BATCH])
 
 
 def _carry_over_missing(old: Codebook, new: Codebook) -> Codebook:
