@@ -21,7 +21,7 @@ def codebook_history(session: Session) -> pd.DataFrame:
     versions = session.scalars(
         select(CodebookVersion)
         .options(joinedload(CodebookVersion.author))
-        .where(CodebookVersion.project_id == project.id)
+        .where(CodebookVersion.project_id == project.id, CodebookVersion.number > 0)
         .order_by(CodebookVersion.number)
     ).unique()
     active = dict(
