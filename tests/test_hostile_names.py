@@ -152,3 +152,14 @@ def test_a_codebook_path_that_is_not_utf8_is_refused(db_url: str, study: Engine)
     result = qualcarto(db_url, "codebook", "publish", b"/tmp/none\xfe.yaml", "-m", "x")
     refused_in_one_line(result, "\\udcfe")
     assert store_content(study) == before
+
+
+def test_a_study_name_with_an_escape_sequence_is_refused(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'new.db'}"
+    refused_in_one_line(qualcarto(db, "init", "--name", "study\x1b[2J"), "study name")
+
+
+def test_a_name_echoed_back_is_escaped(db_url: str, study: Engine) -> None:
+    result = qualcarto(db_url, "user", "unlock", "nobody\x1b[2J")
+    shown = (result.stdout + result.stderr).decode("utf-8", "replace")
+    assert "\x1b" not in shown and "nobody\\x1b[2J" in shown, shown

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from qualcarto import __version__
 from qualcarto.config import DB_ENV_VAR, resolve_db_url
 from qualcarto.errors import QualcartoError
-from qualcarto.names import escaped, problem
+from qualcarto.names import escaped, printable, problem
 from qualcarto.wording import counted
 
 RAW_CSV_HELP = (
@@ -106,7 +106,7 @@ def init(ctx: click.Context, name: str) -> None:
         if session.scalars(select(Project)).first() is not None:
             raise QualcartoError(f"{ctx.obj['db']}: already holds a study")
         session.add(Project(name=name))
-    click.echo(f"created study '{name}' in {ctx.obj['db']}")
+    click.echo(f"created study {printable(name)} in {ctx.obj['db']}")
 
 
 @cli.command("import")
@@ -291,7 +291,7 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> 
     password = _read_password(password_stdin)
     with store_session(ctx) as session:
         add_user(session, name, role, password)
-    click.echo(f"added {role} '{name}'")
+    click.echo(f"added {role} {printable(name)}")
 
 
 @user.command("password")
@@ -308,7 +308,7 @@ def user_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
     password = _read_password(password_stdin)
     with store_session(ctx) as session:
         set_password(session, name, password)
-    click.echo(f"password set for '{name}'")
+    click.echo(f"password set for {printable(name)}")
 
 
 @user.command("unlock")
@@ -324,7 +324,7 @@ def user_unlock(ctx: click.Context, name: str) -> None:
     with store_session(ctx) as session:
         count = unlock(session, name)
     noun = "failure" if count == 1 else "failures"
-    click.echo(f"cleared {count} failed sign-in {noun} for '{name}'")
+    click.echo(f"cleared {count} failed sign-in {noun} for {printable(name)}")
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -61,6 +61,11 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    @validates("name")
+    def _valid_name(self, _key: str, value: str) -> str:
+        check_name(value, "study name", limit=200)
+        return value
+
 
 class User(Base):
     """A coder identity. ``kind`` separates people from machine and reference layers."""
