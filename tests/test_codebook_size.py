@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from qualcarto.cli import main
 from qualcarto.codebook import (
@@ -217,3 +217,20 @@ def test_a_draft_left_by_a_killed_publish_is_invisible_and_cleaned(tmp_path: Pat
     publish_in_batches(engine, wide(INSERT_BATCH + 1), "after a crash")
     assert versions(engine) == [(1, INSERT_BATCH + 1)]
     engine.dispose()
+
+
+def test_a_name_stored_before_the_name_rule_does_not_stop_refi_exports(
+    tmp_path: Path,
+) -> None:
+    engine = fresh(tmp_path / "old.db")
+    with session_scope(engine) as session:
+        publish(session, chain(2), "clean")
+    with session_scope(engine) as session:  # as an older qualcarto let it in
+        session.execute(
+            update(CodeRevision).where(CodeRevision.code_id == "c1").values(name="bad\x00\x1bname")
+        )
+    with session_scope(engine) as session:
+        write_qdc(session, tmp_path / "old.qdc")
+        write_qdpx(session, study_data(session), tmp_path / "old.qdpx")
+    engine.dispose()
+    assert "bad\ufffd\ufffdname" in (tmp_path / "old.qdc").read_text("utf-8")

@@ -21,6 +21,7 @@ tools ignore and a qualcarto import reads back.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -88,17 +89,28 @@ def code_description(code: CodeDef) -> str:
     return "\n\n".join(parts)
 
 
+# What XML 1.0 cannot hold at all (most C0 controls, surrogates, U+FFFE/U+FFFF). Names
+# are validated on the way in (``qualcarto.names``); a store written before that rule may
+# still hold one, and one such name must not stop every export for everyone.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` with each character XML cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", value)
+
+
 def _sub(parent: etree._Element, ns: str, tag: str, **attributes: str | None) -> etree._Element:
     element = etree.SubElement(parent, f"{{{ns}}}{tag}")
     for key, value in attributes.items():
         if value is not None:
-            element.set(key, value)
+            element.set(key, xml_text(value))
     return element
 
 
 def _text(parent: etree._Element, ns: str, tag: str, text: str) -> None:
     if text:
-        _sub(parent, ns, tag).text = text
+        _sub(parent, ns, tag).text = xml_text(text)
 
 
 def _codes(
@@ -271,8 +283,8 @@ def _cases(
                 kind = types.get(name, "Text")
                 value = _sub(case, PROJECT_NS, "VariableValue")
                 _sub(value, PROJECT_NS, "VariableRef", targetGUID=stable_guid("variable", name))
-                _sub(value, PROJECT_NS, VALUE_ELEMENTS[kind]).text = _value_text(
-                    kind, participant.attributes[name]
+                _sub(value, PROJECT_NS, VALUE_ELEMENTS[kind]).text = xml_text(
+                    _value_text(kind, participant.attributes[name])
                 )
         for name in sorted(by_participant[participant.id]):
             _sub(case, PROJECT_NS, "SourceRef", targetGUID=sources[name])
@@ -390,7 +402,7 @@ def project_tree(
     report = RefiExportReport()
     project = current_project(session)
     root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS})
-    root.set("name", project.name)
+    root.set("name", xml_text(project.name))
     root.set("origin", ORIGIN)
     users = _exported_users(session, data)
     user_guids = {u.name: stable_guid("user", u.name) for u in users}
@@ -475,7 +487,7 @@ def project_tree(
                 name=title,
                 creatingUser=user_guids.get(author),
             )
-            _sub(note, PROJECT_NS, "PlainTextContent").text = text
+            _sub(note, PROJECT_NS, "PlainTextContent").text = xml_text(text)
         report.notes = len(notes)
     groups = {
         group: [sources[m] for m in members if m in sources]
