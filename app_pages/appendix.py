@@ -26,9 +26,11 @@ from qualcarto.users import coder_kinds, default_coders
 
 lead = require_lead()
 st.title("Methods appendix")
-st.caption("Study, codebook change log, coding process, agreement with intervals, "
-           "disagreement anatomy, saturation and the cartography, as HTML and PDF "
-           "(docs/appendix.md).")  # fmt: skip
+st.caption(
+    "Study, codebook change log, coding process, agreement with intervals, "
+    "disagreement anatomy, saturation and the cartography, as HTML and PDF "
+    "(docs/appendix.md)."
+)
 with reading() as session:
     counts = store_status(session)["codings"]
     kinds = coder_kinds(session)
@@ -39,8 +41,9 @@ if not names:
     st.info("The appendix needs codings.")
     st.stop()
 cols = st.columns(2)
-coders = cols[0].multiselect("Coders (when no round is recorded)", names,
-                             default_coders(kinds, names), key="apx_coders")  # fmt: skip
+coders = cols[0].multiselect(
+    "Coders (when no round is recorded)", names, default_coders(kinds, names), key="apx_coders"
+)
 widest = [n for n in names if kinds.get(n) != "machine"] or names
 layer = cols[1].selectbox("Layer for saturation and cartography", widest, key="apx_layer")
 with st.expander(f"Coding rounds ({len(recorded)} recorded; the appendix measures each)"):

@@ -6,14 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import md, reading, require_lead, store
-from qualcarto.assignments import (
-    assign,
-    assigned_users,
-    is_blind,
-    progress_frame,
-    set_blind,
-    unassign,
-)
+from qualcarto.assignments import assign, assigned_users, progress_frame, unassign
+from qualcarto.calibration import calibration_status
+from qualcarto.study_settings import is_blind, set_blind
 from qualcarto.transcripts import transcripts_frame
 from qualcarto.users import list_users
 
@@ -29,6 +24,7 @@ with reading() as session:
         for task in ("code", "review")
     }
     progress = progress_frame(session)
+    calibrated = calibration_status(session)
 
 open_study = st.toggle(
     "Open the study: coders see each other's codings",
@@ -49,10 +45,13 @@ with st.form("assignments"):
         cols[0].markdown(f"**{md(t.transcript)}**")
         for col, task, label in ((cols[1], "code", "Coders"), (cols[2], "review", "Reviewers")):
             choices[(t.transcript, task)] = col.multiselect(  # named per row for screen readers
-                f"{label} of {md(t.transcript)}", people, current[(int(t.transcript_id), task)],
-                key=f"assign_{task}_{t.transcript}", label_visibility="collapsed",
+                f"{label} of {md(t.transcript)}",
+                people,
+                current[(int(t.transcript_id), task)],
+                key=f"assign_{task}_{t.transcript}",
+                label_visibility="collapsed",
                 placeholder=label,
-            )  # fmt: skip
+            )
     saved = st.form_submit_button("Save assignments", type="primary")
 if saved:
     ids = dict(zip(transcripts["transcript"], transcripts["transcript_id"], strict=True))
@@ -72,3 +71,9 @@ st.dataframe(
     hide_index=True,
     column_config={"coverage": st.column_config.ProgressColumn("share coded", format="percent")},
 )
+
+st.subheader("Calibration", anchor=False)
+if len(calibrated):
+    st.dataframe(calibrated, hide_index=True, key="assign_calibration")
+else:
+    st.caption("No coder has been checked against a standard yet (Calibration page).")

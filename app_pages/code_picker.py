@@ -107,8 +107,10 @@ def code_picker(book: Codebook, user: str, has_selection: bool) -> None:
     for code_id in chosen or options[:1]:
         code = by_id[code_id]
         with st.expander(md(" › ".join(book.path(code_id))), expanded=bool(chosen)):
-            st.markdown(swatch(code.color, f"{code.color or 'no colour'} · {code.id}"),
-                        unsafe_allow_html=True)  # fmt: skip
+            st.markdown(
+                swatch(code.color, f"{code.color or 'no colour'} · {code.id}"),
+                unsafe_allow_html=True,
+            )
             for label, value in (
                 ("Definition", code.definition),
                 ("Include", code.include),

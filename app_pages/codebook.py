@@ -6,20 +6,29 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.code_picker import swatch
-from app_pages.common import codebook, md, reading, require_user
+from app_pages.common import codebook, download, md, reading, require_user
+from app_pages.memo_view import backlinks_box
+from qualcarto.backlinks import code_backlinks
 from qualcarto.codebook import Codebook, CodeDef, diff_codebooks
 from qualcarto.codebook_history import codebook_history
+from qualcarto.exchange.codebook_doc import (
+    DOCUMENT_FORMATS,
+    MEDIA_TYPES,
+    gather_codebook_document,
+    render_codebook_document,
+)
 
-require_user()
+user = require_user()
 st.title("Codebook")
 with reading() as session:
     history = codebook_history(session)
     numbers = list(history["version"])
     book = codebook(session)
+    linked = code_backlinks(session, user.name)
     current = numbers[-1]
 
 SHOWN_LIMIT = 500  # codes drawn at once: past this a page only slows the browser
-tree_tab, history_tab = st.tabs(["Codes", "History and diff"])
+tree_tab, history_tab, document_tab = st.tabs(["Codes", "History and diff", "Document"])
 
 
 def _shown(book: Codebook, query: str) -> list[tuple[CodeDef, int]]:
@@ -47,14 +56,22 @@ def _show(book: Codebook, codes: list[tuple[CodeDef, int]]) -> None:
                 st.markdown(f"**{md(code.name)}**")
             if code.definition:
                 st.caption(md(code.definition))
+            if code.id in linked:
+                backlinks_box(linked[code.id])
             continue
         with st.expander(md(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else ""))):
             st.markdown(swatch(code.color, code.color or "no colour"), unsafe_allow_html=True)
-            for label, value in (("Definition", code.definition), ("Include", code.include),
-                                 ("Exclude", code.exclude), ("Example", code.example)):  # fmt: skip
+            for label, value in (
+                ("Definition", code.definition),
+                ("Include", code.include),
+                ("Exclude", code.exclude),
+                ("Example", code.example),
+            ):
                 if value:
                     st.caption(label)
                     st.text(value)
+            if code.id in linked:
+                backlinks_box(linked[code.id], folded=False)
 
 
 with tree_tab:
@@ -72,10 +89,29 @@ with history_tab:
         old = cols[0].selectbox("From version", numbers, index=len(numbers) - 2, key="diff_old")
         new = cols[1].selectbox("To version", numbers, index=len(numbers) - 1, key="diff_new")
         with reading() as session:
-            diff = diff_codebooks(
-                codebook(session, old),
-                codebook(session, new),
-            )
+            diff = diff_codebooks(codebook(session, old), codebook(session, new))
         st.code("\n".join(diff.lines()) or "no changes", language=None)
     else:
         st.caption("Only one version so far: publish another to see a diff.")
+
+with document_tab:
+    st.caption(
+        "The codebook as a document to read or share: hierarchy, definitions, counts, a "
+        "typical excerpt per code and the change log (counts from the codings you may see)."
+    )
+    cols = st.columns(3, vertical_alignment="bottom")
+    number = cols[0].selectbox("Version", numbers[::-1], key="doc_version")
+    fmt = cols[1].selectbox("Format", DOCUMENT_FORMATS, key="doc_format")
+    if cols[2].button("Prepare the document", key="doc_prepare"):
+        with reading() as session:
+            document = gather_codebook_document(session, number, viewer=user.name)
+        st.session_state["doc_file"] = (number, fmt, render_codebook_document(document, fmt))
+    ready = st.session_state.get("doc_file")
+    if ready and ready[:2] == (number, fmt):
+        download(
+            f"Download codebook-v{number}.{fmt}",
+            ready[2],
+            file_name=f"codebook-v{number}.{fmt}",
+            mime=MEDIA_TYPES[fmt],
+            key="doc_download",
+        )

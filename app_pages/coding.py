@@ -8,22 +8,24 @@ import streamlit as st
 from app_pages import coding_actions as act
 from app_pages.code_picker import code_picker, code_tree
 from app_pages.coding_editor import coding_editor, transcript_memo
-from app_pages.common import codebook, md, reading, require_user
+from app_pages.common import codebook, md, names_in_group, reading, require_user
 from app_pages.media_player import media_folder, media_player, time_note
 from app_pages.span_selector import Mark, View, build_marks, build_pieces, span_selector
-from qualcarto.assignments import assigned_transcripts, is_done
-from qualcarto.coding import code_counts, codings_frame, get_transcript, visible_coders
+from qualcarto.assignments import is_done, openable_transcripts
+from qualcarto.coding import code_counts, codings_frame
 from qualcarto.media.playback import transcript_recording
 from qualcarto.selection import get_memo
-from qualcarto.transcripts import transcripts_frame
+from qualcarto.study_settings import visible_coders
+from qualcarto.transcripts import get_transcript, transcripts_frame
+from qualcarto.transcripts.groups import list_groups
 
 JUMP = "qc_jump"  # (transcript, offset or None, name of the request) the pane should open at
 user = require_user()
 with reading() as session:
     everything = transcripts_frame(session)
-    mine = assigned_transcripts(session, user.name)
+    names = openable_transcripts(session, user.name)
     others_visible = visible_coders(session, user.name) is None
-    names = mine if mine and not user.is_lead else list(everything["transcript"])
+    names = names_in_group(list_groups(session), names, "code_group")
     if JUMP not in st.session_state:  # a link or a reload: ?t=I3&at=8124 opens I3 there
         linked = st.query_params.get("t") or st.query_params.get("transcript")
         at = st.query_params.get("at", "")
@@ -53,7 +55,7 @@ with reading() as session:
         folder = media_folder()
         recording = transcript_recording(session, name, folder) if folder else None
 if not names:
-    st.info("No transcripts yet: the lead imports them with `qualcarto import FOLDER`.")
+    st.info("No transcripts for you yet: the lead imports them and assigns them on Assignments.")
     st.stop()
 info = everything.set_index("transcript")
 

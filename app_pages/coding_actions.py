@@ -20,11 +20,11 @@ from qualcarto.coding import (
     codings_frame,
     delete_coding,
     edit_coding,
-    get_transcript,
     restore_coding,
 )
 from qualcarto.errors import ConflictError, QualcartoError
 from qualcarto.selection import snap, word_step
+from qualcarto.transcripts import get_transcript
 
 PENDING = "qc_pending"  # (transcript name, start, end) of the selection waiting for a code
 CLICKED = "qc_clicked"  # coding ids under the last click
@@ -159,8 +159,10 @@ def apply_codes(user: str, code_ids: list[str] | None = None) -> None:
     doubled = [c for c in code_ids if c in there]
     _remember(code_ids)
     if not made:
-        _flash(f"Already coded: {start}–{end} has {', '.join(doubled)} from you; nothing stored.",
-               ok=False)  # fmt: skip
+        _flash(
+            f"Already coded: {start}–{end} has {', '.join(doubled)} from you; nothing stored.",
+            ok=False,
+        )
         return
     st.session_state[UNDO] = ("add", made)
     also = f" ({', '.join(doubled)} was already there)" if doubled else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -19,6 +20,9 @@ from qualcarto.config import resolve_db_url
 from qualcarto.errors import QualcartoError
 from qualcarto.store import CodebookVersion, connect, read_scope, session_scope
 from qualcarto.transcripts.frames import transcripts_frame
+from qualcarto.transcripts.groups import names_in
+
+ALL_TRANSCRIPTS = "All transcripts"
 
 TOKEN_KEY = "qc_token"
 # Marks that start markdown anywhere in a line, and those that only do at a line's start.
@@ -91,6 +95,27 @@ def pick_transcript(key: str) -> str:
         st.info("No transcripts yet.")
         st.stop()
     return str(st.selectbox("Transcript", names, key=key))
+
+
+def group_filter(groups: dict[str, list[str]], key: str, where: Any = st) -> str | None:
+    """A "Transcript group" select box, shown once the study has groups; the group chosen.
+
+    ``groups`` is ``list_groups``; ``where`` is ``st`` or ``st.sidebar``. ``None``: all.
+    """
+    if not groups:
+        return None
+    choice = where.selectbox("Transcript group", [ALL_TRANSCRIPTS, *groups], key=key)
+    return None if choice == ALL_TRANSCRIPTS else str(choice)
+
+
+def names_in_group(groups: dict[str, list[str]], names: list[str], key: str) -> list[str]:
+    """``names`` narrowed by a sidebar group filter; a group holding none of them keeps all."""
+    group = group_filter(groups, key, st.sidebar)
+    kept = names_in(groups, names, group)
+    if group is not None and not kept:
+        st.sidebar.caption(md(f"None of these transcripts is in '{group}': showing all."))
+        return names
+    return kept
 
 
 def client_address() -> str | None:

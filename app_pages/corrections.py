@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import md, pick_transcript, reading, require_lead, store
-from qualcarto.coding import get_transcript
 from qualcarto.errors import QualcartoError
+from qualcarto.transcripts import get_transcript
 from qualcarto.transcripts.corrections import correct_transcript
 from qualcarto.transcripts.flags import flagged_codings
 

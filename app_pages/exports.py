@@ -8,12 +8,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import download, md, reading, require_user
+from app_pages.common import download, group_filter, md, reading, require_user
 from qualcarto.codebook import get_version
-from qualcarto.coding import visible_coders
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange import CONSENSUS, study_data
 from qualcarto.exchange.bundle import FORMATS, write_all
+from qualcarto.study_settings import visible_coders
+from qualcarto.transcripts.groups import list_groups
 from qualcarto.users import list_users
 
 LABELS = {
@@ -31,6 +32,7 @@ with reading() as session:
     allowed = visible_coders(session, user.name)
     people = [u.name for u in list_users(session)]
     newest = get_version(session).number
+    groups = list_groups(session)
 
 if allowed is None:
     layer = st.radio(
@@ -46,7 +48,8 @@ else:
     layer, chosen = "Chosen coders", allowed
     st.caption("The study is blind: you can export your own codings only.")
 version = st.selectbox("Codebook version", list(range(newest, 0, -1)), key="exports_version")
-choice = (layer, tuple(chosen), version)
+group = group_filter(groups, "exports_group")
+choice = (layer, tuple(chosen), version, group)
 
 if st.button("Prepare the files", key="exports_prepare", type="primary"):
     try:
@@ -56,6 +59,7 @@ if st.button("Prepare the files", key="exports_prepare", type="primary"):
                 list(chosen) or None,
                 consensus=layer == "Consensus",
                 version=version,
+                group=group,
             )
             files, left_out = write_all(session, data, Path(folder))
             st.session_state["exports_files"] = (

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import download, md, reading, require_user, store
+from app_pages.common import download, group_filter, md, reading, require_user, store
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.csv_safe import spreadsheet_safe
 from qualcarto.queries import answer_query, get_saved_query, save_query, saved_queries
 from qualcarto.query import hit_crosstab
 from qualcarto.transcripts.frames import transcripts_frame
+from qualcarto.transcripts.groups import list_groups
 
 user = require_user()
 st.title("Query")
@@ -26,6 +27,7 @@ with reading() as session:
         for c in transcripts_frame(session).columns
         if c not in ("transcript_id", "transcript", "length")
     ]
+    groups = list_groups(session)
 
 choice = st.selectbox("Saved queries", ["", *saved["name"].unique()], key="query_saved")
 if choice and st.session_state.get("query_loaded") != choice:
@@ -34,11 +36,12 @@ if choice and st.session_state.get("query_loaded") != choice:
     st.session_state["query_loaded"] = choice
 text = st.text_area("Query", key="query_text", height=80)
 by = st.selectbox("Count hits by", attributes, key="query_by")
+group = group_filter(groups, "query_group")
 
 if text.strip():
     try:
         with reading() as session:
-            hits = answer_query(session, text, viewer=user.name)
+            hits = answer_query(session, text, viewer=user.name, group=group)
             table = hit_crosstab(hits, transcripts_frame(session), by) if by else None
     except QualcartoError as exc:
         st.error(md(str(exc)))

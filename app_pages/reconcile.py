@@ -7,12 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import codebook, md, reading, require_lead, store
-from app_pages.span_selector import View, build_pieces, span_selector
+from app_pages.reconcile_editor import EDITING, boundary_editor
 from qualcarto.assignments import assigned_users
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.errors import QualcartoError
 from qualcarto.reconcile import CONSENSUS, accept_agreements, decide, units_frame
-from qualcarto.transcripts import transcripts_frame
+from qualcarto.transcripts import get_transcript, transcripts_frame
 from qualcarto.users import coder_kinds, default_coders
 
 lead = require_lead()
@@ -52,9 +52,6 @@ with reading() as session:
     units = units_frame(session, name, a, b)
 
 
-EDITING = "rec_editing"  # (unit key, a_id, b_id, start, end): the span being adjusted
-
-
 def _decide(a_id: int | None, b_id: int | None, decision: str, key: str) -> None:
     span = None
     if decision == "edit":
@@ -72,35 +69,6 @@ def _decide(a_id: int | None, b_id: int | None, decision: str, key: str) -> None
 
 def _adjust(key: str, a_id: int | None, b_id: int | None, start: int, end: int) -> None:
     st.session_state[EDITING] = (key, a_id, b_id, start, end)
-
-
-def _moved() -> None:
-    """The handles were dragged, the text Shift+clicked or a new span selected."""
-    state = st.session_state.get("rec_selector") or {}
-    event = state.get("boundary") or state.get("selection")
-    editing = st.session_state.get(EDITING)
-    if event and editing and int(event["end"]) > int(event["start"]):
-        start, end = sorted((int(event["start"]), int(event["end"])))
-        st.session_state[EDITING] = (*editing[:3], start, end)
-
-
-def _boundary_editor(key: str, a_id: int | None, b_id: int | None, start: int, end: int) -> None:
-    """The transcript with the consensus span between two handles: drag them, then save."""
-    st.caption(f"Consensus span {start}–{end}: drag the blue handles, Shift+click the text or "
-               "select a new span, then save.")  # fmt: skip
-    span_selector(
-        doc.text,
-        build_pieces(doc.length, [], pending=(start, end)),
-        key="rec_selector",
-        view=View(name, max(0, start - 200), f"rec:{key}"),
-        marks=[],
-        stripes=False,
-        active=(0, start, end),
-        callbacks={"boundary": _moved, "selection": _moved},
-        height=260,
-    )
-    st.button("Save this span as the consensus", key=f"{key}_edit", type="primary",
-              on_click=_decide, args=(a_id, b_id, "edit", key))  # fmt: skip
 
 
 def _id(value: object) -> int | None:
@@ -161,8 +129,12 @@ for u in units.head(100).itertuples():
             )
         starts = [int(x) for x in (u.a_start, u.b_start) if _id(x) is not None]
         ends = [int(x) for x in (u.a_end, u.b_end) if _id(x) is not None]
-        c[4].button("Edit boundaries", key=f"{key}_adjust", on_click=_adjust,
-                    args=(key, a_id, b_id, min(starts), max(ends)))  # fmt: skip
+        c[4].button(
+            "Edit boundaries",
+            key=f"{key}_adjust",
+            on_click=_adjust,
+            args=(key, a_id, b_id, min(starts), max(ends)),
+        )
         editing = st.session_state.get(EDITING)
         if editing and editing[0] == key:
-            _boundary_editor(key, a_id, b_id, editing[3], editing[4])
+            boundary_editor(doc, key, (a_id, b_id), (editing[3], editing[4]), _decide)

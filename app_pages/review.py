@@ -6,22 +6,18 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import codebook, md, reading, require_user, store
-from qualcarto.assignments import assigned_transcripts, assigned_users
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.assignments import assigned_users, openable_transcripts
+from qualcarto.coding import codings_frame
 from qualcarto.errors import QualcartoError
 from qualcarto.review import review_coding, review_queue
-from qualcarto.transcripts import transcripts_frame
+from qualcarto.transcripts import get_transcript
 
 CODE_PAGE = "app_pages/coding.py"
 
 user = require_user()
 st.title("Review")
 with reading() as session:
-    names = (
-        list(transcripts_frame(session)["transcript"])
-        if user.is_lead
-        else assigned_transcripts(session, user.name, "review")
-    )
+    names = openable_transcripts(session, user.name, "review")
     if not names:
         st.info("No transcripts to review: the lead assigns reviews on the Assignments page.")
         st.stop()
@@ -74,5 +70,9 @@ for row in queue.itertuples():
         c = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
         c[0].text_input("Comment", key=f"review_note_{cid}", placeholder="why (needed to reject)")
         for col, decision in zip(c[1:], ("accept", "reject", "comment"), strict=True):
-            col.button(decision.capitalize(), key=f"review_{decision}_{cid}",
-                       on_click=_decide, args=(cid, decision))  # fmt: skip
+            col.button(
+                decision.capitalize(),
+                key=f"review_{decision}_{cid}",
+                on_click=_decide,
+                args=(cid, decision),
+            )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import codebook, md, reading, require_user, store
-from qualcarto.assignments import assigned_transcripts
-from qualcarto.coding import add_coding, code_spans, get_transcript
+from qualcarto.assignments import openable_transcripts
+from qualcarto.coding import add_coding, code_spans
 from qualcarto.errors import QualcartoError
 from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
 from qualcarto.selection import snap
+from qualcarto.transcripts import get_transcript
 
 SHOWN = 200
 PREVIEWED = 20
@@ -59,8 +60,10 @@ def _code_all(scope: list[str] | None) -> None:
 
 
 with reading() as session:
-    mine = assigned_transcripts(session, user.name)
-    scope = None if user.is_lead or not mine else mine
+    scope = openable_transcripts(session, user.name)
+    if not scope:  # nothing assigned to this coder yet
+        st.info("No transcripts to search yet: the lead assigns them on the Assignments page.")
+        st.stop()
     book = codebook(session)
     leaves = {c.id: c.name for c in book.leaves()}
     cols = st.columns([3, 1, 2], vertical_alignment="bottom")

@@ -89,8 +89,11 @@ def build_pieces(
     out: list[list[Any]] = []
     for piece in highlight_pieces(length, spans):
         ids = [i for i in piece.coding_ids if i >= 0]
-        kinds = [k for k, flag in (("qcs-speaker", _LABEL), ("qcs-pending", _PENDING))
-                 if flag in piece.coding_ids]  # fmt: skip
+        kinds = [
+            k
+            for k, flag in (("qcs-speaker", _LABEL), ("qcs-pending", _PENDING))
+            if flag in piece.coding_ids
+        ]
         out.append([piece.start, piece.end, " ".join(kinds), ids])
     return out
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import codebook, md, reading, require_user, store
-from qualcarto.assignments import assigned_transcripts
+from qualcarto.assignments import openable_transcripts
 from qualcarto.codebook import get_version
-from qualcarto.coding import get_transcript
 from qualcarto.config import resolve_db_url
 from qualcarto.errors import QualcartoError
 from qualcarto.selection import in_context
@@ -20,7 +19,7 @@ from qualcarto.suggest import (
     reject_suggestion,
 )
 from qualcarto.suggest.service import Suggester
-from qualcarto.transcripts import transcripts_frame
+from qualcarto.transcripts import get_transcript
 
 # Suggestions drawn at once: each card is several elements, and a browser draws a few
 # dozen of them in well under a second; "Show more" adds the next batch.
@@ -55,11 +54,7 @@ st.caption(
     "triggered it. Accepting makes it your own coding; the audit log notes the suggestion."
 )
 with reading() as session:
-    names = (
-        list(transcripts_frame(session)["transcript"])
-        if user.is_lead
-        else assigned_transcripts(session, user.name, "code")
-    )
+    names = openable_transcripts(session, user.name, "code")
     if not names:
         st.info("No transcripts to code yet: the lead assigns them on the Assignments page.")
         st.stop()

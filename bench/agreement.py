@@ -195,7 +195,7 @@ def alpha_rows(scale: int, repeat: int) -> list[Row]:
         case = f"krippendorff_alpha, {m} coders x {n:,} units, 10 categories"
         ours_time, ours = timed(lambda data=data: krippendorff_alpha(data), repeat)
         if krippendorff is None:
-            rows.append(Row(case, ours_time, None, "krippendorff package not installed"))
+            rows.append(Row(case, ours_time, None, "no krippendorff package (the bench extra)"))
             continue
         base_time, base = timed(
             lambda data=data: krippendorff.alpha(

@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: MIT
-"""Benchmark: how long a short CLI command takes, against the libraries it cannot avoid.
+"""Benchmark: how long short CLI commands take, against the libraries they cannot avoid.
 
-``qualcarto coding list`` on a two-transcript study mostly pays for imports. This runs
-it (best of ``--repeat`` fresh processes) beside a baseline process that only imports
-what the command needs anyway (pandas, SQLAlchemy, Alembic, click), and beside
-``import spacy``, which the command used to load through the transcripts package.
+A short command mostly pays for imports. Each timing is the best of ``--repeat`` fresh
+processes, printed beside a baseline measured in the same run:
+
+- ``qualcarto --help`` and ``import qualcarto.cli`` against ``import click`` (all that help
+  needs) and ``import pandas`` (what every command used to load);
+- ``qualcarto status --json`` against ``import sqlalchemy.orm, alembic`` (the store);
+- ``qualcarto coding list`` against pandas, SQLAlchemy, Alembic and click, and beside
+  ``import spacy``, which the command used to load through the transcripts package.
 
     python bench/cli_startup.py
     python bench/cli_startup.py --repeat 10
@@ -62,6 +66,13 @@ def main() -> None:
         for start in range(0, 200, 20):
             add = ["coding", "add", "I1", str(start), str(start + 15), "mentoring"]
             subprocess.run(qualcarto(folder, *add, "--coder", "maria"), check=True)
+        python = [sys.executable, "-c"]
+        click_only = best_of([*python, "import click"], args.repeat, folder)
+        pandas = best_of([*python, "import pandas"], args.repeat, folder)
+        store_libs = best_of([*python, "import sqlalchemy.orm, alembic"], args.repeat, folder)
+        cli_import = best_of([*python, "import qualcarto.cli"], args.repeat, folder)
+        help_ = best_of(qualcarto(folder, "--help"), args.repeat, folder)
+        status = best_of(qualcarto(folder, "status", "--json"), args.repeat, folder)
         baseline = best_of(
             [sys.executable, "-c", "import pandas, sqlalchemy, alembic, click"], args.repeat, folder
         )
@@ -78,6 +89,16 @@ def main() -> None:
             args.repeat,
             folder,
         )
+    print(f"import click:                                            {click_only:.2f} s")
+    print(f"import pandas:                                           {pandas:.2f} s")
+    print(f"import qualcarto.cli:                                    {cli_import:.2f} s")
+    print(f"qualcarto --help:                                        {help_:.2f} s")
+    print(
+        f"  ratio to import click: {help_ / click_only:.2f}, to import pandas: {help_ / pandas:.2f}"
+    )
+    print(f"import sqlalchemy.orm, alembic:                          {store_libs:.2f} s")
+    print(f"qualcarto status --json, 2 transcripts:                  {status:.2f} s")
+    print(f"  ratio to the store's libraries: {status / store_libs:.2f}")
     print(f"baseline imports (pandas, sqlalchemy, alembic, click): {baseline:.2f} s")
     print(f"qualcarto coding list, 2 transcripts, 10 codings:        {listing:.2f} s")
     print(f"  ratio to the baseline: {listing / baseline:.2f}")

@@ -9,11 +9,15 @@
    under 10 s, import under 20 s.
 
 Wall and CPU seconds are printed (CPU time stays meaningful on a machine shared with
-other jobs). With ``--baseline-src DIR`` (a checkout of an older qualcarto, e.g.
+other jobs), and the peak resident memory of the process that wrote the workbook. With
+``--baseline-src DIR`` (a checkout of an older qualcarto, e.g.
 ``git archive main | tar -x -C /tmp/base``) the same measurements run in a child
-process importing that code, and each figure is printed beside the baseline's.
+process importing that code, and each figure is printed beside the baseline's. With
+``--pandas-baseline`` a child process also writes the workbook's tables with plain
+``DataFrame.to_excel`` (openpyxl's ordinary mode), the way a notebook would.
 
-Run: .venv/bin/python bench/export.py [--baseline-src /tmp/base/src]
+Run: .venv/bin/python bench/export.py [--part workbook] [--baseline-src /tmp/base/src]
+     [--pandas-baseline]
 """
 
 from __future__ import annotations
@@ -32,47 +36,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from study_store import WORDS, interview_text, seeded_store, synthetic_codebook
 
-from qualcarto.codebook import Codebook, CodeDef, codebook_frame
+from qualcarto.codebook import codebook_frame
 from qualcarto.exchange import StudyData, write_workbook
 
-STAGES = ["pre-training", "post-training", "post-release"]
-TYPES = ["model", "data", "software", "evaluation", "non-technical", "compute"]
 REGIONS = ["Europe", "North America", "Asia", "Africa", "South America"]
-WORDS = [
-    "open",
-    "model",
-    "data",
-    "compute",
-    "volunteers",
-    "training",
-    "release",
-    "licence",
-    "community",
-]
 
 
 def synthetic_study(n_transcripts: int, n_codes: int, n_codings: int, seed: int = 7) -> StudyData:
     """A study of the given size with realistic shapes: a 2-level codebook, long quotes."""
     rng = np.random.default_rng(seed)
+    codebook = synthetic_codebook(n_codes, rng)
     groups = max(n_codes // 20, 1)
-    codes = [CodeDef(id=f"g{g}", name=f"Group {g}") for g in range(groups)]
-    for i in range(n_codes - groups):
-        codes.append(
-            CodeDef(
-                id=f"c{i}",
-                name=f"Theme {i}",
-                parent=f"g{i % groups}",
-                color=f"#{rng.integers(0, 0xFFFFFF):06X}",
-                facets={"stage": STAGES[i % 3], "collab_type": TYPES[i % 6]},
-            )
-        )
-    codebook = Codebook(
-        title="synthetic",
-        facets={"stage": STAGES, "collab_type": TYPES},
-        settings={"cartography": {"rows": "collab_type", "cols": "stage"}},
-        codes=tuple(codes),
-    )
     names = [f"T{i:04d}" for i in range(n_transcripts)]
     transcripts = pd.DataFrame(
         {
@@ -117,70 +93,57 @@ def synthetic_study(n_transcripts: int, n_codes: int, n_codings: int, seed: int 
     )
 
 
+def pandas_workbook(data: StudyData, path: Path) -> list[str]:
+    """The same tables as ``write_workbook``, each written by ``DataFrame.to_excel``."""
+    from qualcarto.exchange.xlsx import default_attributes, sheet_title
+    from qualcarto.reports import code_by_attribute, code_by_transcript, cooccurrence, excerpts
+
+    args = (data.codings, data.codes, data.transcripts)
+    tables = {
+        "Codings per transcript": code_by_transcript(*args, "count"),
+        "Presence": code_by_transcript(*args, "presence"),
+        "Coded characters": code_by_transcript(*args, "characters"),
+        **{f"By {a}": code_by_attribute(*args, a) for a in default_attributes(data.transcripts)},
+        "Co-occurrence overlap": cooccurrence(data.codings, data.codes, "overlap"),
+        "Co-occurrence transcript": cooccurrence(data.codings, data.codes, "transcript"),
+    }
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        data.codes.to_excel(writer, sheet_name="Codes", index=False)
+        for title, table in tables.items():
+            table.to_excel(writer, sheet_name=sheet_title(title))
+        excerpts(data.codings, data.codes).to_excel(writer, sheet_name="Excerpts", index=False)
+    return ["Codes", *tables, "Excerpts"]
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process in MB (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _turns(rng: np.random.Generator, n_turns: int) -> str:
-    lines = []
-    for t in range(n_turns):
-        words = " ".join(WORDS[int(i)] for i in rng.integers(0, len(WORDS), 30))
-        lines.append(f"{'Interviewer' if t % 2 == 0 else 'P'}: {words.capitalize()}.")
-    return "\n".join(lines) + "\n"
-
-
 def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) -> None:
     """A real store: a 300-code codebook, two coders, transcripts, codings bulk-inserted."""
-    from qualcarto.codebook import publish
-    from qualcarto.store import CodebookVersion, Coding, Project, User, connect, session_scope
-    from qualcarto.transcripts.importer import import_text
-
     rng = np.random.default_rng(seed)
-    codebook = synthetic_study(1, 300, 1).codebook
+    codebook = synthetic_codebook(300, np.random.default_rng(7))
     codable = [c.id for c in codebook.codes if c.parent]
-    engine = connect(url, create=True)
-    with session_scope(engine) as session:
-        session.add(Project(name="bench study"))
-        session.flush()
-        for name in ("ana", "ben"):
-            session.add(User(name=name, role="coder", kind="human"))
-        session.flush()
-        publish(session, codebook, "v1")
-        version = session.query(CodebookVersion).one()
-        coders = {u.name: u.id for u in session.query(User)}
+    with seeded_store(url, ("ana", "ben"), codebook) as store:
         per = n_codings // n_transcripts
         for i in range(n_transcripts):
-            text = _turns(rng, 60)
-            doc = import_text(session, f"T{i:04d}", text, source_file="bench")
-            seen: set[tuple[int, int, int, str]] = set()
+            text = interview_text(rng, 60)
+            doc = store.transcript(f"T{i:04d}", text)
+            seen: set[tuple[str, int, int, str]] = set()
             rows = []
             while len(rows) < per:
                 start = int(rng.integers(0, len(text) - 400))
                 end = start + int(rng.integers(20, 300))
                 coder = ("ana", "ben")[len(rows) % 2]
                 code = codable[int(rng.integers(0, len(codable)))]
-                key = (coders[coder], start, end, code)
+                key = (coder, start, end, code)
                 if key in seen:
                     continue
                 seen.add(key)
-                rows.append(
-                    Coding(
-                        transcript_id=doc.id,
-                        coder_id=coders[coder],
-                        code_id=code,
-                        original_code_id=code,
-                        codebook_version_id=version.id,
-                        start=start,
-                        end=end,
-                        text=text[start:end],
-                        memo="",
-                        origin="manual",
-                    )
-                )
-            session.add_all(rows)
-            session.flush()
-    engine.dispose()
+                rows.append(store.coding(doc, text, coder, code, start, end))
+            store.session.add_all(rows)
+            store.session.flush()
 
 
 def _timed(work: Any) -> tuple[float, float, Any]:
@@ -192,11 +155,12 @@ def _timed(work: Any) -> tuple[float, float, Any]:
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Run the chosen parts; figures in a dict (printed, or handed to a parent process)."""
     figures: dict[str, Any] = {}
-    if args.part in ("all", "workbook"):
+    if args.part in ("all", "workbook", "pandas-workbook"):
         data = synthetic_study(args.transcripts, args.codes, args.codings)
+        writer = pandas_workbook if args.part == "pandas-workbook" else write_workbook
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "bench.xlsx"
-            wall, cpu, sheets = _timed(lambda: write_workbook(data, path))
+            wall, cpu, sheets = _timed(lambda: writer(data, path))
             figures["workbook"] = (wall, cpu)
             figures["workbook sheets"] = len(sheets)
             figures["workbook MB"] = path.stat().st_size / 1e6
@@ -205,7 +169,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         from qualcarto.exchange import study_data
         from qualcarto.exchange.refi_export import write_qdpx
         from qualcarto.exchange.refi_import import import_refi
-        from qualcarto.store import Project, connect, session_scope
+        from qualcarto.store import connect, session_scope
+        from qualcarto.study import create_study
 
         with tempfile.TemporaryDirectory() as folder:
             base = Path(folder)
@@ -220,7 +185,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             figures["qdpx export"] = (wall, cpu)
             fresh = connect(f"sqlite:///{base / 'b.db'}", create=True)
             with session_scope(fresh) as session:
-                session.add(Project(name="fresh"))
+                create_study(session, "fresh")
 
             def import_() -> int:
                 with session_scope(fresh) as session:
@@ -234,10 +199,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     return figures
 
 
-def baseline(args: argparse.Namespace) -> dict[str, Any]:
-    """The same measurements in a child process that imports the code in ``--baseline-src``."""
-    env = {**os.environ, "PYTHONPATH": str(args.baseline_src)}
-    command = [sys.executable, __file__, "--json", "--part", args.part]
+def baseline(args: argparse.Namespace, part: str | None = None) -> dict[str, Any]:
+    """The same measurements in a child process: the code in ``--baseline-src``, or (with
+    ``part="pandas-workbook"``) this code's tables written by ``DataFrame.to_excel``."""
+    env = dict(os.environ)
+    if part is None:
+        env["PYTHONPATH"] = str(args.baseline_src)
+    command = [sys.executable, __file__, "--json", "--part", part or args.part]
     for name in ("transcripts", "codes", "codings", "qdpx_transcripts", "qdpx_codings"):
         command += [f"--{name.replace('_', '-')}", str(getattr(args, name))]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
@@ -254,11 +222,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codings", type=int, default=100_000)
     parser.add_argument("--qdpx-transcripts", type=int, default=200)
     parser.add_argument("--qdpx-codings", type=int, default=20_000)
-    parser.add_argument("--part", choices=["all", "workbook", "qdpx"], default="all")
+    parser.add_argument(
+        "--part", choices=["all", "workbook", "qdpx", "pandas-workbook"], default="all"
+    )
     parser.add_argument("--baseline-src", type=Path, default=None)
+    parser.add_argument("--pandas-baseline", action="store_true")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     old = baseline(args) if args.baseline_src else {}
+    plain = (
+        baseline(args, "pandas-workbook")
+        if args.pandas_baseline and args.part in ("all", "workbook")
+        else {}
+    )
     figures = measure(args)
     if args.json:
         import qualcarto
@@ -281,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         if name in old:
             old_wall, old_cpu = old[name]
             line += (
-                f"; baseline {old_wall:.1f} s wall, {old_cpu:.1f} s CPU ({old_wall / wall:.1f}x)"
+                f"; baseline {old_wall:.1f} s wall, {old_cpu:.1f} s CPU "
+                f"({old_wall / wall:.1f}x wall, {old_cpu / cpu:.1f}x CPU)"
             )
         print(line)
     if "peak memory MB" in figures:
@@ -290,6 +267,14 @@ def main(argv: list[str] | None = None) -> int:
         if "peak memory MB" in old:
             line += f"; baseline {old['peak memory MB']:.0f} MB"
         print(line)
+    if "workbook" in plain and "workbook" in figures:
+        wall, cpu = figures["workbook"]
+        plain_wall, plain_cpu = plain["workbook"]
+        print(
+            f"pandas to_excel of the same tables: {plain_wall:.1f} s wall, {plain_cpu:.1f} s "
+            f"CPU, peak {plain['peak memory MB']:.0f} MB ({plain_wall / wall:.1f}x the "
+            f"workbook's wall time)"
+        )
     if "qdpx codings imported" in figures:
         print(f"qdpx codings imported: {figures['qdpx codings imported']}")
     return 0

@@ -90,7 +90,8 @@ def make_corpus(folder: Path, words: int, seed: int = 7) -> int:
 
 def run_one(words: int) -> dict[str, float]:
     """Import a fresh corpus into a fresh store in this process; report speed and peak RSS."""
-    from qualcarto.store import Project, connect, session_scope
+    from qualcarto.store import connect, session_scope
+    from qualcarto.study import create_study
     from qualcarto.transcripts import collect_files, import_transcripts
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,7 +101,7 @@ def run_one(words: int) -> dict[str, float]:
         total = make_corpus(corpus, words)
         engine = connect(f"sqlite:///{folder / 'bench.db'}", create=True)
         with session_scope(engine) as session:
-            session.add(Project(name="bench"))
+            create_study(session, "bench")
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
         with session_scope(engine) as session:

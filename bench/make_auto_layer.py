@@ -21,12 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from qualcarto.codebook import get_version, publish_codebook, version_codebook  # noqa: E402
-from qualcarto.coding import get_transcript  # noqa: E402
+from qualcarto.codebook import publish_codebook  # noqa: E402
 from qualcarto.demo import CODEBOOK_FILE, TRANSCRIPTS_DIR  # noqa: E402
-from qualcarto.store import Project, connect, session_scope  # noqa: E402
-from qualcarto.suggest import layer_files, suggest_for_transcript, write_layer  # noqa: E402
-from qualcarto.suggest.rules import RuleSuggester  # noqa: E402
+from qualcarto.store import connect, session_scope  # noqa: E402
+from qualcarto.study import create_study  # noqa: E402
+from qualcarto.suggest import (  # noqa: E402
+    make_suggester,
+    suggest_transcripts,
+    write_layer_folder,
+)
 from qualcarto.transcripts import import_transcripts, read_participants  # noqa: E402
 
 CODER = "auto"
@@ -43,8 +46,7 @@ def make_layer(root: Path, out: Path) -> tuple[int, int]:
         engine = connect(f"sqlite:///{tmp}/auto.db", create=True)
         try:
             with session_scope(engine) as session:
-                session.add(Project(name="auto layer"))
-                session.flush()
+                create_study(session, "auto layer")
                 publish_codebook(session, root / CODEBOOK_FILE, "demo codebook")
                 participants = root / TRANSCRIPTS_DIR / "participants.csv"
                 files = [
@@ -52,13 +54,11 @@ def make_layer(root: Path, out: Path) -> tuple[int, int]:
                 ]
                 import_transcripts(session, files, participants_csv=participants)
                 names = sorted(path.stem for path in files)
-                suggester = RuleSuggester(version_codebook(get_version(session)))
-                found = [s for n in names for s in suggest_for_transcript(session, n, suggester)]
-                texts = {name: get_transcript(session, name).text for name in names}
+                suggester = make_suggester(session, "rules")
+                names, found = suggest_transcripts(session, suggester, names)
+                left_out = write_layer_folder(session, out, CODER, DESCRIPTION, found, names)
         finally:
             engine.dispose()
-    layer, left_out = layer_files(CODER, DESCRIPTION, found, texts)
-    write_layer(out, layer)
     return len(found) - len(left_out), len(left_out)
 
 

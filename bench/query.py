@@ -163,8 +163,11 @@ def before(n: int) -> Callable[[Frame], pd.Series]:
 
 def baseline_queries(frames: StudyFrames) -> dict[str, Callable[[], Frame]]:
     c = frames.codings
-    company = set(frames.transcripts.loc[frames.transcripts["organization_type"] == "Company",
-                                         "transcript_id"])  # fmt: skip
+    company = set(
+        frames.transcripts.loc[
+            frames.transcripts["organization_type"] == "Company", "transcript_id"
+        ]
+    )
     at_company = c[c["transcript_id"].isin(company)]
     whole = frames.transcripts.assign(start=0, end=frames.transcripts["length"])
 
@@ -233,8 +236,10 @@ def main() -> int:
         same = as_set(ours) == as_set(base)
         fast = ours_s <= 1.0
         failures += (not same) + (not fast)
-        print(f"{text:<55} {ours_s:>9.3f}s {base_s:>9.3f}s {base_s / ours_s:>6.1f}x "
-              f"{len(ours):>7}  {'yes' if fast else 'NO'}{'' if same else '  RESULTS DIFFER'}")  # fmt: skip
+        print(
+            f"{text:<55} {ours_s:>9.3f}s {base_s:>9.3f}s {base_s / ours_s:>6.1f}x "
+            f"{len(ours):>7}  {'yes' if fast else 'NO'}{'' if same else '  RESULTS DIFFER'}"
+        )
     return 1 if failures else 0
 
 

@@ -26,34 +26,21 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from export import _turns, synthetic_study
+from study_store import interview_text, seeded_store, synthetic_codebook
 
 from qualcarto.saturation import SaturationRule, random_orders
 
 
 def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) -> None:
     """200 transcripts, 3 coders, ``n_codings`` codings bulk-inserted in one transaction."""
-    from qualcarto.codebook import publish
-    from qualcarto.store import CodebookVersion, Coding, Project, User, connect, session_scope
-    from qualcarto.transcripts.importer import import_text
-
     rng = np.random.default_rng(seed)
-    codebook = synthetic_study(1, 300, 1).codebook
+    codebook = synthetic_codebook(300, np.random.default_rng(7))
     codable = [c.id for c in codebook.codes if c.parent]
-    engine = connect(url, create=True)
-    with session_scope(engine) as session:
-        session.add(Project(name="bench study"))
-        session.flush()
-        for name in ("ana", "ben", "carl"):
-            session.add(User(name=name, role="coder", kind="human"))
-        session.flush()
-        publish(session, codebook, "v1")
-        version = session.query(CodebookVersion).one()
-        ids = {u.name: u.id for u in session.query(User)}
+    with seeded_store(url, ("ana", "ben", "carl"), codebook) as store:
         per = n_codings // n_transcripts // 3
         for i in range(n_transcripts):
-            text = _turns(rng, 60)
-            doc = import_text(session, f"T{i:04d}", text, source_file="bench")
+            text = interview_text(rng, 60)
+            doc = store.transcript(f"T{i:04d}", text)
             popular = rng.zipf(1.6, per) % len(codable)
             starts = rng.integers(0, len(text) - 400, per)
             ends = starts + rng.integers(20, 300, per)
@@ -74,16 +61,9 @@ def coded_store(url: str, n_transcripts: int, n_codings: int, seed: int = 11) ->
                     if (a, b, c) in seen:
                         continue
                     seen.add((a, b, c))
-                    rows.append(
-                        Coding(
-                            transcript_id=doc.id, coder_id=ids[coder], code_id=codable[c],
-                            original_code_id=codable[c], codebook_version_id=version.id,
-                            start=a, end=b, text=text[a:b], memo="", origin="manual",
-                        )
-                    )  # fmt: skip
-            session.add_all(rows)
-            session.flush()
-    engine.dispose()
+                    rows.append(store.coding(doc, text, coder, codable[c], a, b))
+            store.session.add_all(rows)
+            store.session.flush()
 
 
 def plain_loop_points(presence: np.ndarray, orders: np.ndarray, rule: SaturationRule) -> list[int]:
@@ -124,11 +104,15 @@ def bench_saturation(n: int, n_codes: int, n_orders: int) -> None:
         slow = plain_loop_points(presence, orders, rule)
         t_slow = min(t_slow, time.perf_counter() - t0)
     assert fast.points.tolist() == slow, "vectorized and plain-loop points differ"
-    print(f"saturation: {n_orders} random orders of {n} interviews x {n_codes} codes "
-          f"({int(presence.sum())} occurrences), best of 5")  # fmt: skip
-    print(f"  vectorized {t_fast:.2f} s, plain loop {t_slow:.2f} s, ratio {t_slow / t_fast:.1f}x"
-          f" (goal <= 2 s: {'met' if t_fast <= 2 else 'MISSED'}); median point "
-          f"{fast.summary()['median']}")  # fmt: skip
+    print(
+        f"saturation: {n_orders} random orders of {n} interviews x {n_codes} codes "
+        f"({int(presence.sum())} occurrences), best of 5"
+    )
+    print(
+        f"  vectorized {t_fast:.2f} s, plain loop {t_slow:.2f} s, ratio {t_slow / t_fast:.1f}x"
+        f" (goal <= 2 s: {'met' if t_fast <= 2 else 'MISSED'}); median point "
+        f"{fast.summary()['median']}"
+    )
 
 
 def bench_appendix(n_transcripts: int, n_codings: int, pdf: bool) -> None:
@@ -140,8 +124,10 @@ def bench_appendix(n_transcripts: int, n_codings: int, pdf: bool) -> None:
         url = f"sqlite:///{folder}/bench.db"
         t0 = time.perf_counter()
         coded_store(url, n_transcripts, n_codings)
-        print(f"appendix: store of {n_transcripts} transcripts built in "
-              f"{time.perf_counter() - t0:.1f} s")  # fmt: skip
+        print(
+            f"appendix: store of {n_transcripts} transcripts built in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         engine = connect(url)
         options = AppendixOptions(coders=("ana", "ben", "carl"), layer=("ana",), bootstrap=200)
         t0 = time.perf_counter()
@@ -152,9 +138,11 @@ def bench_appendix(n_transcripts: int, n_codings: int, pdf: bool) -> None:
         _, written = write_appendix(appendix, cartography, Path(folder) / "out", pdf=pdf)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         codings = int(appendix.coders["codings"].sum())
-        print(f"  {codings} codings by 3 coders: appendix in {wall:.2f} s wall, {cpu:.2f} s CPU "
-              f"(gathering {t_data:.2f} s; {len(written)} files{', PDF' if pdf else ''}); "
-              f"goal <= 10 s: {'met' if wall <= 10 else 'MISSED'}")  # fmt: skip
+        print(
+            f"  {codings} codings by 3 coders: appendix in {wall:.2f} s wall, {cpu:.2f} s CPU "
+            f"(gathering {t_data:.2f} s; {len(written)} files{', PDF' if pdf else ''}); "
+            f"goal <= 10 s: {'met' if wall <= 10 else 'MISSED'}"
+        )
         engine.dispose()
 
 

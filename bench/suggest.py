@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from qualcarto.codebook import get_version, version_codebook  # noqa: E402
 from qualcarto.codebook.model import Codebook  # noqa: E402
-from qualcarto.coding import codings_frame, get_transcript  # noqa: E402
+from qualcarto.coding import codings_frame  # noqa: E402
 from qualcarto.demo import build_demo  # noqa: E402
 from qualcarto.store import session_scope  # noqa: E402
 from qualcarto.suggest import Suggestion, Unit, transcript_units  # noqa: E402
@@ -45,6 +45,7 @@ from qualcarto.suggest.evaluate import ALL_CODES, evaluate  # noqa: E402
 from qualcarto.suggest.learn import learn_codebook  # noqa: E402
 from qualcarto.suggest.model import participant_units  # noqa: E402
 from qualcarto.suggest.rules import RuleSuggester  # noqa: E402
+from qualcarto.transcripts import get_transcript  # noqa: E402
 from qualcarto.transcripts.segment import sentences  # noqa: E402
 from qualcarto.transcripts.turns import find_turns  # noqa: E402
 

@@ -36,9 +36,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from app_study import build_study  # noqa: E402
 from browser_app import CHROMIUM, FLAGS, running_app  # noqa: E402
-from qualcarto.assignments import assign, set_blind  # noqa: E402
+from qualcarto.assignments import assign  # noqa: E402
 from qualcarto.coding import add_coding, codings_frame  # noqa: E402
 from qualcarto.store import connect, session_scope  # noqa: E402
+from qualcarto.study_settings import set_blind  # noqa: E402
 from qualcarto.transcripts import import_transcripts  # noqa: E402
 from qualcarto.users import add_user  # noqa: E402
 from team_study import PASSWORDS  # noqa: E402
@@ -105,8 +106,14 @@ def build(folder: Path, contexts: int) -> str:
         set_blind(session, False, "lena")
         for index in range(CODINGS):
             start = rng.randrange(0, LENGTH - 400)
-            add_coding(session, "P9", start, start + rng.randint(20, 400),
-                       rng.choice(CODES), CODERS[index % 3])  # fmt: skip
+            add_coding(
+                session,
+                "P9",
+                start,
+                start + rng.randint(20, 400),
+                rng.choice(CODES),
+                CODERS[index % 3],
+            )
     engine.dispose()
     return url
 
@@ -119,8 +126,10 @@ def percentile(values: list[float], share: float) -> float:
 def summary(values: list[float]) -> str:
     if not values:
         return "no values"
-    return (f"p50 {statistics.median(values):.2f} s, p95 {percentile(values, 0.95):.2f} s, "
-            f"max {max(values):.2f} s (n={len(values)})")  # fmt: skip
+    return (
+        f"p50 {statistics.median(values):.2f} s, p95 {percentile(values, 0.95):.2f} s, "
+        f"max {max(values):.2f} s (n={len(values)})"
+    )
 
 
 async def sign_in(page: Any, base: str, name: str, password: str) -> float:
@@ -257,23 +266,29 @@ def run(label: str, root: Path, args: argparse.Namespace) -> None:
         folder = Path(tmp)
         began = time.perf_counter()
         url = build(folder, args.contexts)
-        print(f"[{label}] store: {LENGTH:,} characters, {CODINGS:,} codings by "
-              f"{len(CODERS)} coders, built in {time.perf_counter() - began:.1f} s")  # fmt: skip
+        print(
+            f"[{label}] store: {LENGTH:,} characters, {CODINGS:,} codings by "
+            f"{len(CODERS)} coders, built in {time.perf_counter() - began:.1f} s"
+        )
         log = folder / "streamlit.log"
         with running_app(url, log, root=root) as base:
             signins, applies = asyncio.run(single_coder(base, args.applies))
             print(f"[{label}] sign-in -> transcript visible (warm): {summary(signins)}")
-            print(f"[{label}] Apply -> highlight in the DOM, 2,000 codings of 3 coders shown: "
-                  f"{summary(applies)}")  # fmt: skip
+            print(
+                f"[{label}] Apply -> highlight in the DOM, 2,000 codings of 3 coders shown: "
+                f"{summary(applies)}"
+            )
             if args.contexts:
                 out = concurrent(base, args.contexts, args.seconds)
                 out = asyncio.run(out)
                 lost, doubled = check_store(url, out["applied"])
                 locked = out["locked"] + log.read_text(errors="replace").count("database is locked")
-                print(f"[{label}] {args.contexts} contexts for {args.seconds:.0f} s: "
-                      f"Apply {summary(out['times'])}; applied {len(out['applied'])}, lost {lost}, "
-                      f"duplicated {doubled}, 'database is locked' {locked}, "
-                      f"stuck pages {len(out['errors'])}")  # fmt: skip
+                print(
+                    f"[{label}] {args.contexts} contexts for {args.seconds:.0f} s: "
+                    f"Apply {summary(out['times'])}; applied {len(out['applied'])}, lost {lost}, "
+                    f"duplicated {doubled}, 'database is locked' {locked}, "
+                    f"stuck pages {len(out['errors'])}"
+                )
                 for error in out["errors"][:3]:
                     print(f"[{label}]   {error}")
 

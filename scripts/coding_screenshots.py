@@ -18,9 +18,10 @@ sys.path[:0] = [str(ROOT / "tests")]
 
 from browser_app import chromium, running_app  # noqa: E402
 from qualcarto.codebook import get_version, version_codebook  # noqa: E402
-from qualcarto.coding import add_coding, get_transcript  # noqa: E402
+from qualcarto.coding import add_coding  # noqa: E402
 from qualcarto.demo import build_demo  # noqa: E402
 from qualcarto.store import connect, session_scope  # noqa: E402
+from qualcarto.transcripts import get_transcript  # noqa: E402
 
 PASSAGES = [("ana", 160), ("ben", 120), ("lena", 140), ("ana", 200), ("ben", 90)]  # (coder, length)
 

@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ODD_TRANSCRIPT, TINY_CODEBOOK
 from qualcarto.auth import sign_in
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.store import connect, session_scope
+from qualcarto.transcripts import get_transcript
 from team_study import PASSWORDS, build_team_store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,7 +22,8 @@ from sqlalchemy.engine import make_url
 
 from conftest import ODD_TRANSCRIPT, TINY_CODEBOOK
 from qualcarto.codebook import publish_codebook
-from qualcarto.store import Project, connect, session_scope
+from qualcarto.store import connect, session_scope
+from qualcarto.study import create_study
 from qualcarto.transcripts import import_transcripts
 from qualcarto.users import add_user
 
@@ -88,7 +89,7 @@ def make_store(url: str) -> Engine:
     """A new store at ``url`` holding one empty project."""
     engine = connect(url, create=True)
     with session_scope(engine) as session:
-        session.add(Project(name="test study"))
+        create_study(session, "test study")
     return engine
 
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from browser_app import chromium
 from qualcarto.codebook import publish_codebook
-from qualcarto.store import Project, connect, session_scope
+from qualcarto.store import connect, session_scope
+from qualcarto.study import create_study
 from qualcarto.users import add_user
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +72,7 @@ def empty_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("templates") / "empty.db"
     engine = connect(f"sqlite:///{path}", create=True)
     with session_scope(engine) as session:
-        session.add(Project(name="test study"))
+        create_study(session, "test study")
     engine.dispose()  # closing the last connection checkpoints the WAL into the file
     return path
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from qualcarto.assignments import assign
 from qualcarto.codebook import publish_codebook
-from qualcarto.store import Project, connect, session_scope
+from qualcarto.store import connect, session_scope
+from qualcarto.study import create_study
 from qualcarto.transcripts import import_transcripts
 from qualcarto.users import add_user
 
@@ -32,8 +33,7 @@ def build_team_store(
         path.write_bytes(text.encode("utf-8"))
     engine = connect(url, create=True)
     with session_scope(engine) as session:
-        session.add(Project(name=project))
-        session.flush()
+        create_study(session, project)
         for name, role in (("lena", "lead"), ("ana", "coder"), ("ben", "coder")):
             add_user(session, name, role, PASSWORDS[name])
         publish_codebook(session, folder / "codebook.yaml", "first version", author="lena")

@@ -17,11 +17,18 @@ By pair (units [0,50), [50,100)):
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 import pytest
 
-from qualcarto.agreement import AgreementInputError, agreement_report
+from qualcarto.agreement import AgreementInputError, ReportOptions, agreement_report, code_table
 from qualcarto.agreement.interview_units import by_units, qa_pairs
+from qualcarto.agreement_data import INTERVIEW_UNITS, agreement_data, interview_unit_data
+from qualcarto.cli import main
+from qualcarto.store import connect, session_scope
 
 TURNS = [(0, 20, True), (20, 50, False), (50, 60, True), (60, 100, False)]
 CODINGS = pd.DataFrame(
@@ -65,3 +72,24 @@ def test_agreement_per_turn_and_per_pair(units: list[tuple[int, int]], expected:
 def test_overlapping_units_are_refused() -> None:
     with pytest.raises(AgreementInputError, match="overlap"):
         by_units(CODINGS, {1: [(0, 30), (20, 50)]})
+
+
+@pytest.mark.parametrize("unit", ["turn", "qa"])
+def test_the_cli_measures_turns_and_pairs_as_the_service_cuts_them(
+    demo_db: Path, unit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{demo_db}"
+    args = ["--db", url, "agreement", "--coders", "ana", "ben", "--unit", unit]
+    assert main([*args, "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    with session_scope(connect(url)) as session:
+        data = agreement_data(session, ["ana", "ben"])
+        cut = interview_unit_data(session, data, unit)
+    expected = code_table(cut, ReportOptions("document"))
+    rows = pd.DataFrame(shown["rows"])
+    assert rows["code_id"].tolist() == expected["code_id"].tolist()
+    assert np.allclose(rows["cohen_kappa"].astype(float), expected["cohen_kappa"], equal_nan=True)
+    assert shown["unit"] == unit
+    assert any(line.startswith(f"unit: {INTERVIEW_UNITS[unit]}") for line in shown["about"])
+    assert main([*args, "--by", "transcript"]) == 0
+    assert "#1" in capsys.readouterr().out

@@ -25,7 +25,6 @@ from qualcarto.agreement import (
     span_agreement,
 )
 from qualcarto.agreement.bootstrap import resample_weights
-from qualcarto.agreement.spans import merge_overlaps
 
 COLUMNS = ["transcript_id", "coder", "code_id", "start", "end"]
 CODES = ("x", "y")
@@ -181,31 +180,6 @@ def test_krippendorff_1995_example_a_alpha() -> None:
     ]
     report = agreement_report(frame(rows), {"t": 24}, ("A", "B"), unit="char")
     assert report.iloc[0]["krippendorff_alpha"] == pytest.approx(0.329, abs=1e-3)
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 3), st.integers(0, 30), st.integers(1, 10)),
-        min_size=0,
-        max_size=25,
-    )
-)
-def test_merge_overlaps_equals_boolean_union(spans: list[tuple[int, int, int]]) -> None:
-    group = np.array([g for g, _, _ in spans], dtype=np.int64)
-    start = np.array([s for _, s, _ in spans], dtype=np.int64)
-    end = start + np.array([n for _, _, n in spans], dtype=np.int64)
-    merged = merge_overlaps(group, start, end)
-    for g in range(4):
-        expected = np.zeros(41, dtype=bool)
-        got = np.zeros(41, dtype=bool)
-        for s, e in zip(start[group == g], end[group == g], strict=True):
-            expected[s:e] = True
-        mine = merged[0] == g
-        for s, e in zip(merged[1][mine], merged[2][mine], strict=True):
-            assert not got[s:e].any()  # merged spans are disjoint
-            got[s:e] = True
-        assert np.array_equal(got, expected)
 
 
 # --- segment level ---------------------------------------------------------------------------

@@ -24,9 +24,9 @@ from app_study import HOSTILE_TRANSCRIPT, build_study
 from qualcarto import __version__
 from qualcarto.agreement import agreement_report
 from qualcarto.cli import main
-from qualcarto.coding import add_coding, codings_frame, get_transcript
+from qualcarto.coding import add_coding, codings_frame
 from qualcarto.store import connect, session_scope
-from qualcarto.transcripts import transcripts_frame
+from qualcarto.transcripts import get_transcript, transcripts_frame
 
 TRIO = ["ana", "ben", "lena"]
 STAMP = ["coders", "unit", "overlap", "codebook_versions", "flag_on", "flag_below"]

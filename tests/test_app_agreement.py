@@ -60,7 +60,7 @@ def same_numbers(shown: pd.DataFrame, expected: pd.DataFrame) -> None:
         ), column
 
 
-def shown(markdown: str) -> str:
+def shown_text(markdown: str) -> str:
     """What markdown escaped to plain text shows: each backslash-escaped mark as itself."""
     return re.sub(r"\\(.)", r"\1", markdown)
 
@@ -72,7 +72,7 @@ def test_the_lead_sees_the_pure_figures_and_the_disagreements_as_text(url: str) 
     per_transcript = at.dataframe[1].value
     assert per_transcript["transcript"].tolist() == ["P1", "P2"]
     assert per_transcript["segments_a"].tolist() == [2, 1]
-    assert any("unit: segment" in shown(c.value) for c in at.caption)
+    assert any("unit: segment" in shown_text(c.value) for c in at.caption)
     assert any("codebook version 1" in c.value for c in at.caption)
     texts = [t.value for t in at.text]
     assert MARKUP in texts and "It took months" in texts
@@ -105,7 +105,7 @@ def test_one_coder_is_a_one_line_error(url: str) -> None:
     at = open_page(url)
     no_errors(at.multiselect(key="agr_coders").unselect("ben").run())
     message = "name at least two different coders, got ['ana']"
-    assert [shown(e.value) for e in at.error] == [message]
+    assert [shown_text(e.value) for e in at.error] == [message]
 
 
 def test_a_coder_cannot_open_the_page(url: str) -> None:
@@ -157,3 +157,18 @@ def test_people_are_compared_by_default_and_a_machine_layer_only_when_chosen(url
     no_errors(at.multiselect(key="agr_coders").select("auto").run())
     assert at.multiselect(key="agr_coders").value == ["ana", "ben", "auto"]
     assert "segments_auto" in at.dataframe[0].value
+
+
+def test_speaker_turns_are_a_unit_where_a_shared_turn_is_agreement(url: str) -> None:
+    """ana and ben code docs on different sentences of P1's one answer turn: no segment
+    matches, but both put docs in that turn, so at the turn unit they agree throughout."""
+    at = open_page(url)
+    no_errors(at.selectbox(key="agr_unit").select("turn").run())
+    shown = at.dataframe[0].value.set_index("code_id")
+    assert shown.loc["docs", "percent_agreement"] == 1.0
+    assert shown.loc["access", "percent_agreement"] == 1.0
+    assert shown.loc["money", "percent_agreement"] < 1.0
+    assert any("unit: speaker turn" in shown_text(c.value) for c in at.caption)
+    assert all("#" in name for name in at.dataframe[1].value["transcript"])
+    texts = [t.value for t in at.text]
+    assert "It took months" in texts  # disagreements stay whole coded segments

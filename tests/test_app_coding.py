@@ -14,9 +14,10 @@ from sqlalchemy import select
 
 from app_study import app_as, no_errors
 from conftest import ODD_TRANSCRIPT
-from qualcarto.assignments import set_blind
+from qualcarto.assignments import unassign
 from qualcarto.coding import add_coding, codings_frame
 from qualcarto.store import AuditEvent, connect, session_scope
+from qualcarto.study_settings import set_blind
 
 TEXT = unicodedata.normalize("NFC", ODD_TRANSCRIPT.replace("\r\n", "\n"))
 SPAN = (TEXT.index("It took"), TEXT.index("down.") + 5)
@@ -144,6 +145,28 @@ def test_the_transcript_memo_is_saved_per_coder(url: str) -> None:
     again = no_errors(app_as(url, "ana"))
     assert again.text_area(key="memo_P1").value == "The RTL place name needs a check."
     assert no_errors(app_as(url, "ben")).text_area(key="memo_P1").value == ""
+
+
+def test_a_coder_opens_only_assigned_transcripts_and_none_before_the_lead_assigns(
+    url: str,
+) -> None:
+    """Code and Search ask the same rule (``openable_transcripts``) and fail closed."""
+    engine = connect(url)
+    with session_scope(engine) as session:
+        unassign(session, "P1", "ana", "lena")
+    engine.dispose()
+    at = no_errors(app_as(url, "ana"))
+    assert at.selectbox(key="code_transcript").options == ["P2"]
+    assert no_errors(app_as(url, "lena")).selectbox(key="code_transcript").options == ["P1", "P2"]
+    engine = connect(url)
+    with session_scope(engine) as session:
+        unassign(session, "P2", "ana", "lena")
+    engine.dispose()
+    at = no_errors(app_as(url, "ana"))
+    assert "No transcripts for you yet" in at.info[0].value
+    at = no_errors(at.switch_page("app_pages/search.py").run())
+    assert "No transcripts to search yet" in at.info[0].value
+    assert not at.text_input  # nothing to search in, so no search box
 
 
 def test_a_stale_second_tab_does_not_overwrite_a_coding_memo(url: str) -> None:

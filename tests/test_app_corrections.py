@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app_study import app_as, build_study, code_span, no_errors
-from qualcarto.coding import get_transcript
 from qualcarto.store import Coding, connect, session_scope
+from qualcarto.transcripts import get_transcript
 
 
 @pytest.fixture

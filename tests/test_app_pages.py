@@ -7,9 +7,10 @@ import pytest
 
 from app_study import PASSWORDS, ROOT, app_as, no_errors
 
-CODER_PAGES = ["coding", "search", "query", "review", "codebook"]
+CODER_PAGES = ["coding", "search", "query", "notebook", "review", "codebook"]
 LEAD_PAGES = [
-    *CODER_PAGES, "assignments", "reconcile", "corrections", "speakers", "pseudonyms", "appendix",
+    *CODER_PAGES, "assignments", "reconcile", "corrections", "groups", "speakers", "pseudonyms",
+    "appendix",
 ]  # fmt: skip
 
 

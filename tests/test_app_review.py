@@ -6,13 +6,14 @@ from __future__ import annotations
 import pytest
 
 from app_study import app_as, machine_codes, no_errors
-from qualcarto.assignments import assign, is_blind
+from qualcarto.assignments import assign
 from qualcarto.codebook import publish
 from qualcarto.codebook.versions import get_version, version_codebook
 from qualcarto.coding import add_coding, codings_frame
 from qualcarto.reconcile import CONSENSUS, units_frame
 from qualcarto.review import review_queue
 from qualcarto.store import connect, session_scope
+from qualcarto.study_settings import is_blind
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from browser_app import need_chromium
 from qualcarto.agreement import ReportOptions, anatomy, code_table
 from qualcarto.agreement_data import agreement_data, interview_unit_data
 from qualcarto.cli import main
-from qualcarto.coding import codings_frame
+from qualcarto.rounds import rounds_frame
 from qualcarto.saturation import SaturationRule, saturation
 from qualcarto.saturation_data import saturation_data
 from qualcarto.store import connect, session_scope
@@ -34,11 +34,8 @@ def _report(db: Path, out: Path, *extra: str) -> None:
 def test_the_appendix_states_the_measures_numbers(demo_db: Path, tmp_path: Path) -> None:
     _report(demo_db, tmp_path, "--no-pdf", "--layer", "linaker2025")
     with session_scope(connect(f"sqlite:///{demo_db}")) as session:
-        frame = codings_frame(session, PAIR)
-        shared = sorted(
-            set.intersection(*(set(frame.loc[frame["coder"] == c, "transcript"]) for c in PAIR))
-        )
-        data = agreement_data(session, PAIR, transcripts=shared)
+        (pilot,) = rounds_frame(session)["transcripts"]  # the demo's reconciled round
+        data = agreement_data(session, PAIR, transcripts=pilot.split(", "))
         sat = saturation_data(session, ["linaker2025"])
     pooled = pd.read_csv(tmp_path / "tables" / "agreement-round1-pooled.csv")
     pooled = pooled.set_index(["unit", "measure"])
@@ -96,7 +93,7 @@ def test_the_pdf_prints_every_section(demo_db: Path, tmp_path: Path) -> None:
     reader = PdfReader(tmp_path / "appendix.pdf")
     text = " ".join(page.extract_text() for page in reader.pages)
     for heading in ("Methods paragraph", "The study", "change log", "coding process",
-                    "Agreement: pilot round", "Disagreement anatomy", "Saturation",
+                    "Agreement: round 1 (pilot)", "Disagreement anatomy", "Saturation",
                     "Cartography", "References"):  # fmt: skip
         assert heading in text, heading
     assert len(reader.pages) >= 3

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,17 +14,18 @@ from conftest import ODD_TRANSCRIPT
 from qualcarto.assignments import (
     assign,
     assigned_transcripts,
-    is_blind,
     mark_done,
+    openable_transcripts,
     progress_frame,
-    set_blind,
     unassign,
 )
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.errors import ValidationError
 from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
 from qualcarto.selection import get_memo, in_context, set_memo, snap, snap_to_words
 from qualcarto.store import AuditEvent
+from qualcarto.study_settings import is_blind, set_blind
+from qualcarto.transcripts import get_transcript, import_transcripts
 from qualcarto.users import add_user
 
 TEXT = unicodedata.normalize("NFC", ODD_TRANSCRIPT.replace("\r\n", "\n"))
@@ -53,6 +55,25 @@ def test_assigning_is_idempotent_and_only_for_leads(session: Session, lead: str)
         assign(session, "P1", "ben", "ana")
     unassign(session, "P1", "ana", lead)
     assert assigned_transcripts(session, "ana") == []
+
+
+def test_a_coder_opens_what_the_lead_assigned_for_the_task_and_nothing_before(
+    session: Session, lead: str, tmp_path: Path
+) -> None:
+    second = tmp_path / "P2-Zoë.txt"
+    second.write_text("Interviewer: Und dann?\nP2: Dann haben wir geöffnet.\n", encoding="utf-8")
+    import_transcripts(session, [second])
+    everything = ["P1", "P2-Zoë"]
+    assert openable_transcripts(session, lead) == everything
+    assert openable_transcripts(session, lead, "review") == everything
+    assert openable_transcripts(session, "ana") == []  # fails closed: nothing assigned yet
+    assign(session, "P2-Zoë", "ana", lead)
+    assert openable_transcripts(session, "ana") == ["P2-Zoë"]
+    assert openable_transcripts(session, "ana", "review") == []  # coding is not reviewing
+    assign(session, "P1", "ana", lead, task="review")
+    assert openable_transcripts(session, "ana", "review") == ["P1"]
+    with pytest.raises(ValidationError, match="task 'read'"):
+        openable_transcripts(session, "ana", "read")
 
 
 def test_progress_counts_codings_covered_text_and_done(session: Session, lead: str) -> None:

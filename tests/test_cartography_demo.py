@@ -23,8 +23,9 @@ from conftest import copy_demo
 from qualcarto.cartography import draw_map, resolve_layout
 from qualcarto.cartography_data import cartography_data
 from qualcarto.cli import main
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.store import connect, session_scope
+from qualcarto.transcripts import get_transcript
 from shared_material import paper_text
 
 HEADING = re.compile(r"^5\.\d\.\d (?P<stage>[\w-]+): (?P<type>.+) Collaborations\s*$")

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from qualcarto.cli import main
-from qualcarto.coding import add_coding, codings_frame, edit_coding, get_transcript
+from qualcarto.coding import add_coding, codings_frame, edit_coding
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import AuditEvent, Coding, read_scope, session_scope
+from qualcarto.transcripts import get_transcript
 from qualcarto.transcripts.view import offset_lines
 from store_snapshot import store_content
 

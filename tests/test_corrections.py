@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
 from qualcarto.cli import main
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.errors import ValidationError
 from qualcarto.store import AuditEvent, Coding, session_scope
+from qualcarto.transcripts import get_transcript
 from qualcarto.transcripts.corrections import OffsetMap, correct_transcript
 from qualcarto.transcripts.flags import flagged_codings
 from qualcarto.users import add_user

@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from conftest import ROOT, copy_demo
 from demo_study import aliases, cited, paper_themes
 from qualcarto.cli import main
 from qualcarto.codebook import Codebook, get_version, version_codebook
 from qualcarto.coding import codings_frame
-from qualcarto.store import connect, session_scope
+from qualcarto.rounds import rounds_frame
+from qualcarto.store import AuditEvent, connect, session_scope
 from shared_material import paper_text
 
 
@@ -129,3 +130,18 @@ def test_the_demo_refuses_to_overwrite_another_study(
 ) -> None:
     assert main(["--db", db_url, "demo", "--data", str(ROOT)]) == 2
     assert "holds the study 'test study'" in capsys.readouterr().err
+
+
+def test_the_demo_records_its_reconciled_pilot_round(demo: Engine) -> None:
+    spec = yaml.safe_load((ROOT / "transcripts/codings/reconciliation.yaml").read_text("utf-8"))
+    with session_scope(demo) as session:
+        frame = rounds_frame(session)
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity == "coding_round")
+        ).all()
+    assert frame["round"].tolist() == [1] and frame["name"].tolist() == ["pilot"]
+    assert frame["coders"].tolist() == [", ".join(spec["coders"])]
+    assert frame["transcripts"].tolist() == [", ".join(spec["transcripts"])]
+    assert frame["codebook_version"].tolist() == [1]
+    assert frame["reconciled_at"].notna().all()
+    assert actions == ["round.add", "round.reconcile"]

@@ -19,12 +19,14 @@ from sqlalchemy import Engine, select
 
 from conftest import copy_demo
 from qualcarto.codebook import codes_frame, get_version, version_codebook
-from qualcarto.coding import add_coding, codings_frame, get_transcript
+from qualcarto.coding import add_coding, codings_frame
 from qualcarto.exchange import study_data
 from qualcarto.exchange.positions import on_word_boundaries
 from qualcarto.exchange.refi_export import write_qdc, write_qdpx
 from qualcarto.exchange.refi_import import import_refi
-from qualcarto.store import Memo, Project, User, connect, session_scope
+from qualcarto.store import Memo, User, connect, session_scope
+from qualcarto.study import create_study
+from qualcarto.transcripts import get_transcript
 from shared_material import refi_sample, refi_samples, refi_schema
 
 # The sample projects in ../shared/refi/samples, named here so that a plain clone collects
@@ -49,7 +51,7 @@ REFS = ("CodeRef", "NoteRef", "SourceRef", "VariableRef", "MemberCode")
 def fresh_store(path: Path) -> Engine:
     engine = connect(f"sqlite:///{path}", create=True)
     with session_scope(engine) as session:
-        session.add(Project(name="study"))
+        create_study(session, "study")
     return engine
 
 

@@ -27,7 +27,8 @@ from qualcarto.exchange import study_data
 from qualcarto.exchange.refi_export import write_qdpx
 from qualcarto.exchange.refi_import import import_refi
 from qualcarto.memos import add_memo_text
-from qualcarto.store import Memo, Participant, Project, Transcript, User, connect, session_scope
+from qualcarto.store import Memo, Participant, Transcript, User, connect, session_scope
+from qualcarto.study import create_study
 from qualcarto.transcripts.attributes import attribute_types, define_attribute, set_participants
 from qualcarto.transcripts.groups import add_to_group, list_groups
 from shared_material import refi_schema
@@ -96,7 +97,7 @@ def trip(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         write_qdpx(session, study_data(session), first_file)
     fresh = connect(f"sqlite:///{folder / 'fresh.db'}", create=True)
     with session_scope(fresh) as session:
-        session.add(Project(name="empty"))
+        create_study(session, "empty")
     with session_scope(fresh) as session:
         import_refi(session, first_file, actor="tester")
     with session_scope(fresh) as session:
@@ -143,8 +144,7 @@ def test_utf16_positions_count_an_emoji_as_two(tmp_path: Path) -> None:
     from qualcarto.users import add_user
 
     with session_scope(engine) as session:
-        session.add(Project(name="s"))
-        session.flush()
+        create_study(session, "s")
         add_user(session, "ana", "coder", "long enough pw")
         publish(session, Codebook(codes=(CodeDef(id="compute", name="compute"),)), "v1")
         import_transcripts(session, [source])
@@ -163,7 +163,7 @@ def test_utf16_positions_count_an_emoji_as_two(tmp_path: Path) -> None:
     # Reading the UTF-16 file back lands on the same characters.
     fresh = connect(f"sqlite:///{tmp_path / 'f.db'}", create=True)
     with session_scope(fresh) as session:
-        session.add(Project(name="f"))
+        create_study(session, "f")
     with session_scope(fresh) as session:
         import_refi(session, tmp_path / "u.qdpx")
         assert list(codings_frame(session)["text"]) == ["Compute"]

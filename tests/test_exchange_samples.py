@@ -26,7 +26,6 @@ from qualcarto.store import (
     Coding,
     Memo,
     Participant,
-    Project,
     Transcript,
     TranscriptGroup,
     TranscriptGroupMember,
@@ -34,6 +33,7 @@ from qualcarto.store import (
     connect,
     session_scope,
 )
+from qualcarto.study import create_study
 from shared_material import REFI_SAMPLES, shared_path
 
 
@@ -45,7 +45,7 @@ def samples() -> Path:
 def fresh_store(path: Path) -> Engine:
     engine = connect(f"sqlite:///{path}", create=True)
     with session_scope(engine) as session:
-        session.add(Project(name="study"))
+        create_study(session, "study")
     return engine
 
 

@@ -9,13 +9,15 @@ import networkx as nx
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, update
 
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.exchange import study_data, write_graph, write_tidy_csv, write_workbook
+from qualcarto.memos import write_memo
 from qualcarto.reports import code_by_transcript, cooccurrence
 from qualcarto.store import Coding, session_scope
+from qualcarto.transcripts import get_transcript
 from qualcarto.users import add_user
 
 
@@ -147,3 +149,74 @@ def test_a_coder_with_no_codings_exports_an_empty_workbook_in_one_line(
     cells = [cell for row in sheet.iter_rows(min_row=2, values_only=True) for cell in row]
     numbers = [cell for cell in cells if isinstance(cell, int | float)]
     assert numbers and set(numbers) == {0}
+
+
+def test_the_fast_sheet_writes_every_kind_of_value_as_openpyxl_reads_it(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from qualcarto.exchange.xlsx import EXCEL_TEXT_LIMIT, Cells, write_frame
+
+    frame = pd.DataFrame(
+        {
+            "n": [1, 2**53 + 1, -7],
+            "x": [0.1, float("nan"), 1e-300],
+            "flag": [True, False, None],
+            "when": [datetime(2025, 1, 2, 3, 4, 5), None, None],
+            "text": ["  padded ", "=SUM(A1)", "Zoe\u0308 \U0001f44b \u05ea\u05dc bell\x07"],
+            "memo": ["", "x" * (EXCEL_TEXT_LIMIT + 5), None],
+        }
+    )
+    wb = Workbook(write_only=True)
+    write_frame(wb, Cells(), "T", frame, {"memo": 60})
+    wb.save(tmp_path / "t.xlsx")
+    sheet = load_workbook(tmp_path / "t.xlsx")["T"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [r[0].value for r in rows] == [1, 2**53 + 1, -7]
+    assert [r[1].value for r in rows] == [0.1, None, 1e-300]
+    assert [r[2].value for r in rows] == [True, False, None]
+    assert rows[0][3].value == datetime(2025, 1, 2, 3, 4, 5)
+    assert [r[4].value for r in rows] == [
+        "  padded ",
+        "=SUM(A1)",
+        "Zoe\u0308 \U0001f44b \u05ea\u05dc bell",
+    ]
+    assert all(r[4].data_type == "s" for r in rows)  # text, never a formula
+    assert rows[0][5].value is None and rows[2][5].value is None
+    assert len(rows[1][5].value) == EXCEL_TEXT_LIMIT and rows[1][5].alignment.wrap_text
+    assert sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+
+
+def test_memos_travel_in_the_workbook_sheet_and_the_tidy_memo_column(
+    coded: Engine, tmp_path: Path
+) -> None:
+    with session_scope(coded) as session:
+        slow = session.scalars(
+            select(Coding).where(Coding.code_id == "access", Coding.memo == "slow centre")
+        ).one()
+        on_coding = write_memo(
+            session, "ben", "=odd start, see [[code:docs]]", subject="coding", coding_id=slow.id
+        )
+        journal = write_memo(session, "ana", "Day one", title="Journal")
+        everyone = study_data(session)
+        only_ana = study_data(session, ["ana"])
+    path = tmp_path / "study.xlsx"
+    write_workbook(everyone, path)
+    sheet = load_workbook(path)["Memos"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert header[:6] == ["memo_id", "subject", "author", "title", "about", "text"]
+    assert sorted((r["memo_id"], r["author"], r["about"] or "", r["text"]) for r in rows) == [
+        (on_coding.id, "ben", f"coding {slow.id}", "=odd start, see [[code:docs]]"),
+        (journal.id, "ana", "", "Day one"),
+    ]
+    tidy = tmp_path / "codings.csv"
+    write_tidy_csv(everyone, tidy, raw=True)
+    frame = pd.read_csv(tidy, keep_default_na=False)
+    noted = frame[(frame["coder"] == "ana") & (frame["code_id"] == "access")]
+    assert list(noted["memo"]) == [
+        f"slow centre\n\n[memo {on_coding.id}, ben] =odd start, see [[code:docs]]"
+    ]
+    assert list(only_ana.memos["memo_id"]) == [journal.id]  # ana's layer: ana's memos
+    assert only_ana.coding_memos == {}

@@ -12,8 +12,9 @@ from lxml import etree
 from sqlalchemy import Engine
 
 from qualcarto.cli import main
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.store import session_scope
+from qualcarto.transcripts import get_transcript
 from shared_material import refi_schema
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,20 +14,22 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualcarto.backlinks import backlinks, code_backlinks
 from qualcarto.coding import add_coding
-from qualcarto.errors import ValidationError
+from qualcarto.errors import ConflictError, ValidationError
 from qualcarto.exchange import study_data
 from qualcarto.exchange.refi_export import write_qdpx
 from qualcarto.memos import (
     LinkRef,
     add_memo_text,
-    backlinks,
     memos_frame,
     parse_links,
     search_memos,
     write_memo,
 )
+from qualcarto.selection import set_memo
 from qualcarto.store import AuditEvent, MemoLink, User
+from qualcarto.transcripts import get_transcript
 from qualcarto.transcripts.attributes import set_participants
 
 
@@ -179,3 +181,33 @@ def test_code_coding_and_study_memos_are_each_one_note_referenced_from_their_sub
         notes["week one"].get("guid"),
         notes["a code since retired"].get("guid"),
     }
+
+
+def test_a_stale_editor_cannot_overwrite_a_newer_memo(session: Session) -> None:
+    memo = write_memo(session, "ana", "first [[code:access]]", title="Idea")
+    assert memo.row_version == 1
+    opened_in_two_tabs = memo.row_version
+    write_memo(session, "ana", "second", memo_id=memo.id, expected_version=opened_in_two_tabs)
+    assert memo.row_version == 2
+    with pytest.raises(ConflictError, match="was saved meanwhile"):
+        write_memo(session, "ana", "stale", memo_id=memo.id, expected_version=opened_in_two_tabs)
+    assert memo.text == "second"
+    assert list(memos_frame(session)["row_version"]) == [2]
+
+
+def test_the_coding_page_memo_counts_as_an_edit_too(session: Session) -> None:
+    memo = write_memo(session, "ana", "from the notebook", subject="transcript", transcript="P1")
+    seen = memo.row_version
+    set_memo(session, get_transcript(session, "P1"), "ana", "from the coding page")
+    with pytest.raises(ConflictError):
+        write_memo(session, "ana", "stale", memo_id=memo.id, expected_version=seen)
+
+
+def test_code_backlinks_gather_every_code_in_one_call(session: Session) -> None:
+    one = write_memo(session, "ana", "[[code:access]] and [[code:docs]]")
+    two = write_memo(session, "ben", "[[code:docs]] again")
+    found = code_backlinks(session)
+    assert sorted(found) == ["access", "docs"]
+    assert list(found["access"]["memo_id"]) == [one.id]
+    assert sorted(found["docs"]["memo_id"]) == sorted([one.id, two.id])
+    assert list(code_backlinks(session, viewer="ben")["docs"]["memo_id"]) == [two.id]

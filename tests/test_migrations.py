@@ -17,7 +17,6 @@ from qualcarto.codebook import publish_codebook
 from qualcarto.store import (
     AuditEvent,
     Coding,
-    Project,
     ReconciliationDecision,
     Review,
     Transcript,
@@ -26,6 +25,7 @@ from qualcarto.store import (
     session_scope,
 )
 from qualcarto.store.migrate import alembic_config, current_revision, head_revision
+from qualcarto.study import create_study
 from qualcarto.transcripts import import_transcripts
 from qualcarto.users import add_user
 
@@ -38,8 +38,7 @@ def store_at_0003(url: str, folder: Path) -> Engine:
     (folder / "codebook.yaml").write_text(TINY_CODEBOOK, encoding="utf-8")
     (folder / "P1.txt").write_bytes(ODD_TRANSCRIPT.encode("utf-8"))
     with session_scope(engine) as session:
-        session.add(Project(name="old study"))
-        session.flush()
+        create_study(session, "old study")
         publish_codebook(session, folder / "codebook.yaml", "first version")
         add_user(session, "ana", "coder", "ana-password")
         add_user(session, "ben", "lead", "ben-password")
@@ -165,3 +164,21 @@ def test_a_store_without_duplicates_upgrades_silently(
         engine = connect(backend_url)
     engine.dispose()
     assert "merged" not in caplog.text
+
+
+def test_the_revisions_read_without_alembic_are_the_ones_alembic_reads(tmp_path: Path) -> None:
+    """Opening a store reads both revisions without Alembic; they must agree with it."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    engine = connect(f"sqlite:///{tmp_path / 'empty.db'}", create=True, upgrade=False)
+    with engine.connect() as conn:
+        assert current_revision(conn) is None
+    for revision in ("0003", "head"):
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), revision)
+        with engine.connect() as conn:
+            expected = MigrationContext.configure(conn).get_current_revision()
+            assert current_revision(conn) == expected
+    assert expected == head_revision()

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import Engine, select
 
 from qualcarto.cli import main
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.errors import InputError
 from qualcarto.pseudonyms import read_key
 from qualcarto.store import Coding, connect, session_scope
+from qualcarto.transcripts import get_transcript
 from qualcarto.users import add_user
 from store_snapshot import store_content
 

@@ -16,7 +16,6 @@ from qualcarto.reports import (
     code_by_transcript,
     cooccurrence,
     cooccurrence_graph,
-    covered_length,
     excerpts,
     facet_matrix,
     tidy_codings,
@@ -101,13 +100,6 @@ def test_presence_is_zero_or_one_and_characters_count_overlaps_once() -> None:
     assert characters.at["money", "P1"] == 30
 
 
-@given(st.lists(st.tuples(st.integers(0, 50), st.integers(1, 20)), max_size=12))
-def test_covered_length_equals_the_size_of_the_union(spans: list[tuple[int, int]]) -> None:
-    pairs = [(start, start + width) for start, width in spans]
-    covered = set().union(*(range(s, e) for s, e in pairs)) if pairs else set()
-    assert covered_length(pairs) == len(covered)
-
-
 def test_code_by_attribute_counts_participants_not_codings() -> None:
     table = code_by_attribute(CODINGS, CODES, TRANSCRIPTS, "region")
     assert table.at["access", "Europe"] == 1  # two codings, one participant
@@ -178,3 +170,26 @@ def test_tidy_table_prefixes_a_facet_that_repeats_an_attribute() -> None:
     transcripts = TRANSCRIPTS.assign(stage=["a", "b", "c"])
     frame = tidy_codings(CODINGS, CODES, transcripts, "s", ["stage"])
     assert {"stage", "facet_stage"} <= set(frame.columns)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["P1", "P2", "P3"]),
+            st.sampled_from(["ana", "ben"]),
+            st.sampled_from(["access", "docs", "money", "gone"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_transcript_cooccurrence_counts_the_transcripts_holding_both_codes(
+    rows: list[tuple[str, str, str]],
+) -> None:
+    codings = coding_rows(*((t, coder, code, 0, 5) for t, coder, code in rows))
+    table = cooccurrence(codings, CODES, "transcript")
+    held = {t: {code for t2, _, code in rows if t2 == t} for t, _, _ in rows}
+    for a in CODES["code_id"]:
+        for b in CODES["code_id"]:
+            expected = sum(1 for codes in held.values() if a in codes and b in codes)
+            assert table.at[a, b] == expected

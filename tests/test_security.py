@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from conftest import ODD_TRANSCRIPT, TINY_CODEBOOK
-from qualcarto.assignments import assign, set_blind, set_setting
+from qualcarto.assignments import assign
 from qualcarto.auth import (
     FREE_FAILURES_PER_CLIENT,
     FREE_FAILURES_PER_NAME,
@@ -37,6 +37,7 @@ from qualcarto.review import review_coding
 from qualcarto.store import connect, session_scope
 from qualcarto.store.models import utcnow
 from qualcarto.store.workflow import SignInFailure
+from qualcarto.study_settings import set_blind, set_setting
 from qualcarto.users import add_user
 
 LEAD_PASSWORD = "lena-secret-password"

@@ -10,9 +10,10 @@ from sqlalchemy import Engine, select
 
 from media_files import write_wav
 from qualcarto.cli import main
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.errors import ValidationError
 from qualcarto.store import AuditEvent, Coding, Segment, session_scope
+from qualcarto.transcripts import get_transcript
 from qualcarto.transcripts.speakers import (
     merge_with_next,
     name_speakers,

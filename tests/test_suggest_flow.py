@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from qualcarto.cli import main
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.errors import DuplicateCodingError, ValidationError
 from qualcarto.layers import load_layer
 from qualcarto.store import AuditEvent, Coding, connect, session_scope
@@ -21,9 +21,11 @@ from qualcarto.suggest import (
     accept_suggestion,
     pending_suggestions,
     reject_suggestion,
+    run_machine_coder,
     store_machine_layer,
     suggest_for_transcript,
 )
+from qualcarto.transcripts import get_transcript
 from qualcarto.users import get_user
 from suggest_study import build_study
 
@@ -148,6 +150,24 @@ def test_the_machine_layer_never_overwrites_a_person(engine: Engine) -> None:
         store_machine_layer(session, "ana", found, ["I1"])
     with session_scope(engine) as session:
         assert len(codings_frame(session, ["ana"])) == 1
+
+
+def test_a_machine_coder_run_stores_its_layer_and_writes_its_files(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """``run_machine_coder`` is what ``qualcarto suggest`` calls: every transcript by default."""
+    with session_scope(engine) as session:
+        expected = suggest_for_transcript(session, "I1")
+        run = run_machine_coder(session, "auto", layer_dir=tmp_path / "auto")
+    assert (run.transcripts, run.stored, run.left_out) == (["I1"], len(expected), [])
+    assert [s.key for s in run.suggestions] == [s.key for s in expected]
+    assert run.description.startswith("Machine coding by qualcarto's rules suggester")
+    assert sorted(p.name for p in (tmp_path / "auto").iterdir()) == ["I1.yaml", "layer.yaml"]
+    with session_scope(engine) as session:
+        assert len(codings_frame(session, ["auto"])) == len(expected)
+        again = run_machine_coder(session, "auto", transcripts=["I1"])  # replaces, not adds
+        assert again.stored == len(expected)
+        assert len(codings_frame(session, ["auto"])) == len(expected)
 
 
 def test_cli_writes_a_layer_that_loads_back_to_the_same_codings(

@@ -9,9 +9,20 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from qualcarto.errors import ValidationError
+from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import session_scope
-from qualcarto.users import add_user, authenticate, coder_kinds, default_coders, set_password
+from qualcarto.users import (
+    Person,
+    add_user,
+    authenticate,
+    check_coders,
+    coder_kinds,
+    default_coders,
+    ensure_users,
+    find_user,
+    require_lead,
+    set_password,
+)
 
 
 def test_passwords_are_stored_as_argon2id_hashes(session: Session) -> None:
@@ -101,3 +112,33 @@ def test_comparisons_default_to_people_and_never_to_machine_layers(
 def test_coder_kinds_come_from_the_store(session: Session) -> None:
     add_user(session, "auto", "coder", kind="machine")
     assert coder_kinds(session) == {"ana": "human", "ben": "human", "auto": "machine"}
+
+
+def test_check_coders_names_every_unknown_coder_in_one_line(session: Session) -> None:
+    add_user(session, "auto", "coder", kind="machine")
+    assert check_coders(session, ["auto", "ana", "auto"]) == {"auto": "machine", "ana": "human"}
+    with pytest.raises(NotFoundError, match=r"^no coder called 'zoë', 'nobody'$"):
+        check_coders(session, ["ana", "zoë", "nobody"])
+
+
+def test_require_lead_says_what_only_a_lead_may_do(session: Session) -> None:
+    add_user(session, "lena", "lead", "lena-password")
+    assert require_lead(session, "lena").name == "lena"
+    with pytest.raises(ValidationError, match=r"^only a lead reconciles, and 'ana' is not one$"):
+        require_lead(session, "ana", "reconciles")
+
+
+def test_ensure_users_makes_the_missing_and_keeps_the_existing_as_they_are(
+    session: Session,
+) -> None:
+    add_user(session, "lena", "lead", "lena-password")
+    people = [Person("lena", "coder", "machine"), Person("zoë"), Person("auto", kind="machine")]
+    assert ensure_users(session, people, description="imported from s.qdpx") == ["auto", "zoë"]
+    lena = find_user(session, "lena")
+    assert lena is not None and (lena.role, lena.kind) == ("lead", "human")  # not demoted
+    assert lena.password_hash is not None
+    zoe = find_user(session, "zoë")
+    assert zoe is not None and (zoe.kind, zoe.password_hash) == ("human", None)  # imported
+    assert zoe.description == "imported from s.qdpx"
+    assert ensure_users(session, people) == []  # a second import adds nobody
+    assert find_user(session, "nobody") is None

@@ -21,7 +21,9 @@ from qualcarto.agreement import AgreementData, by_units, plain_errors, qa_pairs
 from qualcarto.codebook import codebook_frame, get_version, version_codebook
 from qualcarto.coding import codings_frame
 from qualcarto.errors import NotFoundError, ValidationError
-from qualcarto.store import Transcript, Turn, User, current_project
+from qualcarto.store import Transcript, Turn, current_project
+from qualcarto.transcripts.groups import group_transcripts
+from qualcarto.users import check_coders
 
 
 def agreement_data(
@@ -31,6 +33,7 @@ def agreement_data(
     codebook_version: int | None = None,
     transcripts: Sequence[str] | None = None,
     codes: Sequence[str] | None = None,
+    group: str | None = None,
 ) -> AgreementData:
     """Read what the agreement of ``coders`` needs: their codings and the transcripts.
 
@@ -39,16 +42,15 @@ def agreement_data(
     measure (default: every transcript of the study, coded or not; an uncoded
     transcript counts as agreement on "not coded" at the char and document units).
     ``codes``: only these codes (as MAXQDA, the segment kappa's K is then their number).
+    ``group``: only the transcripts of that transcript group (with ``transcripts``, only
+    those named that are in it).
     Unknown names, fewer than two coders, and a coder without codings in the selection
     are ``QualcartoError``\\ s with one line saying which.
     """
     chosen = tuple(coders)
     if len(chosen) < 2 or len(set(chosen)) != len(chosen):
         raise ValidationError(f"name at least two different coders, got {list(chosen)}")
-    kinds = dict(session.execute(select(User.name, User.kind).where(User.name.in_(chosen))).all())
-    unknown = [name for name in chosen if name not in kinds]
-    if unknown:
-        raise NotFoundError(f"no coder called {', '.join(map(repr, unknown))}")
+    kinds = check_coders(session, chosen)
     if codebook_version is not None:
         get_version(session, codebook_version)  # a NotFoundError names the missing version
     project = current_project(session)
@@ -63,6 +65,12 @@ def agreement_data(
         if missing:
             raise NotFoundError(f"no transcript called {', '.join(map(repr, missing))}")
         stored = [row for row in stored if row[1] in set(transcripts)]
+    if group is not None:
+        members = set(group_transcripts(session, group))
+        stored = [row for row in stored if row[1] in members]
+        if not stored:
+            raise ValidationError(f"no transcripts to measure in group '{group}'")
+        transcripts = [row[1] for row in stored]
     if not stored:
         raise ValidationError("the study has no transcripts to measure")
     frame = codings_frame(session, list(chosen), list(transcripts) if transcripts else None)
@@ -70,7 +78,7 @@ def agreement_data(
         frame = frame[frame["codebook_version"] == codebook_version]
     if codes:
         frame = frame[frame["code_id"].isin(list(codes))]
-    where = _selection(codebook_version, transcripts, codes)
+    where = _selection(codebook_version, None if group else transcripts, codes, group)
     idle = [name for name in chosen if not (frame["coder"] == name).any()]
     if idle:
         raise ValidationError(f"no codings by {', '.join(map(repr, idle))}{where}")
@@ -85,13 +93,19 @@ def agreement_data(
         facets=tuple(book.facets),
         codebook_versions=tuple(sorted(int(v) for v in frame["codebook_version"].unique())),
         version_filter=codebook_version,
+        group=group,
     )
 
 
 def _selection(
-    version: int | None, transcripts: Sequence[str] | None, codes: Sequence[str] | None
+    version: int | None,
+    transcripts: Sequence[str] | None,
+    codes: Sequence[str] | None,
+    group: str | None = None,
 ) -> str:
     parts = []
+    if group is not None:
+        parts.append(f"in transcript group '{group}'")
     if version is not None:
         parts.append(f"under codebook version {version}")
     if transcripts:
@@ -138,7 +152,26 @@ def interview_unit_data(session: Session, data: AgreementData, kind: str) -> Agr
         unit: f"{data.transcript_names[unit[0]]}#{unit[1] + 1}"  # type: ignore[index]
         for unit in lengths
     }
-    return replace(data, codings=codings, lengths=lengths, transcript_names=names)
+    return replace(
+        data,
+        codings=codings,
+        lengths=lengths,
+        transcript_names=names,
+        unit_name=INTERVIEW_UNITS[kind],
+    )
 
 
-__all__ = ["INTERVIEW_UNITS", "agreement_data", "interview_unit_data"]
+UNITS = ("segment", "char", "document", *INTERVIEW_UNITS)
+
+
+def unit_data(session: Session, data: AgreementData, unit: str) -> tuple[AgreementData, str]:
+    """``data`` ready to be measured at ``unit``, and the unit of ``qualcarto.agreement``
+    that measures it: ``"turn"`` and ``"qa"`` cut the transcripts into units
+    (:func:`interview_unit_data`) measured at the document unit; the others are as given.
+    """
+    if unit in INTERVIEW_UNITS:
+        return interview_unit_data(session, data, unit), "document"
+    return data, unit
+
+
+__all__ = ["INTERVIEW_UNITS", "UNITS", "agreement_data", "interview_unit_data", "unit_data"]

@@ -20,19 +20,22 @@ from sqlalchemy.orm import Session
 
 from qualcarto import __version__
 from qualcarto.agreement import (
+    ALL_CODES,
     Anatomy,
     ReportOptions,
     anatomy,
     code_table,
     describe,
+    plain_errors,
     pooled_intervals,
+    unitizing_family,
 )
-from qualcarto.agreement_data import INTERVIEW_UNITS, agreement_data, interview_unit_data
+from qualcarto.agreement_data import agreement_data, unit_data
 from qualcarto.cartography import CartographyData
 from qualcarto.cartography_data import cartography_data
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.codebook_history import codebook_history
-from qualcarto.errors import ValidationError
+from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.reports.appendix import AgreementRound, Appendix
 from qualcarto.saturation import (
     SATURATION_COLUMNS,
@@ -54,8 +57,14 @@ from qualcarto.store import (
 )
 from qualcarto.transcripts import participants_frame
 
-MEASURES = ["percent_agreement", "cohen_kappa", "krippendorff_alpha", "fleiss_kappa",
-            "brennan_prediger", "unitized_alpha"]  # fmt: skip
+MEASURES = [
+    "percent_agreement",
+    "cohen_kappa",
+    "krippendorff_alpha",
+    "fleiss_kappa",
+    "brennan_prediger",
+    "unitized_alpha",
+]
 
 
 @dataclass(frozen=True)
@@ -138,10 +147,7 @@ def _round(
     per_code = pd.DataFrame()
     unitized: dict[object, float] = {}
     for unit in ("char", "segment", "turn", "qa"):
-        measured = data
-        if unit in INTERVIEW_UNITS:
-            measured = interview_unit_data(session, data, unit)
-        core = "document" if unit in INTERVIEW_UNITS else unit
+        measured, core = unit_data(session, data, unit)
         options = ReportOptions(core, o.overlap, o.bootstrap, o.seed)
         table = code_table(measured, ReportOptions(core, o.overlap, unitized=unit == "char"))
         pooled: dict[Hashable, object] = dict(table.iloc[-1].to_dict())
@@ -164,9 +170,24 @@ def _round(
         if unit == "segment":
             table = table.assign(unitized_alpha=table["code_id"].map(unitized))  # unit-free
             codes = table.iloc[:-1].sort_values(["flagged", "code_id"], ascending=[False, True])
-            keep = ["code_id", "segments_a", "segments_b", "matched_a", "matched_b",
-                    "percent_agreement", "brennan_prediger", "unitized_alpha", "flagged"]  # fmt: skip
+            keep = [
+                "code_id",
+                "segments_a",
+                "segments_b",
+                "matched_a",
+                "matched_b",
+                "percent_agreement",
+                "brennan_prediger",
+                "unitized_alpha",
+                "flagged",
+            ]
             per_code = codes[[c for c in keep if c in codes.columns]]
+    with plain_errors():
+        family = unitizing_family(data.codings, data.lengths, data.coders)
+    rows += [
+        {"unit": "char", "measure": r.measure, "estimate": r.alpha, "ci_low": None, "ci_high": None}
+        for r in family[family["code_id"] == ALL_CODES].itertuples()
+    ]
     return AgreementRound(
         name=name,
         coders=tuple(coders),
@@ -175,23 +196,39 @@ def _round(
         codebook_versions=data.codebook_versions,
         pooled=pd.DataFrame(rows),
         per_code=per_code,
-        about=tuple(line for line in about if not line.startswith("unit:")),
+        about=tuple(line for line in about if not line.startswith("unit:")) + _family_note(family),
         bootstrap=o.bootstrap,
         seed=o.seed,
     ), anatomy(data, o.overlap)
 
 
+def _family_note(family: pd.DataFrame) -> tuple[str, ...]:
+    """Why the 2016 unitizing alphas of a round are undefined, one line per reason."""
+    pooled = family[(family["code_id"] == ALL_CODES) & family["alpha"].isna()]
+    lines = []
+    for note, rows in pooled.groupby("note", sort=False):
+        if note:
+            names = " and ".join(rows["measure"])
+            lines.append(f"{names} (Krippendorff et al. 2016) {note!s}")
+    return tuple(lines)
+
+
 def rounds_frame_rows(session: Session) -> list[tuple[int, str, list[str], list[str], bool]]:
     """The recorded rounds as (number, name, coders, transcripts, reconciled)."""
     return [
-        (r.number, r.name, list(r.coders), sorted(r.transcripts, key=natural),
-         r.reconciled_at is not None)
+        (
+            r.number,
+            r.name,
+            list(r.coders),
+            sorted(r.transcripts, key=natural),
+            r.reconciled_at is not None,
+        )
         for r in session.scalars(
             select(CodingRound)
             .where(CodingRound.project_id == current_project(session).id)
             .order_by(CodingRound.number)
         )
-    ]  # fmt: skip
+    ]
 
 
 def default_layer(coders: pd.DataFrame) -> tuple[str, ...]:
@@ -210,10 +247,14 @@ def appendix_data(
     o = options or AppendixOptions()
     coders_table = _coders(session)
     people = [
-        str(c) for c, k in zip(coders_table["coder"], coders_table["kind"], strict=True)
+        str(c)
+        for c, k in zip(coders_table["coder"], coders_table["kind"], strict=True)
         if k == "human"
-    ]  # fmt: skip
+    ]
     chosen = list(o.coders) or people
+    unknown = [c for c in chosen if c not in set(coders_table["coder"])]
+    if unknown:
+        raise NotFoundError(f"no coder with codings called {', '.join(map(repr, unknown))}")
     rounds: list[AgreementRound] = []
     found_anatomy = None
     recorded = rounds_frame_rows(session)
@@ -257,7 +298,8 @@ def appendix_data(
         "process": "qualcarto report --out DIR (tables/process-*.csv)",
         "rounds": "qualcarto round list; qualcarto report --out DIR (tables/agreement-rounds.csv)",
         "agreement": f"qualcarto agreement --coders {joined} --unit char --bootstrap "
-        f"{o.bootstrap} --seed {o.seed} (and --unit segment; --transcript each of the round)",
+        f"{o.bootstrap} --seed {o.seed} (and --unit segment, --by unitizing; --transcript each of the "
+        "round)",
         "anatomy": f"qualcarto report --out DIR {stamp} (tables/anatomy-*.csv)",
         "saturation": f"qualcarto report --out DIR {stamp} --base {o.base} --run {o.run} "
         f"--threshold {o.threshold} --orders {o.orders} --order {o.order} (tables/saturation.csv, tables/discovery.csv)",

@@ -1,86 +1,40 @@
 # SPDX-License-Identifier: MIT
-"""Who codes or reviews which transcript, whether the study is blind, and how far each coder is.
+"""Who codes or reviews which transcript, and how far each coder is.
 
-Blind double coding is the default: until the lead opens the study, a coder sees only
-their own codings. Settings live in ``study_settings``; every change is audited.
+Only a lead assigns; every change is audited. Whether the study is blind is a study
+setting (``qualcarto.study_settings``).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcarto.errors import ValidationError
+from qualcarto.intervals import covered_length
 from qualcarto.store import (
     Assignment,
     Coding,
-    StudySetting,
     Transcript,
     User,
     current_project,
     record,
 )
 from qualcarto.store.models import utcnow
-from qualcarto.users import get_user
+from qualcarto.transcripts.lookup import get_transcript
+from qualcarto.users import get_user, require_lead
 
 TASKS = ("code", "review")
-BLIND = "blind"
-
-
-def get_setting(session: Session, key: str, default: Any = None) -> Any:
-    """A study setting's value, or ``default`` when it was never set."""
-    project = current_project(session)
-    found = session.scalars(
-        select(StudySetting).where(StudySetting.project_id == project.id, StudySetting.key == key)
-    ).first()
-    return default if found is None else found.value
-
-
-def set_setting(session: Session, key: str, value: Any, actor: str) -> None:
-    """Set a study setting as a lead; the audit log keeps the old and the new value."""
-    _require_lead(session, actor)
-    project = current_project(session)
-    found = session.scalars(
-        select(StudySetting).where(StudySetting.project_id == project.id, StudySetting.key == key)
-    ).first()
-    before = None if found is None else found.value
-    if found is None:
-        found = StudySetting(project_id=project.id, key=key)
-        session.add(found)
-    found.value = value
-    found.updated_at = utcnow()
-    session.flush()
-    record(session, actor, "setting.set", "study_setting", key, before=before, after=value)
-
-
-def is_blind(session: Session) -> bool:
-    """True while coders must not see each other's codings (the default)."""
-    return bool(get_setting(session, BLIND, True))
-
-
-def set_blind(session: Session, blind: bool, actor: str) -> None:
-    """Close (blind) or open the study; only a lead may."""
-    _require_lead(session, actor)
-    set_setting(session, BLIND, bool(blind), actor)
-
-
-def _require_lead(session: Session, actor: str) -> None:
-    if get_user(session, actor).role != "lead":
-        raise ValidationError(f"only a lead may do this, and '{actor}' is not one")
 
 
 def assign(
     session: Session, transcript: str, user: str, actor: str, task: str = "code"
 ) -> Assignment:
     """Give ``user`` a transcript to code or review; assigning twice changes nothing."""
-    from qualcarto.coding import get_transcript
-
     if task not in TASKS:
         raise ValidationError(f"task '{task}' is not one of {TASKS}")
-    _require_lead(session, actor)
+    require_lead(session, actor)
     doc, person = get_transcript(session, transcript), get_user(session, user)
     if person.kind != "human":
         raise ValidationError(f"'{user}' is a {person.kind} layer, not a person to assign")
@@ -96,16 +50,22 @@ def assign(
     assignment = Assignment(transcript_id=doc.id, user_id=person.id, task=task, assigned_by=actor)
     session.add(assignment)
     session.flush()
-    record(session, actor, "assignment.add", "assignment", assignment.id,
-           transcript=doc.name, user=user, task=task)  # fmt: skip
+    record(
+        session,
+        actor,
+        "assignment.add",
+        "assignment",
+        assignment.id,
+        transcript=doc.name,
+        user=user,
+        task=task,
+    )
     return assignment
 
 
 def unassign(session: Session, transcript: str, user: str, actor: str, task: str = "code") -> None:
     """Take a transcript back from a person; their codings stay."""
-    from qualcarto.coding import get_transcript
-
-    _require_lead(session, actor)
+    require_lead(session, actor)
     doc, person = get_transcript(session, transcript), get_user(session, user)
     for found in session.scalars(
         select(Assignment).where(
@@ -114,16 +74,22 @@ def unassign(session: Session, transcript: str, user: str, actor: str, task: str
             Assignment.task == task,
         )
     ):
-        record(session, actor, "assignment.remove", "assignment", found.id,
-               transcript=doc.name, user=user, task=task)  # fmt: skip
+        record(
+            session,
+            actor,
+            "assignment.remove",
+            "assignment",
+            found.id,
+            transcript=doc.name,
+            user=user,
+            task=task,
+        )
         session.delete(found)
     session.flush()
 
 
 def mark_done(session: Session, transcript: str, user: str, done: bool = True) -> None:
     """A person says they finished (or reopened) their assigned transcript."""
-    from qualcarto.coding import get_transcript
-
     doc, person = get_transcript(session, transcript), get_user(session, user)
     found = session.scalars(
         select(Assignment).where(
@@ -134,8 +100,39 @@ def mark_done(session: Session, transcript: str, user: str, done: bool = True) -
         raise ValidationError(f"'{transcript}' is not assigned to '{user}'")
     for assignment in found:
         assignment.done_at = utcnow() if done else None
-    record(session, user, "assignment.done" if done else "assignment.reopen", "transcript",
-           doc.id, transcript=doc.name)  # fmt: skip
+    record(
+        session,
+        user,
+        "assignment.done" if done else "assignment.reopen",
+        "transcript",
+        doc.id,
+        transcript=doc.name,
+    )
+
+
+def openable_transcripts(session: Session, user: str, task: str = "code") -> list[str]:
+    """Names of the transcripts ``user`` may open to ``task`` (code or review), in import order.
+
+    The one rule every page and command asks: a lead opens every transcript; anyone else
+    opens the transcripts the lead assigned them for that task, and nothing before the lead
+    assigned any. Failing closed is deliberate. Interview transcripts are often
+    confidential and consent may cover only the people working on them; a double-coding
+    plan (who codes what, which transcripts a round compares) is the lead's, and a coder
+    who codes what nobody assigned adds codings no comparison expects; and the older
+    fallback (nothing assigned: everything) made one assignment shrink a coder's view from
+    the whole study to one transcript. A coder with nothing assigned is told so.
+    """
+    if task not in TASKS:
+        raise ValidationError(f"task '{task}' is not one of {TASKS}")
+    if get_user(session, user).role == "lead":
+        project = current_project(session)
+        query = (
+            select(Transcript.name)
+            .where(Transcript.project_id == project.id)
+            .order_by(Transcript.id)
+        )
+        return list(session.scalars(query))
+    return assigned_transcripts(session, user, task)
 
 
 def assigned_transcripts(session: Session, user: str, task: str = "code") -> list[str]:
@@ -187,21 +184,14 @@ def progress_frame(session: Session) -> pd.DataFrame:
                 "user": user,
                 "task": assignment.task,
                 "codings": len(spans.get(key, [])),
-                "coverage": round(_covered(spans.get(key, [])) / length, 3) if length else 0.0,
+                "coverage": round(covered_length(spans.get(key, [])) / length, 3)
+                if length
+                else 0.0,
                 "done": assignment.done_at is not None,
             }
         )
     columns = ["transcript", "user", "task", "codings", "coverage", "done"]
     return pd.DataFrame(out, columns=columns)
-
-
-def _covered(spans: list[tuple[int, int]]) -> int:
-    total, reach = 0, 0
-    for start, end in sorted(spans):
-        if end > reach:
-            total += end - max(start, reach)
-            reach = end
-    return total
 
 
 def is_done(session: Session, transcript: str, user: str) -> bool | None:

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from qualcarto.cartography import CartographyData
 from qualcarto.codebook import codebook_frame, get_version, version_codebook
 from qualcarto.coding import codings_frame
-from qualcarto.errors import NotFoundError
-from qualcarto.store import Transcript, User
+from qualcarto.store import Transcript
 from qualcarto.transcripts import participants_frame
+from qualcarto.users import check_coders, coder_kinds
 
 
 def no_break_names(
@@ -46,11 +46,9 @@ def cartography_data(
     empty map, so a typo cannot pass for "nobody coded this". With ``viewer`` only the
     codings that person may see are counted (a coder in a blind study sees their own).
     """
-    kinds = {name: kind for name, kind in session.execute(select(User.name, User.kind))}
+    kinds = coder_kinds(session)
     if coders:
-        unknown = [name for name in coders if name not in kinds]
-        if unknown:
-            raise NotFoundError(f"no coder called {', '.join(map(repr, unknown))}")
+        check_coders(session, coders)
     stored = get_version(session, version)
     codebook = version_codebook(stored)
     codings = codings_frame(session, coders=list(coders) if coders else None, viewer=viewer)

@@ -20,16 +20,19 @@ from sqlalchemy.orm import Session
 from qualcarto.assignments import assign
 from qualcarto.codebook.files import load_yaml
 from qualcarto.codebook.versions import publish_codebook
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.config import resolve_media_dir
-from qualcarto.errors import ConfigError, InputError, NotFoundError, QualcartoError
+from qualcarto.errors import ConfigError, ConflictError, InputError, NotFoundError, QualcartoError
 from qualcarto.layers import MAX_LAYER_BYTES, load_layer, locate
 from qualcarto.media import MediaImportReport, import_recordings
 from qualcarto.reconcile import CONSENSUS, accept_agreements, decide, units_frame
+from qualcarto.rounds import add_round, mark_reconciled
 from qualcarto.store import Project, connect, session_scope
 from qualcarto.store.engine import sqlite_path
+from qualcarto.study import create_study
 from qualcarto.transcripts import import_transcripts, read_participants
 from qualcarto.transcripts.decode import decode_text, read_bytes
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.users import add_user
 
 DEMO_PROJECT = "demo: open collaboration in open LLM projects (Linåker et al. 2025)"
@@ -77,10 +80,10 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
         _remove_old_demo(url, path)
     engine = connect(url, create=True)
     with session_scope(engine) as session:
-        if session.scalars(select(Project)).first() is not None:
-            raise QualcartoError(f"{url}: already holds a study; use another --db for the demo")
-        session.add(Project(name=DEMO_PROJECT, description="Reconstruction of Linåker et al. 2025"))
-        session.flush()
+        try:
+            create_study(session, DEMO_PROJECT, "Reconstruction of Linåker et al. 2025", store=url)
+        except ConflictError as exc:
+            raise ConflictError(f"{exc}; use another --db for the demo") from exc
         for name, role, password in DEMO_USERS:
             add_user(session, name, role, password)
         publish_codebook(session, root / CODEBOOK_FILE, "Codebook of the study", author="lena")
@@ -109,19 +112,22 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
 
 
 def apply_reconciliation(session: Session, path: Path) -> int:
-    """Settle a reconciliation round from a file through the reconcile service.
+    """Record a coding round and settle it from a file through the reconcile service.
 
-    The file names the two coders, the lead and the transcripts of the round; the exact
+    The file names the round (``name``, default "pilot"), the two coders, the lead and
+    the transcripts of the round; the round is recorded (``qualcarto.rounds``), the exact
     agreements of those transcripts are accepted, then each listed unit (found by its
-    transcript, code and how each side's passage begins) gets its decision. Returns the
-    number of consensus codings. Any unit it cannot find, or one left undecided, is an
-    error naming the file.
+    transcript, code and how each side's passage begins) gets its decision, and the round
+    is marked reconciled. Returns the number of consensus codings. Any unit it cannot
+    find, or one left undecided, is an error naming the file.
     """
     spec = _read_yaml(path)
     if not isinstance(spec, dict) or not {"coders", "lead", "transcripts"} <= set(spec):
         raise InputError(path, "a reconciliation file names 'coders', 'lead' and 'transcripts'")
     coder_a, coder_b = (str(c) for c in spec["coders"])
     lead = str(spec["lead"])
+    names = [str(name) for name in spec["transcripts"]]
+    recorded = add_round(session, lead, str(spec.get("name", "pilot")), [coder_a, coder_b], names)
     for name in spec["transcripts"]:
         accept_agreements(session, str(name), coder_a, coder_b, lead)
     for item in spec.get("decisions") or []:
@@ -143,12 +149,21 @@ def apply_reconciliation(session: Session, path: Path) -> int:
             first, last = (str(s) for s in item["span"])
             start = locate(text, first, label, path)
             span = (start, locate(text, last, label, path) + len(last))
-        decide(session, transcript, _id(unit["a_id"]), _id(unit["b_id"]), str(item["decision"]),
-               lead, span=span, comment=str(item.get("comment", "")))  # fmt: skip
+        decide(
+            session,
+            transcript,
+            _id(unit["a_id"]),
+            _id(unit["b_id"]),
+            str(item["decision"]),
+            lead,
+            span=span,
+            comment=str(item.get("comment", "")),
+        )
     for name in spec["transcripts"]:
         left = units_frame(session, str(name), coder_a, coder_b)["decision"].isna().sum()
         if left:
             raise InputError(path, f"{name}: {left} units of the round are left undecided")
+    mark_reconciled(session, lead, recorded.number)
     return len(codings_frame(session, [CONSENSUS]))
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from qualcarto.codebook.files import load_yaml
-from qualcarto.coding import add_coding, get_transcript
+from qualcarto.coding import add_coding
 from qualcarto.errors import InputError, NotFoundError, ValidationError
 from qualcarto.transcripts.decode import decode_text, read_bytes
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.users import add_user, get_user
 
 LAYER_FILE = "layer.yaml"

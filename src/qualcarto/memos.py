@@ -6,7 +6,8 @@ journal. A transcript memo is one text per author and transcript (the coding pag
 A memo's text may link to what it discusses: ``[[I3:681-801]]`` (a span of a transcript,
 Python ``str`` offsets), ``[[code:pre-model-secrecy]]``, ``[[memo:12]]``,
 ``[[transcript:I3]]`` and ``[[coding:40]]``. Links are parsed on every save into
-``memo_links``, so ``backlinks`` can show, wherever a thing is shown, the memos naming it.
+``memo_links``, so ``qualcarto.backlinks`` can show, wherever a thing is shown, the
+memos naming it.
 
 ``write_memo`` is the notebook's editor (links checked, a broken one refused);
 ``add_memo_text`` is the importers' (text appended to the author's memo on the subject,
@@ -20,12 +21,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qualcarto.codebook.versions import get_version
-from qualcarto.coding import get_transcript, visible_coders
-from qualcarto.errors import NotFoundError, ValidationError
+from qualcarto.errors import ConflictError, NotFoundError, ValidationError
 from qualcarto.store import (
     Coding,
     Memo,
@@ -37,13 +37,24 @@ from qualcarto.store import (
     record,
 )
 from qualcarto.store.models import utcnow
+from qualcarto.study_settings import visible_coders
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.users import get_user
 
 Subject = Literal["transcript", "code", "coding", "participant", "project"]
 SUBJECTS: tuple[Subject, ...] = ("transcript", "code", "coding", "participant", "project")
 LINK = re.compile(r"\[\[(?:(code|memo|transcript|coding):)?([^\[\]\n]+?)\]\]")
 _SPAN = re.compile(r"^(?P<name>.+):(?P<start>\d+)-(?P<end>\d+)$")
-MEMO_COLUMNS = ["memo_id", "subject", "author", "title", "about", "text", "updated_at"]
+MEMO_COLUMNS = [
+    "memo_id",
+    "subject",
+    "author",
+    "title",
+    "about",
+    "text",
+    "updated_at",
+    "row_version",
+]
 
 
 @dataclass(frozen=True)
@@ -124,8 +135,11 @@ def refresh_links(session: Session, memo: Memo, *, strict: bool = True) -> list[
 
 
 def _written_links(text: str, strict: bool) -> list[LinkRef]:
-    if strict:
-        return parse_links(text)
+    return parse_links(text) if strict else written_links(text)
+
+
+def written_links(text: str) -> list[LinkRef]:
+    """The well-formed links of a text, in order; a malformed one (imported text) is skipped."""
     found = []
     for match in LINK.finditer(text):
         try:
@@ -147,10 +161,13 @@ def write_memo(
     coding_id: int | None = None,
     participant: str | None = None,
     memo_id: int | None = None,
+    expected_version: int | None = None,
 ) -> Memo:
     """Add a memo (or, with ``memo_id``, rewrite the author's own), links checked and stored.
 
     A transcript memo is one per author and transcript: writing one again rewrites it.
+    ``expected_version`` is the ``row_version`` the editor started from: if the memo was
+    saved since (another tab, another device), the write is refused, not lost over it.
     """
     user = get_user(session, author)
     if memo_id is not None:
@@ -159,10 +176,17 @@ def write_memo(
             raise NotFoundError(f"memo {memo_id} does not exist")
         if memo.author_id != user.id:
             raise ValidationError(f"memo {memo_id} is not {author}'s to change")
+        if expected_version is not None and memo.row_version != expected_version:
+            raise ConflictError(
+                f"memo {memo_id} was saved meanwhile (version {memo.row_version}, "
+                f"you started from {expected_version}); reload it and edit again"
+            )
     else:
         memo = _new_memo(session, user, subject, transcript, code_id, coding_id, participant)
     before = memo.text
     memo.text, memo.title, memo.updated_at = text, title or memo.title, utcnow()
+    if memo.id is not None:  # a rewrite: counted, so an editor holding the old one is refused
+        memo.row_version += 1
     session.flush()
     links = refresh_links(session, memo)
     record(
@@ -284,6 +308,8 @@ def add_memo_text(
         session.add(memo)
     memo.text = "\n\n".join(t for t in (memo.text, text) if t)
     memo.updated_at = utcnow()
+    if memo.id is not None:
+        memo.row_version += 1
     session.flush()
     if "[[" in memo.text:
         refresh_links(session, memo, strict=False)
@@ -319,7 +345,18 @@ def memos_frame(session: Session, viewer: str | None = None) -> pd.DataFrame:
             "coding": f"coding {memo.coding_id}",
             "participant": participant,
         }.get(memo.subject) or ""
-        rows.append((memo.id, memo.subject, author, memo.title, about, memo.text, memo.updated_at))
+        rows.append(
+            (
+                memo.id,
+                memo.subject,
+                author,
+                memo.title,
+                about,
+                memo.text,
+                memo.updated_at,
+                memo.row_version,
+            )
+        )
     return pd.DataFrame(rows, columns=MEMO_COLUMNS)
 
 
@@ -331,43 +368,3 @@ def search_memos(session: Session, words: str, viewer: str | None = None) -> pd.
     for word in words.casefold().split():
         mask &= haystack.str.contains(word, regex=False)
     return frame[mask].reset_index(drop=True)
-
-
-def backlinks(
-    session: Session,
-    *,
-    code: str | None = None,
-    transcript: str | None = None,
-    span: tuple[int, int] | None = None,
-    memo: int | None = None,
-    coding: int | None = None,
-    viewer: str | None = None,
-) -> pd.DataFrame:
-    """The memos linking to a code, memo, coding, transcript, or span of a transcript.
-
-    For a transcript, links to the transcript and to any span of it count; with ``span``
-    only span links overlapping it. A coding counts links to it and to overlapping spans.
-    """
-    conditions: list[ColumnElement[bool]] = []
-    if code is not None:
-        conditions.append((MemoLink.kind == "code") & (MemoLink.target == code))
-    if memo is not None:
-        conditions.append((MemoLink.kind == "memo") & (MemoLink.target == str(memo)))
-    if coding is not None:
-        found = session.get(Coding, coding)
-        if found is None:
-            raise NotFoundError(f"coding {coding} does not exist")
-        conditions.append((MemoLink.kind == "coding") & (MemoLink.target == str(coding)))
-        transcript, span = found.transcript.name, (found.start, found.end)
-    if transcript is not None:
-        doc = get_transcript(session, transcript)
-        in_doc = MemoLink.transcript_id == doc.id
-        if span is None:
-            conditions.append(in_doc)
-        else:
-            conditions.append(in_doc & (MemoLink.start < span[1]) & (MemoLink.end > span[0]))
-    if not conditions:
-        raise ValidationError("name a code, memo, coding or transcript to find backlinks to")
-    ids = set(session.scalars(select(MemoLink.memo_id).where(or_(*conditions))))
-    frame = memos_frame(session, viewer)
-    return frame[frame["memo_id"].isin(ids)].reset_index(drop=True)

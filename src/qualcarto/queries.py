@@ -8,6 +8,7 @@ blind coding holds because codings come from ``codings_frame(viewer=...)``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from qualcarto.store import (
     record,
 )
 from qualcarto.transcripts.frames import transcripts_frame
+from qualcarto.transcripts.groups import group_transcripts, memberships_frame
 from qualcarto.users import get_user
 
 RESULT_COLUMNS = [
@@ -61,6 +63,7 @@ def study_frames(
         transcripts=transcripts_frame(session),
         turns=_units(session, Turn),
         sentences=_units(session, Segment),
+        groups=memberships_frame(session),
     )
 
 
@@ -72,10 +75,19 @@ def answer_query(
     viewer: str | None = None,
     version: int | None = None,
     context: int = 80,
+    group: str | None = None,
 ) -> pd.DataFrame:
-    """One row per hit with its excerpt and context: ``RESULT_COLUMNS`` plus ``transcript_id``."""
+    """One row per hit with its excerpt and context: ``RESULT_COLUMNS`` plus ``transcript_id``.
+
+    ``group``: only the transcripts of that transcript group, as if the query ended in
+    ``WHERE group = "..."``.
+    """
     query = parse_query(text)
     frames = study_frames(session, coders=coders, viewer=viewer, version=version)
+    if group is not None:
+        members = set(group_transcripts(session, group))
+        codings = frames.codings
+        frames = replace(frames, codings=codings[codings["transcript"].isin(members)])
     hits = run_query(query, frames)
     ids = [int(i) for i in hits["transcript_id"].unique()]
     rows = session.execute(select(Transcript.id, Transcript.text).where(Transcript.id.in_(ids)))

@@ -16,11 +16,12 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcarto.coding import add_coding, codings_frame, get_transcript
+from qualcarto.coding import add_coding, codings_frame
 from qualcarto.duplicates import find_duplicate
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import Coding, ReconciliationDecision, User, record
-from qualcarto.users import get_user
+from qualcarto.transcripts.lookup import get_transcript
+from qualcarto.users import get_user, require_lead
 
 CONSENSUS = "consensus"
 DECISIONS = ("take_a", "take_b", "both", "edit", "neither")
@@ -34,8 +35,12 @@ def consensus_user(session: Session) -> User:
     """The reference user that owns consensus codings, created on first use."""
     found = session.scalars(select(User).where(User.name == CONSENSUS)).first()
     if found is None:
-        found = User(name=CONSENSUS, role="coder", kind="reference",
-                     description="Consensus reached in reconciliation")  # fmt: skip
+        found = User(
+            name=CONSENSUS,
+            role="coder",
+            kind="reference",
+            description="Consensus reached in reconciliation",
+        )
         session.add(found)
         session.flush()
         record(session, "system", "user.add", "user", found.id, name=CONSENSUS, kind="reference")
@@ -146,8 +151,7 @@ def decide(
     """Settle one unit as the lead; deciding a unit again replaces its consensus codings."""
     if decision not in DECISIONS:
         raise ValidationError(f"decision '{decision}' is not one of {DECISIONS}")
-    if get_user(session, actor).role != "lead":
-        raise ValidationError(f"only a lead reconciles, and '{actor}' is not one")
+    require_lead(session, actor, "reconciles")
     doc = get_transcript(session, transcript)
     a, b = _coding(session, coding_a_id, doc.id), _coding(session, coding_b_id, doc.id)
     if a is None and b is None:
@@ -196,9 +200,20 @@ def decide(
     )
     session.add(row)
     session.flush()
-    record(session, actor, "reconcile.decide", "transcript", doc.id, transcript=doc.name,
-           coding_a=coding_a_id, coding_b=coding_b_id, decision=decision, code=code,
-           consensus=[(c.start, c.end) for c in made], comment=comment)  # fmt: skip
+    record(
+        session,
+        actor,
+        "reconcile.decide",
+        "transcript",
+        doc.id,
+        transcript=doc.name,
+        coding_a=coding_a_id,
+        coding_b=coding_b_id,
+        decision=decision,
+        code=code,
+        consensus=[(c.start, c.end) for c in made],
+        comment=comment,
+    )
     return row
 
 

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcarto.assignments import assigned_users
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.errors import NotFoundError, ValidationError
 from qualcarto.store import Coding, Review, User, record
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.users import get_user
 
 DECISIONS = ("accept", "reject", "comment")
@@ -49,8 +50,15 @@ def review_coding(
     review = Review(coding_id=coding_id, reviewer_id=user.id, decision=decision, comment=comment)
     session.add(review)
     session.flush()
-    record(session, reviewer, f"review.{decision}", "coding", coding_id,
-           review_id=review.id, comment=comment)  # fmt: skip
+    record(
+        session,
+        reviewer,
+        f"review.{decision}",
+        "coding",
+        coding_id,
+        review_id=review.id,
+        comment=comment,
+    )
     return review
 
 

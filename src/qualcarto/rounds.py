@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from qualcarto.codebook import get_version
 from qualcarto.errors import NotFoundError, ValidationError
-from qualcarto.store import CodingRound, Transcript, User, current_project, record
+from qualcarto.store import CodingRound, Transcript, current_project, record
 from qualcarto.store.models import utcnow
+from qualcarto.users import check_coders
 
 ROUND_COLUMNS = [
     "round", "name", "codebook_version", "coders", "transcripts", "created_by",
@@ -46,10 +47,7 @@ def add_round(
         raise ValidationError(f"a round needs at least two different coders, got {chosen}")
     if not name.strip():
         raise ValidationError("a round needs a name")
-    known = set(session.scalars(select(User.name).where(User.name.in_(chosen))))
-    missing = [c for c in chosen if c not in known]
-    if missing:
-        raise NotFoundError(f"no coder called {', '.join(map(repr, missing))}")
+    check_coders(session, chosen)
     project = current_project(session)
     names = list(dict.fromkeys(transcripts))
     if not names:
@@ -82,8 +80,17 @@ def add_round(
     )
     session.add(found)
     session.flush()
-    record(session, actor, "round.add", "coding_round", number, name=found.name,
-           coders=chosen, transcripts=names, codebook_version=version)  # fmt: skip
+    record(
+        session,
+        actor,
+        "round.add",
+        "coding_round",
+        number,
+        name=found.name,
+        coders=chosen,
+        transcripts=names,
+        codebook_version=version,
+    )
     return found
 
 

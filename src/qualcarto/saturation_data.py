@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from qualcarto.codebook import codebook_frame, get_version, version_codebook
 from qualcarto.coding import codings_frame
-from qualcarto.errors import NotFoundError, ValidationError
+from qualcarto.errors import ValidationError
 from qualcarto.saturation import SaturationData
-from qualcarto.store import Transcript, User, current_project
+from qualcarto.store import Transcript, current_project
+from qualcarto.users import check_coders
 
 ORDERS = {
     "name": "transcript names in natural order",
@@ -45,10 +46,7 @@ def saturation_data(session: Session, coders: Sequence[str], order: str = "name"
     chosen = list(dict.fromkeys(coders))
     if not chosen:
         raise ValidationError("name at least one coder or layer")
-    known = set(session.scalars(select(User.name).where(User.name.in_(chosen))))
-    missing = [c for c in chosen if c not in known]
-    if missing:
-        raise NotFoundError(f"no coder called {', '.join(map(repr, missing))}")
+    check_coders(session, chosen)
     frame = codings_frame(session, chosen)
     if frame.empty:
         raise ValidationError(f"no codings by {', '.join(map(repr, chosen))}")

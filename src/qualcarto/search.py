@@ -18,10 +18,11 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcarto.coding import codings_frame, get_transcript
+from qualcarto.coding import codings_frame
 from qualcarto.errors import ValidationError
 from qualcarto.selection import snap
 from qualcarto.store import Transcript, current_project
+from qualcarto.transcripts.lookup import get_transcript
 
 HIT_COLUMNS = ["transcript", "start", "end", "left", "match", "right"]
 

@@ -131,6 +131,8 @@ def set_memo(
     if found is None:
         found = Memo(transcript_id=transcript.id, author_id=user.id)
         session.add(found)
+    else:  # counted, so the notebook's editor holding the old text cannot overwrite this
+        found.row_version += 1
     found.text, found.updated_at = text, utcnow()
     session.flush()
     record(session, author, "memo.set", "transcript", transcript.id, before=before, after=text)

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -55,6 +58,52 @@ def add_user(
     return user
 
 
+@dataclass(frozen=True)
+class Person:
+    """Who ``ensure_users`` needs: a name, and the role and kind to give them if new."""
+
+    name: str
+    role: str = "coder"
+    kind: str = "human"
+
+
+def ensure_users(
+    session: Session,
+    people: Iterable[Person],
+    *,
+    description: str = "",
+    actor: str = "system",
+    imported: bool = True,
+) -> list[str]:
+    """Make sure each person exists; returns the names it created, sorted.
+
+    Merge rule: a name already in the store is kept exactly as it is (role, kind,
+    password, description), whatever ``people`` says, so an import never demotes a lead
+    or turns a person into a machine layer. New people are made with ``add_user``
+    (``imported``: no password until a lead sets one), each audited.
+    """
+    wanted = {p.name: p for p in people}
+    existing = set(session.scalars(select(User.name).where(User.name.in_(list(wanted)))))
+    created = sorted(set(wanted) - existing)
+    for name in created:
+        person = wanted[name]
+        add_user(
+            session,
+            name,
+            person.role,
+            kind=person.kind,
+            description=description,
+            actor=actor,
+            imported=imported,
+        )
+    return created
+
+
+def find_user(session: Session, name: str) -> User | None:
+    """The user called ``name``, or None (``get_user`` raises instead)."""
+    return session.scalars(select(User).where(User.name == name)).first()
+
+
 def _hash_password(password: str | None) -> str:
     if password is None or len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
@@ -77,9 +126,31 @@ def set_password(session: Session, name: str, password: str, *, actor: str = "sy
 
 def get_user(session: Session, name: str) -> User:
     """The user called ``name``, or a clear error."""
-    user = session.scalars(select(User).where(User.name == name)).first()
+    user = find_user(session, name)
     if user is None:
         raise NotFoundError(f"no user called '{name}'")
+    return user
+
+
+def check_coders(session: Session, names: Iterable[str]) -> dict[str, str]:
+    """Each named coder's kind (human, machine or reference), or one error naming the unknown.
+
+    A name nobody has is an error rather than an empty selection, so a typo cannot pass for
+    "nobody coded this".
+    """
+    chosen = list(dict.fromkeys(names))
+    kinds = dict(session.execute(select(User.name, User.kind).where(User.name.in_(chosen))).all())
+    unknown = [name for name in chosen if name not in kinds]
+    if unknown:
+        raise NotFoundError(f"no coder called {', '.join(map(repr, unknown))}")
+    return {name: kinds[name] for name in chosen}
+
+
+def require_lead(session: Session, actor: str, doing: str = "may do this") -> User:
+    """The lead called ``actor``, or a clear error naming what only a lead ``doing``."""
+    user = get_user(session, actor)
+    if user.role != "lead":
+        raise ValidationError(f"only a lead {doing}, and '{actor}' is not one")
     return user
 
 

@@ -9,7 +9,8 @@ Pure functions (DataFrames and arrays in, floats and DataFrames out; no I/O):
 * coded spans (``transcript_id, coder, code_id, start, end`` plus transcript lengths):
   :func:`span_agreement` (two coders at the char, segment or document unit),
   :func:`multi_coder_agreement` (alpha and Fleiss' kappa for any number of coders),
-  :func:`unitized_alpha` (Krippendorff's unitizing alpha), :func:`match_segments`
+  :func:`unitized_alpha` (Krippendorff's unitizing alpha), :func:`unitizing_family`
+  (uα, |uα, cuα and (k)uα of Krippendorff et al. 2016), :func:`match_segments`
   (which segments found a match, for listing disagreements), :func:`bootstrap_ci`
   (seeded intervals resampling transcripts) and :func:`agreement_report` (the table the
   CLI and the app print);
@@ -56,6 +57,7 @@ from qualcarto.agreement.span_agreement import (
 from qualcarto.agreement.tables import (
     ALL_CODES_NAME,
     DEFAULT_FLAG_BELOW,
+    FLAG_COLOR,
     FLAG_COLUMN,
     MEASURE_NAMES,
     AgreementData,
@@ -71,12 +73,14 @@ from qualcarto.agreement.tables import (
     transcript_table,
 )
 from qualcarto.agreement.unitized import unitized_alpha
+from qualcarto.agreement.unitizing_family import unitizing_family
 
 __all__ = [
     "ALL_CODES",
     "ALL_CODES_NAME",
     "DEFAULT_FLAG_BELOW",
     "DISAGREEMENT_COLUMNS",
+    "FLAG_COLOR",
     "FLAG_COLUMN",
     "MEASURE_NAMES",
     "AgreementData",
@@ -117,4 +121,5 @@ __all__ = [
     "span_agreement",
     "transcript_table",
     "unitized_alpha",
+    "unitizing_family",
 ]

@@ -39,14 +39,20 @@ class AgreementTables:
 
 
 def agreement_tables(
-    data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS
+    data: AgreementData,
+    options: ReportOptions = DEFAULT_OPTIONS,
+    segments: AgreementData | None = None,
 ) -> AgreementTables:
-    """The per-code, per-transcript, coder-pair (3+ coders) and disagreement tables."""
+    """The per-code, per-transcript, coder-pair (3+ coders) and disagreement tables.
+
+    ``segments``: the data whose coded segments the disagreements list, when ``data``
+    was cut into other units (speaker turns, question-answer pairs); default ``data``.
+    """
     return AgreementTables(
         per_code=code_table(data, options),
         per_transcript=transcript_table(data, options),
         pairs=pair_table(data, options) if len(data.coders) > 2 else None,
-        disagreements=disagreements(data, options.overlap),
+        disagreements=disagreements(segments or data, options.overlap),
     )
 
 

@@ -19,32 +19,9 @@ import numpy as np
 
 from qualcarto.agreement.codings import SpanData
 from qualcarto.agreement.ratings import AgreementInputError
+from qualcarto.intervals import merge_overlaps
 
 MAX_OVERLAP_DENOMINATOR = 10_000
-
-
-def merge_overlaps(
-    group: np.ndarray, start: np.ndarray, end: np.ndarray, presorted: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Union of spans within each group: spans that share a character become one.
-
-    Spans that only touch (``end == next start``) stay separate. Returns the merged
-    spans sorted by group, then start; ``presorted`` says the input already is.
-    """
-    if group.size == 0:
-        return group.copy(), start.copy(), end.copy()
-    stride = int(end.max()) + 1
-    if presorted:
-        g, s, e = group, start, end
-    else:
-        order = np.lexsort((start, group))
-        g, s, e = group[order], start[order], end[order]
-    running_end = np.maximum.accumulate(g * stride + e)
-    new_run = np.ones(g.size, dtype=bool)
-    new_run[1:] = (g[1:] * stride + s[1:]) >= running_end[:-1]
-    first = np.flatnonzero(new_run)
-    last = np.append(first[1:] - 1, g.size - 1)
-    return g[first], s[first], running_end[last] - g[first] * stride
 
 
 @dataclass(frozen=True)

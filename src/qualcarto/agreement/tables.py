@@ -42,6 +42,7 @@ ALL_CODES_NAME = "all codes (pooled)"
 # below .6 has not reached substantial agreement and is worth a look (docs/agreement.md).
 DEFAULT_FLAG_BELOW = 0.6
 FLAG_COLUMN = "flagged"
+FLAG_COLOR = "#fce4d6"  # a flagged row's shade, on the Agreement page and in the workbook
 MEASURE_NAMES: dict[str, str] = {
     "cohen_kappa": "Cohen's kappa",
     "krippendorff_alpha": "Krippendorff's alpha",
@@ -70,6 +71,8 @@ class AgreementData:
     facets: tuple[str, ...]
     codebook_versions: tuple[int, ...]  # versions the codings were made under
     version_filter: int | None = None
+    unit_name: str | None = None  # e.g. "speaker turn" when transcripts were cut into units
+    group: str | None = None  # the transcript group measured (None: no group chosen)
 
     @cached_property
     def _names(self) -> dict[object, str]:
@@ -283,8 +286,15 @@ def describe(data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS) -> l
         share = overlap_fraction(options.overlap)
     coders = ", ".join(f"{name} ({data.coder_kinds[name]})" for name in data.coders)
     rule = UNIT_RULES[checked].format(share=f"{float(share):.0%}")
+    measured, named = counted(len(data.lengths), "transcript"), str(checked)
+    if data.unit_name is not None:
+        rule = f"each {data.unit_name}; the code is present or absent for each coder"
+        rule += " (Campbell et al. 2013)"
+        measured, named = counted(len(data.lengths), data.unit_name), data.unit_name
     counts = data.codings.groupby("codebook_version").size()
-    found = f"{counted(len(data.lengths), 'transcript')}, {counted(len(data.codings), 'coding')}"
+    found = f"{measured}, {counted(len(data.codings), 'coding')}"
+    if data.group is not None:
+        found += f" of transcript group '{data.group}'"
     if data.version_filter is not None:
         found += f", only those made under codebook version {data.version_filter}"
     elif len(counts) == 1:
@@ -294,7 +304,7 @@ def describe(data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS) -> l
         found += f": {made[0].replace('under', 'made under codebook', 1)}, {', '.join(made[1:])}"
     lines = [
         f"coders: {coders}",
-        f"unit: {checked} - {rule}",
+        f"unit: {named} - {rule}",
         found,
         "proportions are shares in [0, 1]",
     ]
@@ -310,6 +320,7 @@ __all__ = [
     "ALL_CODES_NAME",
     "DEFAULT_FLAG_BELOW",
     "DEFAULT_OPTIONS",
+    "FLAG_COLOR",
     "FLAG_COLUMN",
     "MEASURE_NAMES",
     "AgreementData",

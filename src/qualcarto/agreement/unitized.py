@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from qualcarto.agreement.codings import ALL_CODES, SpanData, validate_codings
-from qualcarto.agreement.spans import merge_overlaps
+from qualcarto.intervals import merge_overlaps
 
 
 def _pair_disagreement(

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qualcarto import __version__
-from qualcarto.cli import RAW_CSV_HELP, store_session
+from qualcarto.cli.common import RAW_CSV_HELP, store_session
 from qualcarto.wording import counted
 
 if TYPE_CHECKING:
     import pandas as pd
 
-BY_CHOICES = ("code", "transcript", "transcript-code", "pair")
+BY_CHOICES = ("code", "transcript", "transcript-code", "pair", "unitizing")
 FORMAT_CHOICES = ("table", "csv", "json", "xlsx")
 FLAG_CHOICES = (
     "auto", "cohen_kappa", "krippendorff_alpha", "fleiss_kappa", "brennan_prediger",
@@ -37,10 +37,10 @@ FLAG_CHOICES = (
 )
 @click.option(
     "--unit",
-    type=click.Choice(["char", "segment", "document"]),
+    type=click.Choice(["char", "segment", "document", "turn", "qa"]),
     default="segment",
     show_default=True,
-    help="Unit of analysis (docs/agreement.md, section 2).",
+    help="Unit of analysis; turn: speaker turns, qa: question-answer pairs (docs/agreement.md).",
 )
 @click.option(
     "--overlap",
@@ -63,13 +63,15 @@ FLAG_CHOICES = (
     type=click.Choice(BY_CHOICES),
     default="code",
     show_default=True,
-    help="One row per code, per transcript, per transcript and code, or per coder pair.",
+    help="One row per code, per transcript, per transcript and code, per coder pair; "
+    "unitizing: the uα family of Krippendorff et al. (2016).",
 )
 @click.option("--disagreements", is_flag=True, help="List the segments without a match instead.")
 @click.option(
     "--codebook-version", type=int, default=None, help="Only codings made under this version."
 )
 @click.option("--transcript", "transcripts", multiple=True, help="Only these (repeatable).")
+@click.option("--group", default=None, metavar="NAME", help="Only this transcript group's.")
 @click.option("--code", "codes", multiple=True, help="Only these codes (repeatable).")
 @click.option(
     "--flag-below",
@@ -111,6 +113,7 @@ def agreement(
     disagreements: bool,
     codebook_version: int | None,
     transcripts: tuple[str, ...],
+    group: str | None,
     codes: tuple[str, ...],
     flag_below: float,
     flag_on: str,
@@ -133,7 +136,7 @@ def agreement(
     Example: qualcarto agreement --coders linaker2025 auto --unit char --bootstrap 1000
     """
     from qualcarto import agreement as tables
-    from qualcarto.agreement_data import agreement_data
+    from qualcarto.agreement_data import agreement_data, unit_data
     from qualcarto.cli.agreement_text import disagreement_text, table_text
 
     names = [*coders, *more_coders]
@@ -151,38 +154,49 @@ def agreement(
             codebook_version=codebook_version,
             transcripts=transcripts or None,
             codes=codes or None,
+            group=group,
         )
-    options = tables.ReportOptions(unit, overlap, bootstrap, seed, flag_below, flag_on)
-    header = tables.describe(data, options)
+        measured, core = unit_data(session, data, unit)
+    options = tables.ReportOptions(core, overlap, bootstrap, seed, flag_below, flag_on)
+    header = tables.describe(measured, options)
     if fmt == "xlsx" and output is not None:
-        _xlsx(output, data, options)
+        _xlsx(output, measured, options, data)
         return
     stamp: dict[str, Any] = {
         "coders": list(data.coders),
+        **({"group": group} if group else {}),
         "unit": unit,
         "overlap": overlap,
         "codebook_versions": list(data.codebook_versions),
     }
     if disagreements:
-        frame = tables.disagreements(data, overlap)
+        frame = tables.disagreements(data, overlap)  # coded segments, whatever the unit
     elif by == "code":
-        frame = tables.code_table(data, options)
-        measure = tables.flag_measure(unit, len(data.coders), flag_on)
+        frame = tables.code_table(measured, options)
+        measure = tables.flag_measure(core, len(data.coders), flag_on)
         header.append(tables.flag_note(measure, flag_below))
         stamp.update(flag_on=measure, flag_below=flag_below)
     elif by == "pair":
-        frame = tables.pair_table(data, options)
+        frame = tables.pair_table(measured, options)
+    elif by == "unitizing":  # on the text itself, whatever the unit
+        with tables.plain_errors():
+            frame = tables.unitizing_family(data.codings, data.lengths, data.coders)
+        header = [line for line in header if not line.startswith("unit:")]
+        header.append("unit: the text as a continuum (Krippendorff et al. 2016; docs/agreement.md)")
     else:
-        frame = tables.transcript_table(data, options, by_code=by == "transcript-code")
+        frame = tables.transcript_table(measured, options, by_code=by == "transcript-code")
     if fmt == "csv":
         text = _csv(frame, stamp, raw=raw)
     elif fmt == "json":
         text = _json(frame, data, stamp, header, by, disagreements, bootstrap, seed)
     elif disagreements:
         text = disagreement_text(frame, header)
+    elif by == "unitizing":
+        shown = frame.assign(alpha=frame["alpha"].map(lambda a: "–" if a != a else f"{a:.3f}"))
+        text = "".join(f"{line}\n" for line in header) + shown.to_string(index=False) + "\n"
     else:
         width = None if wide else shutil.get_terminal_size().columns
-        text = table_text(frame, data.coders, header, unit, facets=data.facets, width=width)
+        text = table_text(frame, data.coders, header, core, facets=data.facets, width=width)
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {counted(len(frame), 'row')} to {output}")
@@ -190,11 +204,11 @@ def agreement(
         click.echo(text, nl=False)
 
 
-def _xlsx(output: Path, data: Any, options: Any) -> None:
+def _xlsx(output: Path, data: Any, options: Any, segments: Any) -> None:
     from qualcarto.agreement import about_rows, agreement_tables
     from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 
-    tables = agreement_tables(data, options)
+    tables = agreement_tables(data, options, segments)
     about = about_rows(data, options)
     sheets = write_agreement_workbook(output, data, tables, about)
     click.echo(f"wrote {counted(len(sheets), 'sheet')} ({', '.join(sheets)}) to {output}")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from qualcarto.cli import store_session
+from qualcarto.cli.common import store_session
 from qualcarto.errors import ValidationError
 
 FIGURE_CHOICES = ("1", "2-7", "8", "9", "all")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from qualcarto.cli import RAW_CSV_HELP, store_session
+from qualcarto.cli.common import RAW_CSV_HELP, store_session
 from qualcarto.wording import counted
 
 

@@ -2,8 +2,9 @@
 """``qualcarto export ...``: theme matrices, tidy csv, REFI-QDA and graph files.
 
 Each command gathers one layer (``--coder``, repeatable, or ``--consensus``; default:
-every coder) against one codebook version (``--version``, default the newest) and
-hands it to one writer in ``qualcarto.exchange``.
+every coder) against one codebook version (``--version``, default the newest), of
+every transcript or one transcript group (``--group``), and hands it to one writer in
+``qualcarto.exchange``.
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ from typing import Any
 
 import click
 
-from qualcarto.cli import RAW_CSV_HELP, progress_bar, store_session
+from qualcarto.cli.common import RAW_CSV_HELP, progress_bar, store_session
 from qualcarto.wording import counted
 
 
 def _layer_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--group", "group", default=None, metavar="NAME", help="Only this transcript group."
+    )(command)
     command = click.option(
         "--version", "version", type=int, default=None, help="Codebook version (default: newest)."
     )(command)
@@ -51,6 +55,7 @@ def export_xlsx(
     coders: tuple[str, ...],
     consensus: bool,
     version: int | None,
+    group: str | None,
     attributes: tuple[str, ...],
 ) -> None:
     """Write every theme matrix as a sheet of one Excel workbook.
@@ -61,7 +66,7 @@ def export_xlsx(
     from qualcarto.exchange.xlsx import build_sheets
 
     with store_session(ctx, read_only=True) as session:
-        data = study_data(session, coders, consensus=consensus, version=version)
+        data = study_data(session, coders, consensus=consensus, version=version, group=group)
     chosen = list(attributes) or None
     missing = [a for a in attributes if a not in data.transcripts.columns]
     if missing:
@@ -84,6 +89,7 @@ def export_csv(
     coders: tuple[str, ...],
     consensus: bool,
     version: int | None,
+    group: str | None,
     raw: bool,
 ) -> None:
     """Write the tidy table: one row per coding with its labels, attributes and facets.
@@ -93,7 +99,7 @@ def export_csv(
     from qualcarto.exchange import study_data, write_tidy_csv
 
     with store_session(ctx, read_only=True) as session:
-        data = study_data(session, coders, consensus=consensus, version=version)
+        data = study_data(session, coders, consensus=consensus, version=version, group=group)
     rows = write_tidy_csv(data, out, raw=raw)
     click.echo(f"wrote {counted(rows, 'coding')} to {out}")
 
@@ -114,12 +120,13 @@ def _graph(fmt: str) -> click.Command:
         coders: tuple[str, ...],
         consensus: bool,
         version: int | None,
+        group: str | None,
         scope: str | None,
     ) -> None:
         from qualcarto.exchange import study_data, write_graph
 
         with store_session(ctx, read_only=True) as session:
-            data = study_data(session, coders, consensus=consensus, version=version)
+            data = study_data(session, coders, consensus=consensus, version=version, group=group)
         graph = write_graph(data, out, fmt, scope)  # type: ignore[arg-type]
         click.echo(
             f"wrote {counted(graph.number_of_nodes(), 'code')} and "
@@ -153,6 +160,7 @@ def export_qdpx(
     coders: tuple[str, ...],
     consensus: bool,
     version: int | None,
+    group: str | None,
     positions: str,
 ) -> None:
     """Write the study as a REFI-QDA project for NVivo, MAXQDA, ATLAS.ti or QualCoder.
@@ -163,7 +171,7 @@ def export_qdpx(
     from qualcarto.exchange.refi_export import write_qdpx
 
     with store_session(ctx, read_only=True) as session:
-        data = study_data(session, coders, consensus=consensus, version=version)
+        data = study_data(session, coders, consensus=consensus, version=version, group=group)
         with progress_bar(len(data.transcripts), "writing sources") as bar:
             report = write_qdpx(
                 session,

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.orm import Session
 
 from qualcarto.config import resolve_media_dir
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def recordings_importer(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualcarto.cli import store_session
+from qualcarto.cli.common import store_session
 
 
 @click.command("pseudonymise")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from qualcarto.cli import RAW_CSV_HELP
+from qualcarto.cli.common import RAW_CSV_HELP
 from qualcarto.names import printable
 from qualcarto.wording import counted
 
@@ -18,6 +18,7 @@ from qualcarto.wording import counted
 @click.option("--saved", default=None, metavar="NAME", help="Run a saved query instead.")
 @click.option("--coder", "coders", multiple=True, help="Only these coders (repeatable).")
 @click.option("--version", "version", type=int, default=None, help="Codebook version for codes.")
+@click.option("--group", default=None, metavar="NAME", help="Only this transcript group.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 @click.option("--crosstab", "by", default=None, metavar="ATTR", help="Count hits by attribute.")
 @click.option("--save", "save_as", default=None, metavar="NAME", help="Also save it as NAME.")
@@ -31,6 +32,7 @@ def query(
     saved: str | None,
     coders: tuple[str, ...],
     version: int | None,
+    group: str | None,
     fmt: str,
     by: str | None,
     save_as: str | None,
@@ -59,7 +61,7 @@ def query(
             if saved is not None:
                 text, version = get_saved_query(session, saved)
             assert text is not None
-            hits = answer_query(session, text, coders=coders or None, version=version)
+            hits = answer_query(session, text, coders=coders or None, version=version, group=group)
             table = hit_crosstab(hits, transcripts_frame(session), by) if by else None
         if save_as and author:
             with session_scope(engine) as session:

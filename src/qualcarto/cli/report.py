@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualcarto.cli import store_session
+from qualcarto.cli.common import store_session
 
 
 @click.command("report")
@@ -77,9 +77,21 @@ from qualcarto.cli import store_session
     help="Also print appendix.pdf with headless Chromium.",
 )
 @click.pass_context
-def report(ctx: click.Context, out: Path, coders: tuple[str, ...], layer: tuple[str, ...],
-           bootstrap: int, seed: int, overlap: float, base: int, run_length: int,
-           threshold: float, orders: int, order: str, pdf: bool) -> None:  # fmt: skip
+def report(
+    ctx: click.Context,
+    out: Path,
+    coders: tuple[str, ...],
+    layer: tuple[str, ...],
+    bootstrap: int,
+    seed: int,
+    overlap: float,
+    base: int,
+    run_length: int,
+    threshold: float,
+    orders: int,
+    order: str,
+    pdf: bool,
+) -> None:
     """Write the methods appendix: study, codebook and its change log, coding process,
     agreement with bootstrap intervals, disagreement anatomy, saturation, cartography
     figures and a drafted methods paragraph, as HTML and PDF with every table as csv.
@@ -89,8 +101,9 @@ def report(ctx: click.Context, out: Path, coders: tuple[str, ...], layer: tuple[
     from qualcarto.appendix_data import AppendixOptions, appendix_data
     from qualcarto.exchange.appendix_files import write_appendix
 
-    options = AppendixOptions(coders, layer, bootstrap, seed, overlap, base, run_length,
-                              threshold, orders, order)  # fmt: skip
+    options = AppendixOptions(
+        coders, layer, bootstrap, seed, overlap, base, run_length, threshold, orders, order
+    )
     with store_session(ctx, read_only=True) as session:
         appendix, cartography = appendix_data(session, options)
     _, written = write_appendix(appendix, cartography, out, pdf=pdf)

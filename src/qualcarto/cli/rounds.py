@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from qualcarto.cli import store_session
+from qualcarto.cli.common import store_session
 
 
 @click.group("round")
@@ -19,14 +19,26 @@ def round_group() -> None:
 @round_group.command("add")
 @click.argument("name")
 @click.option("--coder", "coders", multiple=True, required=True, help="A coder (repeatable).")
-@click.option("--transcript", "transcripts", multiple=True, required=True,
-              help="A transcript of the round (repeatable).")  # fmt: skip
-@click.option("--codebook-version", type=int, default=None,
-              help="The version coded under (default: newest).")  # fmt: skip
+@click.option(
+    "--transcript",
+    "transcripts",
+    multiple=True,
+    required=True,
+    help="A transcript of the round (repeatable).",
+)
+@click.option(
+    "--codebook-version", type=int, default=None, help="The version coded under (default: newest)."
+)
 @click.option("--as", "actor", default="system", help="The lead recording it (audit log).")
 @click.pass_context
-def add(ctx: click.Context, name: str, coders: tuple[str, ...], transcripts: tuple[str, ...],
-        codebook_version: int | None, actor: str) -> None:  # fmt: skip
+def add(
+    ctx: click.Context,
+    name: str,
+    coders: tuple[str, ...],
+    transcripts: tuple[str, ...],
+    codebook_version: int | None,
+    actor: str,
+) -> None:
     """Record a round: coders who coded the transcripts independently.
 
     Example: qualcarto round add "pilot" --coder ana --coder ben --transcript I8 --as lena
@@ -35,9 +47,11 @@ def add(ctx: click.Context, name: str, coders: tuple[str, ...], transcripts: tup
 
     with store_session(ctx) as session:
         found = add_round(session, actor, name, coders, transcripts, codebook_version)
-        click.echo(f"round {found.number} ({found.name}): {', '.join(found.coders)} on "
-                   f"{len(found.transcripts)} transcript(s), codebook version "
-                   f"{found.codebook_version}")  # fmt: skip
+        click.echo(
+            f"round {found.number} ({found.name}): {', '.join(found.coders)} on "
+            f"{len(found.transcripts)} transcript(s), codebook version "
+            f"{found.codebook_version}"
+        )
 
 
 @round_group.command("reconciled")
@@ -73,5 +87,7 @@ def list_rounds(ctx: click.Context) -> None:
     settled = frame["reconciled_at"].notna().tolist()
     for row, reconciled in zip(frame.itertuples(index=False), settled, strict=True):
         done = "reconciled" if reconciled else "open"
-        click.echo(f"{row.round}\t{row.name}\tv{row.codebook_version}\t{row.coders}\t"
-                   f"{row.transcripts}\t{done}")  # fmt: skip
+        click.echo(
+            f"{row.round}\t{row.name}\tv{row.codebook_version}\t{row.coders}\t"
+            f"{row.transcripts}\t{done}"
+        )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from qualcarto.cli import store_session
+from qualcarto.cli.common import store_session
 
 
 @click.command("suggest")
@@ -43,39 +43,25 @@ def suggest(
 
     Example: qualcarto suggest --coder auto --method rules --threshold 1.5
     """
-    from qualcarto.suggest import (
-        layer_files,
-        make_suggester,
-        store_machine_layer,
-        suggest_for_transcript,
-        write_layer,
-    )
-    from qualcarto.transcripts import transcripts_frame
+    from qualcarto.suggest import make_suggester, run_machine_coder, suggest_transcripts
 
     with store_session(ctx) as session:
-        names = list(transcripts) or sorted(transcripts_frame(session)["transcript"])
-        suggester = make_suggester(session, method, threshold)
-        found = [s for name in names for s in suggest_for_transcript(session, name, suggester)]
         if show:
+            suggester = make_suggester(session, method, threshold)
+            names, found = suggest_transcripts(session, suggester, transcripts)
             for s in found:
                 click.echo(f"{s.transcript}\t{s.start}-{s.end}\t{s.code_id}\t{s.describe()}")
             click.echo(f"{len(found)} suggestions in {len(names)} transcripts (nothing stored)")
             return
-        description = (
-            f"Machine coding by qualcarto's {method} suggester "
-            f"(threshold {getattr(suggester, 'threshold', threshold)}); not a person."
+        run = run_machine_coder(
+            session, coder, method, threshold, transcripts, actor=actor, layer_dir=layer_dir
         )
-        count = store_machine_layer(
-            session, coder, found, names, actor=actor, description=description
+    if layer_dir is not None:
+        click.echo(
+            f"wrote layer files to {layer_dir} ({len(run.left_out)} suggestions with a "
+            "repeated quote left out)"
         )
-        if layer_dir is not None:
-            from qualcarto.coding import get_transcript
-
-            texts = {name: get_transcript(session, name).text for name in names}
-            files, left_out = layer_files(coder, description, found, texts)
-            write_layer(layer_dir, files)
-            click.echo(
-                f"wrote layer files to {layer_dir} ({len(left_out)} suggestions with a "
-                "repeated quote left out)"
-            )
-    click.echo(f"machine coder '{coder}': {count} codings in {len(names)} transcripts ({method})")
+    click.echo(
+        f"machine coder '{coder}': {run.stored} codings in {len(run.transcripts)} transcripts "
+        f"({method})"
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from qualcarto.cli import store_session
+from qualcarto.cli.common import store_session
 from qualcarto.names import printable
 from qualcarto.wording import counted
 
@@ -67,7 +67,7 @@ def transcript_show(ctx: click.Context, name: str, offsets: bool, width: int | N
 
     Example: qualcarto transcript show I3 --offsets
     """
-    from qualcarto.coding import get_transcript
+    from qualcarto.transcripts.lookup import get_transcript
     from qualcarto.transcripts.view import offset_lines
 
     with store_session(ctx, read_only=True) as session:
@@ -154,9 +154,9 @@ def transcript_edit(ctx: click.Context, name: str, source: Path | None, actor: s
 
     Example: qualcarto transcript edit I3 --from I3-corrected.txt --as lena
     """
-    from qualcarto.coding import get_transcript
     from qualcarto.transcripts.corrections import correct_transcript
     from qualcarto.transcripts.decode import decode_text, read_bytes
+    from qualcarto.transcripts.lookup import get_transcript
 
     with store_session(ctx) as session:
         doc = get_transcript(session, name)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import pandas as pd
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session, object_session
 
@@ -21,8 +20,12 @@ from qualcarto.codebook.files import load_codebook
 from qualcarto.codebook.model import Codebook, CodeDef, validate
 from qualcarto.duplicates import find_duplicate, merge_duplicate
 from qualcarto.errors import NotFoundError, ValidationError
-from qualcarto.store import CodebookVersion, CodeRevision, Coding, User, current_project, record
+from qualcarto.store import CodebookVersion, CodeRevision, Coding, current_project, record
 from qualcarto.store.models import utcnow
+from qualcarto.users import find_user
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 INSERT_BATCH = 5_000
 _CODE_TABLE = cast(Table, CodeRevision.__table__)
@@ -171,9 +174,7 @@ def prepare(
     diff = diff_codebooks(old, codebook)
     if previous is not None and diff.empty and codebook.facets == old.facets:
         return PublishResult(previous.number, diff, {}, unchanged=True)
-    author_user = (
-        session.scalars(select(User).where(User.name == author)).first() if author else None
-    )
+    author_user = find_user(session, author) if author else None
     if author_user is not None and author_user.role != "lead":
         raise ValidationError(f"only a lead publishes a codebook, and '{author}' is not one")
     return Prepared(
@@ -334,6 +335,8 @@ def codes_frame(session: Session, number: int | None = None) -> pd.DataFrame:
 
 def codebook_frame(codebook: Codebook) -> pd.DataFrame:
     """The pure part of ``codes_frame``: a ``Codebook`` as a DataFrame."""
+    import pandas as pd  # deferred: `qualcarto status` and --help need no pandas
+
     rows = []
     for code in codebook.codes:
         row: dict[str, object] = {

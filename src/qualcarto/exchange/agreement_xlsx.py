@@ -18,10 +18,10 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from qualcarto.agreement import FLAG_COLUMN, AgreementData, AgreementTables
+from qualcarto.agreement import FLAG_COLOR, FLAG_COLUMN, AgreementData, AgreementTables
 from qualcarto.exchange.xlsx import Cells, sheet_title, write_frame
 
-FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
+FLAG_FILL = PatternFill("solid", fgColor=FLAG_COLOR.lstrip("#").upper())
 WIDTHS = {"code_id": 28, "name": 40, "transcript": 14, "text": 70, "other_text": 70}
 
 
@@ -43,12 +43,16 @@ def write_agreement_workbook(
     """
     wb = Workbook(write_only=True)
     cells = Cells()
-    write_frame(wb, cells, "About", pd.DataFrame(about, columns=["name", "value"]),
-                 {"name": 22, "value": 100})  # fmt: skip
+    write_frame(
+        wb,
+        cells,
+        "About",
+        pd.DataFrame(about, columns=["name", "value"]),
+        {"name": 22, "value": 100},
+    )
     colors = dict(zip(data.codes["code_id"], data.codes["color"], strict=True))
     per_code = tables.per_code
-    write_frame(wb, cells, "Per code", _plain(per_code), WIDTHS,
-                 per_code["code_id"].map(colors))  # fmt: skip
+    write_frame(wb, cells, "Per code", _plain(per_code), WIDTHS, per_code["code_id"].map(colors))
     if len(per_code):
         flag = get_column_letter(per_code.columns.get_loc(FLAG_COLUMN) + 1)  # type: ignore[operator]
         rows = f"A2:{get_column_letter(len(per_code.columns))}{len(per_code) + 1}"

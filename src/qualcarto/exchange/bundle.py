@@ -30,6 +30,8 @@ def file_stem(data: StudyData) -> str:
     ``demo-open-collaboration-in-open-llm-projects-all-coders-v1.xlsx``.
     """
     parts = [slug(data.project, 48) or "qualcarto", slug(data.layer, 40)]
+    if data.group is not None:
+        parts.append(slug(data.group, 40))
     return "-".join([*filter(None, parts), f"v{data.codebook_version}"])
 
 

@@ -52,9 +52,15 @@ def source_codings(
             parts = [comment] + [notes[r][2] for r in selection.notes if r in notes]
             used_notes.update(selection.notes)
             quote = transcript.text[start:end]
-            write_memo(session, who(users, selection.user),
-                  f"“{quote}” ({start}–{end}): " + "\n\n".join(p for p in parts if p),
-                  "transcript", report, actor, transcript_id=transcript.id)  # fmt: skip
+            write_memo(
+                session,
+                who(users, selection.user),
+                f"“{quote}” ({start}–{end}): " + "\n\n".join(p for p in parts if p),
+                "transcript",
+                report,
+                actor,
+                transcript_id=transcript.id,
+            )
             continue
         for coding in codings:
             code_id = code_ids.get(coding.code)
@@ -109,8 +115,15 @@ def source_memos(
 ) -> None:
     """The source's description and its notes (with any anchored passage quoted) as memos."""
     if source.description:
-        write_memo(session, who(users, source.user), f"Description: {source.description}",
-              "transcript", report, actor, transcript_id=transcript.id)  # fmt: skip
+        write_memo(
+            session,
+            who(users, source.user),
+            f"Description: {source.description}",
+            "transcript",
+            report,
+            actor,
+            transcript_id=transcript.id,
+        )
     for ref in source.notes:
         if ref not in notes:
             continue
@@ -121,5 +134,12 @@ def source_memos(
             if 0 <= start <= end <= text.length(reading):
                 a, b = text.convert(reading, [start, end])
                 quotes += f"“{transcript.text[a:b]}” ({a}–{b}): "
-        write_memo(session, who(users, author), quotes + body, "transcript",
-              report, actor, transcript_id=transcript.id)  # fmt: skip
+        write_memo(
+            session,
+            who(users, author),
+            quotes + body,
+            "transcript",
+            report,
+            actor,
+            transcript_id=transcript.id,
+        )

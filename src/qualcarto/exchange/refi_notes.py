@@ -4,8 +4,8 @@
 A code memo is referenced from its ``Code``, a coding memo from its ``Coding`` and a study
 (``project``) memo from the project; a memo whose code or coding is not in the export is
 referenced from the project instead, so none is dropped. Text, ``[[...]]`` links included,
-is written as stored. Transcript memos stay with their source and participant memos with
-their case (``refi_export``).
+is written as stored. Transcript memos stay with their source (``refi_export_sources``)
+and participant memos with their case (``refi_export_cases``).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from lxml import etree
 
 from qualcarto import __version__
 from qualcarto.exchange.csv_safe import to_csv
-from qualcarto.exchange.data import StudyData
+from qualcarto.exchange.data import StudyData, codings_with_memos
 from qualcarto.reports import cooccurrence_graph, tidy_codings
 from qualcarto.reports.cooccurrence import Scope, default_scope
 
@@ -27,8 +27,18 @@ GraphFormat = Literal["graphml", "gexf"]
 
 
 def tidy_frame(data: StudyData) -> pd.DataFrame:
-    """The tidy table of ``data``: one row per coding, labels, attributes and facets beside it."""
-    return tidy_codings(data.codings, data.codes, data.transcripts, data.project, data.facets)
+    """The tidy table of ``data``: one row per coding, labels, attributes and facets beside it.
+
+    Its ``memo`` column holds the coder's note and the notebook memos about the coding.
+    """
+    return tidy_codings(
+        codings_with_memos(data),
+        data.codes,
+        data.transcripts,
+        data.project,
+        data.facets,
+        data.groups,
+    )
 
 
 def write_tidy_csv(data: StudyData, path: Path, *, raw: bool = False) -> int:

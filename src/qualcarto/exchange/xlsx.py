@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from copy import copy
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,18 +20,20 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from qualcarto.exchange.data import StudyData
+from qualcarto.exchange.data import StudyData, codings_with_memos
+from qualcarto.exchange.xlsx_rows import Styled, fast_sheet
 from qualcarto.reports import (
     code_by_attribute,
+    code_by_group,
     code_by_transcript,
     cooccurrence,
     excerpts,
     facet_matrix,
 )
+from qualcarto.reports.matrices import TranscriptMeasure
 
 EXCEL_TEXT_LIMIT = 32_767
 SHEET_NAME_LIMIT = 31
@@ -42,6 +44,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 HEAT_LOW, HEAT_HIGH = "FFFFFF", "F8696B"
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+GROUP_SHEET = "By transcript group"
 
 
 def sheet_title(title: str) -> str:
@@ -65,21 +68,32 @@ def _clean(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalars
         value = value.item()
     if isinstance(value, str):
+        return _text(value)
+    return value
+
+
+def _text(value: str) -> str | None:
+    """Text as a cell holds it: no characters XML forbids, at most Excel's limit; "" is None."""
+    if not value:
+        return None
+    if ILLEGAL_CHARACTERS_RE.search(value):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if len(value) > EXCEL_TEXT_LIMIT:
-            value = value[: EXCEL_TEXT_LIMIT - 1] + "…"
+    if len(value) > EXCEL_TEXT_LIMIT:
+        value = value[: EXCEL_TEXT_LIMIT - 1] + "…"
     return value
 
 
 class Cells:
-    """Makes the workbook's cells; each distinct style is built once, then reused.
+    """Gives each value its style in one workbook; each distinct style is made once.
 
-    Setting a font or fill on a cell looks the style up in the workbook's tables, which
-    dominates the time of a large export; copying the looked-up indices does not.
+    A value without a style stays a plain value; a styled one becomes ``Styled(value,
+    index)``, the index of its style in the workbook, which ``FastWorksheet`` writes
+    without making a cell object. Text is always written as text, never as a formula,
+    whatever it starts with. One ``Cells`` serves one workbook.
     """
 
     def __init__(self) -> None:
-        self._styles: dict[tuple[bool, bool, str | None], StyleArray] = {}
+        self._styles: dict[tuple[bool, bool, str | None], int] = {}
 
     def __call__(
         self,
@@ -91,28 +105,33 @@ class Cells:
         color: object = None,
     ) -> Any:
         value = _clean(value)
+        style = self.style(ws, header=header, wrap=wrap, color=color)
+        return value if value is None or style is None else Styled(value, style)
+
+    def style(
+        self, ws: WriteOnlyWorksheet, *, header: bool = False, wrap: bool = False, color: object
+    ) -> int | None:
+        """The workbook's index of this style (None: the default style); made on first use."""
         code_color = color if isinstance(color, str) and _HEX.fullmatch(color) else None
         key = (header, wrap, code_color)
-        if key == (False, False, None) and not (isinstance(value, str) and value[:1] == "="):
-            return value
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula, whatever the text starts with
         if key == (False, False, None):
-            return cell
-        cached = self._styles.get(key)
-        if cached is not None:
-            cell._style = copy(cached)
-            return cell
+            return None
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self._style_index(ws, header, wrap, code_color)
+        return style
+
+    @staticmethod
+    def _style_index(ws: WriteOnlyWorksheet, header: bool, wrap: bool, color: str | None) -> int:
+        cell = WriteOnlyCell(ws)
         if header:
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         if wrap:
             cell.alignment = WRAP
-        if code_color is not None:
-            cell.fill = PatternFill("solid", fgColor=code_color[1:].upper())
-            cell.font = Font(color=_contrast(code_color))
-        self._styles[key] = copy(cell._style)
-        return cell
+        if color is not None:
+            cell.fill = PatternFill("solid", fgColor=color[1:].upper())
+            cell.font = Font(color=_contrast(color))
+        return int(cell.style_id)
 
 
 def _contrast(color: str) -> str:
@@ -129,7 +148,7 @@ def _start_sheet(
     n_rows: int,
     freeze: str,
 ) -> WriteOnlyWorksheet:
-    ws = wb.create_sheet(sheet_title(title))
+    ws = fast_sheet(wb, sheet_title(title))
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = freeze
@@ -165,6 +184,34 @@ def _write_matrix(
         )
 
 
+def _column(
+    ws: WriteOnlyWorksheet,
+    cells: Cells,
+    values: pd.Series,
+    *,
+    wrap: bool = False,
+    colors: Sequence[object] | None = None,
+) -> list[Any]:
+    """One column's values as the sheet takes them, prepared at once rather than cell by cell.
+
+    Missing values and empty text become ``None`` (no cell at all); numbers and text stay
+    Python values; a styled one (wrapped, coloured) is ``Styled`` with its style's index.
+    """
+    raw = values.astype(object).where(values.notna(), None).tolist()
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
+        plain = raw
+    else:
+        plain = [_text(v) if type(v) is str else _clean(v) for v in raw]
+    if colors is None and not wrap:
+        return plain
+    chosen = colors if colors is not None else [None] * len(plain)
+    styles = {c: cells.style(ws, wrap=wrap, color=c) for c in set(chosen)}
+    return [
+        v if v is None or (style := styles[c]) is None else Styled(v, style)
+        for v, c in zip(plain, chosen, strict=True)
+    ]
+
+
 def write_frame(
     wb: Workbook,
     cells: Cells,
@@ -173,38 +220,109 @@ def write_frame(
     widths: Mapping[str, float],
     colors: pd.Series | None = None,
 ) -> None:
-    """A plain table; columns 60 wide or more hold quotes and wrap; code names are coloured."""
+    """A plain table; columns 60 wide or more hold quotes and wrap; code names are coloured.
+
+    The rows are assembled column by column (one list per column, zipped), so the
+    Python work per cell is a list step, not a call: the Excerpts sheet of a large
+    study has a million cells.
+    """
     header = list(frame.columns)
     ws = _start_sheet(
         wb, cells, title, header, [widths.get(c, 14) for c in header], len(frame), "A2"
     )
-    wrapped = [widths.get(c, 14) >= 60 for c in header]
-    colored = next((header.index(c) for c in ("code", "name") if c in header), -1)
-    color_values = colors.to_numpy() if colors is not None else None
-    for n, row in enumerate(frame.itertuples(index=False, name=None)):
-        ws.append(
-            [
-                cells(
-                    ws,
-                    value,
-                    wrap=wrapped[i],
-                    color=color_values[n] if i == colored and color_values is not None else None,
-                )
-                for i, value in enumerate(row)
-            ]
+    colored = next((c for c in ("code", "name") if c in header), None)
+    color_values = colors.tolist() if colors is not None else None
+    columns = [
+        _column(
+            ws,
+            cells,
+            frame[name],
+            wrap=widths.get(name, 14) >= 60,
+            colors=color_values if name == colored else None,
         )
+        for name in header
+    ]
+    for row in zip(*columns, strict=True):
+        ws.append(row)
+
+
+SheetWriter = Callable[[Workbook, Cells, str], None]
+
+
+def _sheet_plan(data: StudyData, chosen: Sequence[str]) -> list[tuple[str, SheetWriter]]:
+    """Every sheet of the theme workbook in order: its title and what writes it.
+
+    The one list of sheets: ``build_sheets`` reads its titles, ``write_workbook`` runs it.
+    Nothing is computed until a sheet is written.
+    """
+    codes = data.codes
+    labels = {
+        "names": dict(zip(codes["code_id"], codes["name"], strict=True)),
+        "colors": dict(zip(codes["code_id"], codes["color"], strict=True)),
+    }
+    args = (data.codings, codes, data.transcripts)
+
+    def matrix(table: Callable[[], pd.DataFrame], named: bool = True) -> SheetWriter:
+        return lambda wb, cells, title: _write_matrix(
+            wb, cells, title, table(), labels if named else {}
+        )
+
+    def about(wb: Workbook, cells: Cells, title: str) -> None:
+        frame = pd.DataFrame(data.about(), columns=["name", "value"])
+        write_frame(wb, cells, title, frame, {"name": 40, "value": 60})
+
+    def code_list(wb: Workbook, cells: Cells, title: str) -> None:
+        columns = ["code_id", "name", "path", "status", "color", "definition", *data.facets]
+        widths = {"code_id": 24, "name": 40, "path": 50, "definition": 80}
+        write_frame(wb, cells, title, codes[columns], widths, codes["color"])
+
+    def quotes(wb: Workbook, cells: Cells, title: str) -> None:
+        table = excerpts(codings_with_memos(data), codes)
+        colors = table["code_id"].map(labels["colors"])
+        widths = {"code_id": 24, "code": 36, "path": 40, "transcript": 14, "text": 80, "memo": 60}
+        write_frame(wb, cells, title, table, widths, colors)
+
+    def memo_list(wb: Workbook, cells: Cells, title: str) -> None:
+        memos = data.memos.drop(columns=["row_version"]).assign(
+            updated_at=data.memos["updated_at"].astype(str).str[:19]
+        )
+        widths = {"title": 30, "about": 24, "text": 80, "updated_at": 20}
+        write_frame(wb, cells, title, memos, widths)
+
+    plan: list[tuple[str, SheetWriter]] = [("About", about), ("Codes", code_list)]
+    measures: list[tuple[str, TranscriptMeasure]] = [
+        ("Codings per transcript", "count"),
+        ("Presence", "presence"),
+        ("Coded characters", "characters"),
+    ]
+    for title, measure in measures:
+        plan.append((title, matrix(partial(code_by_transcript, *args, measure))))
+    for attribute in chosen:
+        plan.append((f"By {attribute}", matrix(partial(code_by_attribute, *args, attribute))))
+    if len(data.groups):
+        by_group = partial(code_by_group, data.codings, codes, data.groups)
+        plan.append((GROUP_SHEET, matrix(by_group)))
+    if len(data.facets) >= 2:
+        rows, cols = _facet_pair(data)
+        facets = partial(facet_matrix, data.codings, codes, rows, cols, data.codebook.facets)
+        plan.append((f"{rows} x {cols}", matrix(facets, named=False)))
+    for scope in ("overlap", "transcript"):
+        plan.append(
+            (f"Co-occurrence {scope}", matrix(partial(cooccurrence, data.codings, codes, scope)))
+        )
+    plan.append(("Excerpts", quotes))
+    plan.append(("Memos", memo_list))
+    return plan
+
+
+def _chosen_attributes(data: StudyData, attributes: Sequence[str] | None) -> list[str]:
+    return default_attributes(data.transcripts) if attributes is None else list(attributes)
 
 
 def build_sheets(data: StudyData, attributes: Sequence[str] | None = None) -> list[str]:
     """The titles of the sheets ``write_workbook`` writes, in order (for progress bars)."""
-    chosen = default_attributes(data.transcripts) if attributes is None else list(attributes)
-    titles = ["About", "Codes", "Codings per transcript", "Presence", "Coded characters"]
-    titles += [f"By {a}" for a in chosen]
-    if len(data.facets) >= 2:
-        rows, cols = _facet_pair(data)
-        titles.append(f"{rows} x {cols}")
-    titles += ["Co-occurrence overlap", "Co-occurrence transcript", "Excerpts"]
-    return [sheet_title(t) for t in titles]
+    plan = _sheet_plan(data, _chosen_attributes(data, attributes))
+    return [sheet_title(title) for title, _ in plan]
 
 
 def _facet_pair(data: StudyData) -> tuple[str, str]:
@@ -226,53 +344,13 @@ def write_workbook(
     ``attributes`` picks the participant attributes that get a codes x attribute
     sheet (default: those with at most 20 distinct values).
     """
-    chosen = default_attributes(data.transcripts) if attributes is None else list(attributes)
     done = progress or (lambda _title: None)
     wb = Workbook(write_only=True)
     cells = Cells()
-    codes = data.codes
-    labels = {
-        "names": dict(zip(codes["code_id"], codes["name"], strict=True)),
-        "colors": dict(zip(codes["code_id"], codes["color"], strict=True)),
-    }
-    about = pd.DataFrame(data.about(), columns=["name", "value"])
-    write_frame(wb, cells, "About", about, {"name": 40, "value": 60})
-    done("About")
-    code_columns = ["code_id", "name", "path", "status", "color", "definition", *data.facets]
-    write_frame(
-        wb,
-        cells,
-        "Codes",
-        codes[code_columns],
-        {"code_id": 24, "name": 40, "path": 50, "definition": 80},
-        codes["color"],
-    )
-    done("Codes")
-    args = (data.codings, codes, data.transcripts)
-    for title, measure in (
-        ("Codings per transcript", "count"),
-        ("Presence", "presence"),
-        ("Coded characters", "characters"),
-    ):
-        _write_matrix(wb, cells, title, code_by_transcript(*args, measure), labels)  # type: ignore[arg-type]
+    plan = _sheet_plan(data, _chosen_attributes(data, attributes))
+    for title, write in plan:
+        write(wb, cells, title)
         done(title)
-    for attribute in chosen:
-        _write_matrix(wb, cells, f"By {attribute}", code_by_attribute(*args, attribute), labels)
-        done(f"By {attribute}")
-    if len(data.facets) >= 2:
-        rows, cols = _facet_pair(data)
-        table = facet_matrix(data.codings, codes, rows, cols, data.codebook.facets)
-        _write_matrix(wb, cells, f"{rows} x {cols}", table, {})
-        done(f"{rows} x {cols}")
-    for scope in ("overlap", "transcript"):
-        title = f"Co-occurrence {scope}"
-        _write_matrix(wb, cells, title, cooccurrence(data.codings, codes, scope), labels)  # type: ignore[arg-type]
-        done(title)
-    quotes = excerpts(data.codings, codes)
-    colors = quotes["code_id"].map(labels["colors"])
-    widths = {"code_id": 24, "code": 36, "path": 40, "transcript": 14, "text": 80, "memo": 60}
-    write_frame(wb, cells, "Excerpts", quotes, widths, colors)
-    done("Excerpts")
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return build_sheets(data, chosen)
+    return [sheet_title(title) for title, _ in plan]

@@ -14,13 +14,15 @@ Semantics (docs/queries.md says the same for users):
   of a stretch of the other; ``A BEFORE/n B`` those where A ends no more than n before B
   starts. Without ``/n`` any distance in the same transcript counts.
 - ``WHERE`` filters the codings first: by participant attribute, coder, transcript,
-  participant or the codebook version a coding was made under.
+  participant, transcript group or the codebook version a coding was made under.
+  ``group = "wave 1"`` keeps the transcripts in that group (a transcript may be in
+  several); ``group != "wave 1"`` those outside it; ``group IN (...)`` those in any.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 
 import numpy as np
@@ -51,6 +53,9 @@ CODING_FIELDS = {
     "version": "codebook_version",
     "origin": "origin",
 }
+# ``transcript_group`` always means transcript groups; ``group`` too, unless the
+# participants have an attribute called ``group`` (then that attribute, as before).
+GROUP_FIELDS = ("group", "transcript_group")
 _CORE_TRANSCRIPT_COLUMNS = {"transcript_id", "transcript", "length", "participant_id"}
 
 
@@ -69,7 +74,8 @@ class StudyFrames:
     ``codings`` needs ``coder, transcript_id, code_id, start, end`` (and the WHERE fields);
     ``codes`` is ``codebook_frame`` (``code_id, parent`` and one column per facet);
     ``transcripts`` is ``transcripts_frame``; ``turns`` and ``sentences`` hold
-    ``transcript_id, start, end``.
+    ``transcript_id, start, end``; ``groups`` holds ``transcript_id, group``, one row
+    per transcript in a transcript group (``transcript_id`` missing for an empty group).
     """
 
     codings: pd.DataFrame
@@ -77,6 +83,9 @@ class StudyFrames:
     transcripts: pd.DataFrame
     turns: pd.DataFrame
     sentences: pd.DataFrame
+    groups: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["transcript_id", "group"])
+    )
 
 
 def resolve_codes(expr: Expr, codes: pd.DataFrame) -> dict[int, set[str]]:
@@ -130,11 +139,19 @@ def resolve_codes(expr: Expr, codes: pd.DataFrame) -> dict[int, set[str]]:
 
 
 def filter_codings(
-    where: Cond | None, codings: pd.DataFrame, transcripts: pd.DataFrame
+    where: Cond | None,
+    codings: pd.DataFrame,
+    transcripts: pd.DataFrame,
+    groups: pd.DataFrame | None = None,
 ) -> pd.Series:
-    """A mask over ``codings``: the rows the WHERE clause keeps."""
+    """A mask over ``codings``: the rows the WHERE clause keeps.
+
+    ``groups`` (``transcript_id, group``) answers ``group`` comparisons; a group name the
+    study does not have is a ``QueryError`` at the comparison, listing the groups.
+    """
     if where is None:
         return pd.Series(True, index=codings.index)
+    members = groups if groups is not None else pd.DataFrame(columns=["transcript_id", "group"])
     attributes = [c for c in transcripts.columns if c not in _CORE_TRANSCRIPT_COLUMNS]
     joined = codings[["transcript_id"]].merge(
         transcripts[["transcript_id", *attributes]], on="transcript_id", how="left"
@@ -146,12 +163,24 @@ def filter_codings(
             return codings[CODING_FIELDS[node.field]].astype(str)
         if node.field in attributes:
             return joined[node.field].astype(str)
-        known = ", ".join([*CODING_FIELDS, *attributes])
+        known = ", ".join([*CODING_FIELDS, "group", *attributes])
         raise QueryError(node.position, f"no field '{node.field}' (fields: {known})")
+
+    def in_groups(node: Compare) -> pd.Series:
+        known = sorted(set(members["group"].astype(str)))
+        unknown = [v for v in node.values if v not in known]
+        if unknown:
+            listed = ", ".join(known) or "none in this study"
+            raise QueryError(
+                node.position, f"no transcript group '{unknown[0]}' (groups: {listed})"
+            )
+        inside = members.loc[members["group"].isin(node.values), "transcript_id"].dropna()
+        return codings["transcript_id"].isin({int(t) for t in inside})
 
     def mask(node: Cond) -> pd.Series:
         if isinstance(node, Compare):
-            hit = column(node).isin(node.values)
+            is_group = node.field in GROUP_FIELDS and node.field not in attributes
+            hit = in_groups(node) if is_group else column(node).isin(node.values)
             return ~hit if node.op == "!=" else hit
         if isinstance(node, CondNot):
             return ~mask(node.operand)
@@ -297,7 +326,8 @@ def run_query(query: Query, frames: StudyFrames) -> pd.DataFrame:
     ``codes`` lists the query's codes that have a coding inside the hit.
     """
     codes = resolve_codes(query.expr, frames.codes)
-    codings = frames.codings[filter_codings(query.where, frames.codings, frames.transcripts)]
+    keep = filter_codings(query.where, frames.codings, frames.transcripts, frames.groups)
+    codings = frames.codings[keep]
     if codings.empty:
         return pd.DataFrame(columns=HIT_COLUMNS)
     study = _Study(frames, codings, query.unit)

@@ -222,7 +222,7 @@ class _Parser:
             self.expect_op(")", "')' to close the '(' at position " + str(token.position + 1))
             return inner
         if token.kind not in ("word", "string"):
-            raise self.fail("an attribute name, 'coder', 'version' or '('")
+            raise self.fail("an attribute name, 'coder', 'group', 'version' or '('")
         field = _unquote(token.text) if token.kind == "string" else token.text
         self.advance()
         if self.is_keyword("IN"):

@@ -9,8 +9,8 @@ database, no UI; ``qualcarto.exchange`` writes the results to xlsx, csv and grap
 from qualcarto.reports.cooccurrence import cooccurrence, cooccurrence_graph
 from qualcarto.reports.matrices import (
     code_by_attribute,
+    code_by_group,
     code_by_transcript,
-    covered_length,
     excerpts,
     facet_matrix,
 )
@@ -19,10 +19,10 @@ from qualcarto.reports.tidy import TIDY_COLUMNS, tidy_codings
 __all__ = [
     "TIDY_COLUMNS",
     "code_by_attribute",
+    "code_by_group",
     "code_by_transcript",
     "cooccurrence",
     "cooccurrence_graph",
-    "covered_length",
     "excerpts",
     "facet_matrix",
     "tidy_codings",

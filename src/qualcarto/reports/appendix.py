@@ -11,13 +11,13 @@ recomputes them. Text from the store is escaped; figures are linked by relative 
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from qualcarto.agreement import Anatomy
+from qualcarto.reports.html import curve_svg, number_text, table_html
 from qualcarto.saturation import SaturationRule
 
 CITATIONS = {
@@ -80,7 +80,7 @@ def trend_table(rounds: tuple[AgreementRound, ...]) -> pd.DataFrame:
                 key = (unit, found[0])
                 row[f"{unit}: {found[0]}"] = table.at[key, "estimate"]
                 row[f"{unit}: ci"] = (
-                    f"{_number(table.at[key, 'ci_low'])}-{_number(table.at[key, 'ci_high'])}"
+                    f"{number_text(table.at[key, 'ci_low'])}-{number_text(table.at[key, 'ci_high'])}"
                 )
         rows.append(row)
     return pd.DataFrame(rows)
@@ -117,83 +117,6 @@ class Appendix:
     commands: dict[str, str] = field(default_factory=dict)
 
 
-def _number(value: object) -> str:
-    if isinstance(value, bool | np.bool_):
-        return "yes" if value else ""
-    if isinstance(value, float | np.floating):
-        return "–" if math.isnan(float(value)) else f"{float(value):.3f}".rstrip("0").rstrip(".")
-    if value is None or value is pd.NA:
-        return ""
-    return str(value)
-
-
-def table_html(frame: pd.DataFrame, index: bool = False) -> str:
-    """A DataFrame as an escaped HTML table (numbers to three decimals, '–' undefined)."""
-    shown = frame.reset_index() if index else frame
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_number(v))}</td>" for v in row) + "</tr>"
-        for row in shown.itertuples(index=False, name=None)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def curve_svg(discovery: pd.DataFrame, point: float | None, width: int = 640) -> str:
-    """The code-discovery curve as an inline SVG: the study's order as a line, the
-    random orders' range as a band and their median dashed; the saturation point marked."""
-    if discovery.empty:
-        return ""
-    height, pad = 260, 44
-    n = len(discovery)
-    top = float(discovery[["codes", "max"]].to_numpy().max()) or 1.0
-
-    def xy(i: float, v: float) -> tuple[float, float]:
-        x = pad + (width - 2 * pad) * (i - 1) / max(n - 1, 1)
-        return x, height - pad - (height - 2 * pad) * v / top
-
-    def path(values: pd.Series) -> str:
-        return " ".join(
-            f"{x:.1f},{y:.1f}"
-            for x, y in (xy(i + 1, float(v)) for i, v in enumerate(values.to_numpy()))
-        )
-
-    band = path(discovery["max"]) + " " + " ".join(reversed(path(discovery["min"]).split()))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="code discovery curve" '
-        'font-family="sans-serif" font-size="11">',
-        f'<polygon points="{band}" fill="#c6dbef" stroke="none"/>',
-        f'<polyline points="{path(discovery["median"])}" fill="none" stroke="#6baed6" '
-        'stroke-dasharray="4 3" stroke-width="1.5"/>',
-        f'<polyline points="{path(discovery["codes"])}" fill="none" stroke="#08519c" '
-        'stroke-width="2"/>',
-    ]
-    x0, y0 = xy(1, 0)
-    x1, _ = xy(n, 0)
-    parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#333"/>')
-    parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{pad / 2}" stroke="#333"/>')
-    step = max(1, n // 10)
-    for i in range(1, n + 1, step):
-        x, _ = xy(i, 0)
-        parts.append(f'<text x="{x:.1f}" y="{y0 + 14}" text-anchor="middle">{i}</text>')
-    for v in (0, top / 2, top):
-        _, y = xy(1, v)
-        parts.append(f'<text x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{v:.0f}</text>')
-    if point is not None and not math.isnan(point):
-        x, _ = xy(point, 0)
-        parts.append(
-            f'<line x1="{x:.1f}" y1="{y0}" x2="{x:.1f}" y2="{pad / 2}" stroke="#d94801" '
-            'stroke-dasharray="2 2"/>'
-            f'<text x="{x + 4:.1f}" y="{pad / 2 + 10}" fill="#d94801">saturation</text>'
-        )
-    parts.append(
-        f'<text x="{width / 2}" y="{height - 8}" text-anchor="middle">interviews</text>'
-        f'<text x="12" y="{height / 2}" transform="rotate(-90 12 {height / 2})" '
-        'text-anchor="middle">distinct codes</text></svg>'
-    )
-    return "".join(parts)
-
-
 PRIMARY = {
     "char": ["cohen_kappa", "krippendorff_alpha"],
     "segment": ["brennan_prediger"],
@@ -217,12 +140,16 @@ def _pooled_sentence(r: AgreementRound) -> str:
             continue
         key = (unit, found[0])
         low, high = table.at[key, "ci_low"], table.at[key, "ci_high"]
-        ci = f" (95% CI {_number(low)}-{_number(high)})" if _number(low) not in {"", "–"} else ""
+        ci = (
+            f" (95% CI {number_text(low)}-{number_text(high)})"
+            if number_text(low) not in {"", "–"}
+            else ""
+        )
         share = table["estimate"].get((unit, "percent_agreement"))
         parts.append(
-            f"{LABELS[found[0]]} {_number(table.at[key, 'estimate'])}{ci} at the "
+            f"{LABELS[found[0]]} {number_text(table.at[key, 'estimate'])}{ci} at the "
             f"{UNIT_WORDS.get(unit, unit)} unit "
-            f"(percent agreement {_number(share)})"
+            f"(percent agreement {number_text(share)})"
         )
     return "; ".join(parts)
 
@@ -269,7 +196,7 @@ def methods_paragraph(a: Appendix) -> str:
         )
         spread = (
             f"; over {a.saturation_orders} random interview orders the median point was "
-            f"{_number(row['median'])} (range {_number(row['min'])}-{_number(row['max'])}, "
+            f"{number_text(row['median'])} (range {number_text(row['min'])}-{number_text(row['max'])}, "
             f"reached in {float(row['reached']):.0%} of orders)"
             if row["median"] is not None and not pd.isna(row["median"])
             else f"; it was reached in none of {a.saturation_orders} random orders"
@@ -316,8 +243,11 @@ def appendix_html(a: Appendix) -> str:
     section("The study", "study", f"{a.transcripts} transcripts")
     if len(a.participants):
         out.append(table_html(a.participants))
-    section("The codebook and its change log", "codebook",
-            f"{a.codes} codes in version {a.codebook_version}")  # fmt: skip
+    section(
+        "The codebook and its change log",
+        "codebook",
+        f"{a.codes} codes in version {a.codebook_version}",
+    )
     out.append(table_html(a.codebook_history))
     section("The coding process", "process", "from the audit log and the store")
     out.append(table_html(a.coders))
@@ -329,10 +259,13 @@ def appendix_html(a: Appendix) -> str:
         section("Agreement across rounds", "rounds", "each recorded round on its own transcripts")
         out.append(table_html(trend_table(a.rounds)))
     for r in a.rounds:
-        section(f"Agreement: {r.name}", "agreement",
-                f"coders {', '.join(r.coders)}; codebook version(s) "
-                f"{', '.join(map(str, r.codebook_versions))}; transcripts "
-                f"{', '.join(r.transcripts)}")  # fmt: skip
+        section(
+            f"Agreement: {r.name}",
+            "agreement",
+            f"coders {', '.join(r.coders)}; codebook version(s) "
+            f"{', '.join(map(str, r.codebook_versions))}; transcripts "
+            f"{', '.join(r.transcripts)}",
+        )
         out.append("".join(f"<p class='stamp'>{e(line)}</p>" for line in r.about))
         out.append(table_html(r.pooled))
         out.append("<p>Per code (segment unit, flagged codes first):</p>")
@@ -349,21 +282,28 @@ def appendix_html(a: Appendix) -> str:
             f"{int(confusion.iloc[-1, :-1].sum())} by {e(y)} only (full matrix: "
             "anatomy-confusion.csv).</p>"
         )
-        out.append("<p>Boundary differences of same-code partners (characters; positive: "
-                   f"{e(y)} starts or ends later):</p>")  # fmt: skip
+        out.append(
+            "<p>Boundary differences of same-code partners (characters; positive: "
+            f"{e(y)} starts or ends later):</p>"
+        )
         out.append(table_html(a.anatomy.boundaries.tail(1)))
         out.append("<p>Coder tendencies (pooled; per code in anatomy-tendencies.csv):</p>")
         out.append(table_html(a.anatomy.tendencies.tail(1)))
         out.append("<p>Where disagreements concentrate:</p>")
         out.append(table_html(a.anatomy.concentration.head(15)))
-    section("Saturation", "saturation",
-            f"layer(s) {', '.join(a.saturation_layer)}; {a.saturation_order}; "
-            f"{a.saturation_orders} random orders")  # fmt: skip
+    section(
+        "Saturation",
+        "saturation",
+        f"layer(s) {', '.join(a.saturation_layer)}; {a.saturation_order}; "
+        f"{a.saturation_orders} random orders",
+    )
     overall = a.saturation[a.saturation["scope"] == "all codes"]
     point = float(overall["point"].iloc[0]) if len(overall) else None
-    out.append(f"<figure>{curve_svg(a.discovery, point)}<figcaption class='stamp'>Distinct "
-               "codes after each interview: the study's order (line), the median (dashed) "
-               "and range (band) of the random orders.</figcaption></figure>")  # fmt: skip
+    out.append(
+        f"<figure>{curve_svg(a.discovery, point)}<figcaption class='stamp'>Distinct "
+        "codes after each interview: the study's order (line), the median (dashed) "
+        "and range (band) of the random orders.</figcaption></figure>"
+    )
     if a.saturation_note:
         out.append(f"<p>Saturation not assessed: {e(a.saturation_note)}.</p>")
     else:
@@ -371,8 +311,11 @@ def appendix_html(a: Appendix) -> str:
     if a.cartography_note:
         out.append(f"<h2>Cartography</h2><p>Not drawn: {e(a.cartography_note)}.</p>")
     if a.figures:
-        section("Cartography", "cartography",
-                f"layer(s) {', '.join(a.cartography_layer)}; Linåker et al. (2025)")  # fmt: skip
+        section(
+            "Cartography",
+            "cartography",
+            f"layer(s) {', '.join(a.cartography_layer)}; Linåker et al. (2025)",
+        )
         for path in a.figures:
             out.append(f"<figure><img src='{e(path)}' alt='cartography figure {e(path)}'></figure>")
     out.append("<h2>References</h2><ul>")

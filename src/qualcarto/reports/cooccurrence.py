@@ -68,11 +68,14 @@ def default_scope(codings: pd.DataFrame) -> tuple[Scope, str]:
     return "turn", "no coder's codings overlap each other, so codes in one speaker turn"
 
 
-def _transcript_pairs(codings: pd.DataFrame) -> Counter[tuple[str, str]]:
-    pairs: Counter[tuple[str, str]] = Counter()
-    for codes_here in codings.groupby("transcript")["code_id"].agg(lambda s: sorted(set(s))):
-        pairs.update(combinations(codes_here, 2))
-    return pairs
+def _transcript_counts(codings: pd.DataFrame, ids: list[str]) -> np.ndarray:
+    """Transcripts holding both codes, for every pair at once: ``P.T @ P`` of the 0/1
+    transcripts x codes presence matrix ``P`` (its diagonal: each code's transcripts)."""
+    transcript, _ = pd.factorize(codings["transcript"])
+    code = pd.Index(ids).get_indexer(pd.Index(codings["code_id"]))
+    presence = np.zeros((transcript.max(initial=-1) + 1, len(ids)), dtype=np.int64)
+    presence[transcript, code] = 1
+    return presence.T @ presence
 
 
 def cooccurrence(
@@ -87,22 +90,24 @@ def cooccurrence(
     known = _known(codings, codes)
     ids = list(codes["code_id"])
     position = {code: i for i, code in enumerate(ids)}
+    if scope == "transcript":
+        table = pd.DataFrame(_transcript_counts(known, ids).astype(int), index=ids, columns=ids)
+        table.index.name = table.columns.name = "code_id"
+        return table
     counts = np.zeros((len(ids), len(ids)), dtype=int)
-    counters = {"overlap": _overlap_pairs, "turn": _turn_pairs, "transcript": _transcript_pairs}
+    counters = {"overlap": _overlap_pairs, "turn": _turn_pairs}
     pairs = counters[scope](known)
     for (a, b), n in pairs.items():
         counts[position[a], position[b]] = counts[position[b], position[a]] = n
     if scope == "overlap":
         own = known.groupby("code_id").size()
-    elif scope == "turn":
+    else:
         own = (
             known.groupby(["code_id", "transcript", "coder", "turn"])
             .size()
             .groupby("code_id")
             .size()
         )
-    else:
-        own = known.groupby("code_id")["transcript"].nunique()
     for code, n in own.items():
         counts[position[str(code)], position[str(code)]] = int(n)
     table = pd.DataFrame(counts, index=ids, columns=ids)

@@ -16,10 +16,11 @@ codebook version.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Literal
 
 import pandas as pd
+
+from qualcarto.intervals import covered_lengths
 
 MISSING = "(missing)"
 TranscriptMeasure = Literal["count", "presence", "characters"]
@@ -30,34 +31,19 @@ def _known(codings: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     return codings[codings["code_id"].isin(codes["code_id"])]
 
 
-def covered_length(spans: Iterable[tuple[int, int]]) -> int:
-    """How many characters the union of ``[start, end)`` spans covers (overlaps once)."""
-    total, reach = 0, None
-    for start, end in sorted(spans):
-        if reach is None or start >= reach:
-            total += end - start
-            reach = end
-        elif end > reach:
-            total += end - reach
-            reach = end
-    return total
-
-
 def _covered_by_cell(codings: pd.DataFrame) -> pd.Series:
-    """``covered_length`` of every (code, transcript) cell at once, vectorized.
-
-    With spans sorted by start, each span adds what reaches past the furthest end of
-    the spans before it in its cell.
-    """
+    """``covered_length`` of every (code, transcript) cell at once."""
     keys = ["code_id", "transcript"]
-    if codings.empty:  # an empty frame's offsets may be object dtype, which cummax refuses
+    if codings.empty:  # an empty frame's offsets may be object dtype
         return pd.Series([], dtype=int, index=pd.MultiIndex.from_arrays([[], []], names=keys))
-    ordered = codings[[*keys, "start", "end"]].sort_values([*keys, "start", "end"])
-    reach = ordered.groupby(keys, sort=False)["end"].cummax()
-    before = reach.groupby([ordered[k] for k in keys], sort=False).shift(1)
-    floor = before.where(before > ordered["start"], ordered["start"]).fillna(ordered["start"])
-    added = (ordered["end"] - floor).clip(lower=0)
-    return added.groupby([ordered[k] for k in keys]).sum().astype(int)
+    cells = codings.groupby(keys, sort=True)
+    lengths = covered_lengths(
+        cells.ngroup().to_numpy(),
+        codings["start"].to_numpy(),
+        codings["end"].to_numpy(),
+        cells.ngroups,
+    )
+    return pd.Series(lengths, index=cells.size().index)
 
 
 def code_by_transcript(
@@ -131,6 +117,31 @@ def code_by_attribute(
     table = table.astype(int)
     table.index.name = "code_id"
     table.columns.name = attribute
+    return table
+
+
+def code_by_group(
+    codings: pd.DataFrame, codes: pd.DataFrame, memberships: pd.DataFrame
+) -> pd.DataFrame:
+    """Codes x transcript groups: how many of each group's transcripts have each code.
+
+    ``memberships`` holds ``transcript_id, group`` (one row per transcript in a group; a
+    missing ``transcript_id`` marks an empty group, which still gets its column). A
+    transcript in two groups counts in both.
+    """
+    columns = sorted(set(memberships["group"].astype(str)))
+    members = memberships.dropna(subset=["transcript_id"]).astype({"transcript_id": "int64"})
+    known = _known(codings, codes)[["code_id", "transcript_id"]].drop_duplicates()
+    pairs = known.astype({"transcript_id": "int64"}).merge(members, on="transcript_id")
+    counts = pairs.groupby(["code_id", "group"]).size()
+    rows = list(codes["code_id"])
+    if counts.empty:
+        table = pd.DataFrame(0, index=rows, columns=columns)
+    else:
+        table = counts.unstack(fill_value=0).reindex(index=rows, columns=columns, fill_value=0)
+    table = table.astype(int)
+    table.index.name = "code_id"
+    table.columns.name = "transcript group"
     return table
 
 

@@ -24,12 +24,19 @@ TIDY_COLUMNS = [
 ]
 
 
+def group_names(groups: pd.DataFrame) -> pd.Series:
+    """Each transcript id's groups, sorted and joined by ``"; "``."""
+    members = groups.dropna(subset=["transcript_id"]).astype({"transcript_id": "int64"})
+    return members.groupby("transcript_id")["group"].agg(lambda g: "; ".join(sorted(g)))
+
+
 def tidy_codings(
     codings: pd.DataFrame,
     codes: pd.DataFrame,
     transcripts: pd.DataFrame,
     project: str,
     facets: list[str],
+    groups: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per coding with project, participant attributes, code labels and facets.
 
@@ -38,7 +45,9 @@ def tidy_codings(
     the prefix ``participant_`` or ``facet_``. ``codebook_version`` is the version the
     coding was made under; ``created_at`` is ISO 8601 in UTC. ``media_start`` and
     ``media_end`` are the seconds of the transcript's recording the span was said in
-    (empty where the transcript has no timed recording).
+    (empty where the transcript has no timed recording). With ``groups``
+    (``transcript_id, group``) a ``transcript_groups`` column after the attributes names
+    the transcript's groups, joined by ``"; "`` (empty when it is in none).
     """
     known = codings[codings["code_id"].isin(codes["code_id"])]
     base = ["transcript_id", "transcript", "length", "participant_id"]
@@ -58,6 +67,9 @@ def tidy_codings(
     )
     for attribute, column in attribute_names.items():
         frame[column] = known["transcript"].map(by_transcript[attribute]).to_numpy()
+    if groups is not None:
+        names = known["transcript_id"].astype("int64").map(group_names(groups))
+        frame["transcript_groups"] = names.astype(object).fillna("").to_numpy()
     frame["coder"] = known["coder"].to_numpy()
     frame["code_id"] = known["code_id"].to_numpy()
     frame["code_name"] = known["code_id"].map(by_code["name"]).to_numpy()

@@ -34,6 +34,7 @@ from qualcarto.store.notebook import MemoLink, SavedQuery
 from qualcarto.store.workflow import (
     Assignment,
     AuthSession,
+    CalibrationResult,
     CodingRound,
     ReconciliationDecision,
     StudySetting,
@@ -45,6 +46,7 @@ __all__ = [
     "AuditEvent",
     "AuthSession",
     "Base",
+    "CalibrationResult",
     "CodeRevision",
     "CodebookVersion",
     "Coding",

@@ -317,6 +317,7 @@ class Memo(Base):
     transcript), ``code`` (``code_id``), ``coding`` (``coding_id``), ``participant``
     (``participant_id``) or ``project`` (a study-level note or journal; ``title`` names it).
     ``[[...]]`` links in ``text`` are kept in ``memo_links`` (``qualcarto.memos``).
+    ``row_version`` counts edits for optimistic concurrency, as on codings.
     """
 
     __tablename__ = "memos"
@@ -339,6 +340,7 @@ class Memo(Base):
         ForeignKey("participants.id", ondelete="CASCADE")
     )
     title: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class AttributeDefinition(Base):

@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from qualcarto.store.models import Base, Transcript, User, utcnow
@@ -108,3 +118,24 @@ class CodingRound(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     reconciled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CalibrationResult(Base):
+    """A coder's calibration against the standard layer on the training transcripts.
+
+    Kept whole (layer, transcripts, threshold, per-code kappas) so the record still says
+    what was checked after the standard or the training set changes."""
+
+    __tablename__ = "calibration_results"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    coder: Mapped[str] = mapped_column(String(100), index=True)
+    standard: Mapped[str] = mapped_column(String(100))
+    transcripts: Mapped[list[Any]] = mapped_column(default=list)
+    measure: Mapped[str] = mapped_column(String(40))
+    threshold: Mapped[float] = mapped_column(Float)
+    pooled: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    per_code: Mapped[list[Any]] = mapped_column(default=list)
+    checked_by: Mapped[str] = mapped_column(String(100))
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

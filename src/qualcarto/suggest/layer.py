@@ -16,13 +16,14 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcarto.coding import delete_coding, get_transcript
+from qualcarto.coding import delete_coding
 from qualcarto.errors import ValidationError
 from qualcarto.layers import LAYER_FILE
 from qualcarto.names import check_file_name
 from qualcarto.store import Coding, User, record
 from qualcarto.suggest.model import Suggestion
 from qualcarto.suggest.service import add_suggested_coding
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.users import add_user
 
 LAYER_HEADER = (

@@ -18,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcarto.codebook.versions import get_version, version_codebook
-from qualcarto.coding import add_coding, codings_frame, get_transcript
+from qualcarto.coding import add_coding, codings_frame
 from qualcarto.errors import ValidationError
 from qualcarto.store import AuditEvent, Coding, Segment, Transcript, Turn, record
 from qualcarto.suggest.model import Suggestion, Unit, participant_units
+from qualcarto.transcripts.lookup import get_transcript
 
 METHODS = ("rules", "semantic")
 ACCEPT = "suggestion.accept"

@@ -3,6 +3,7 @@
 
 from qualcarto.transcripts.frames import participants_frame, transcripts_frame
 from qualcarto.transcripts.importer import ImportReport, collect_files, import_transcripts
+from qualcarto.transcripts.lookup import get_transcript
 from qualcarto.transcripts.participants import read_participants
 from qualcarto.transcripts.readers import SUFFIXES, read_transcript
 from qualcarto.transcripts.turns import TurnSpan, find_turns
@@ -13,6 +14,7 @@ __all__ = [
     "TurnSpan",
     "collect_files",
     "find_turns",
+    "get_transcript",
     "import_transcripts",
     "participants_frame",
     "read_participants",

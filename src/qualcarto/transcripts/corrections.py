@@ -29,7 +29,7 @@ from qualcarto.transcripts.decode import normalize_text
 from qualcarto.transcripts.importer import store_structure
 from qualcarto.transcripts.segment import sentences
 from qualcarto.transcripts.turns import SPEAKER_LABEL, TurnSpan
-from qualcarto.users import get_user
+from qualcarto.users import require_lead
 from qualcarto.wording import counted
 
 Opcode = tuple[str, int, int, int, int]
@@ -99,8 +99,7 @@ def correct_transcript(
     on a text somebody else corrected meanwhile. ``audit_text=False`` keeps the words
     out of the audit entries (offsets only), for pseudonymisation.
     """
-    if get_user(session, actor).role != "lead":
-        raise ValidationError(f"only a lead may correct a transcript; '{actor}' is not one")
+    require_lead(session, actor, "may correct a transcript")
     transcript = session.scalars(select(Transcript).where(Transcript.name == name)).first()
     if transcript is None:
         raise ValidationError(f"no transcript called '{name}'")

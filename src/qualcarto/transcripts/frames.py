@@ -3,15 +3,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from qualcarto.store import Participant, Transcript, current_project
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def participants_frame(session: Session) -> pd.DataFrame:
     """One row per participant: ``participant_id`` and one column per attribute."""
+    import pandas as pd  # deferred: `qualcarto status` and --help need no pandas
+
     project = current_project(session)
     rows = [
         {"participant_id": p.key, **p.attributes}
@@ -25,6 +31,8 @@ def participants_frame(session: Session) -> pd.DataFrame:
 
 def transcripts_frame(session: Session) -> pd.DataFrame:
     """One row per transcript: id, name, length, participant and the participant's attributes."""
+    import pandas as pd  # deferred: `qualcarto status` and --help need no pandas
+
     project = current_project(session)
     rows = [
         {

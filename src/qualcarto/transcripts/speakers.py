@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session
 
 from qualcarto.errors import ValidationError
 from qualcarto.store import Segment, Transcript, Turn, record
-from qualcarto.users import get_user
+from qualcarto.users import require_lead
 
 
 def _transcript(session: Session, name: str, actor: str) -> Transcript:
-    if get_user(session, actor).role != "lead":
-        raise ValidationError(f"only a lead may change turns; '{actor}' is not one")
+    require_lead(session, actor, "may change turns")
     transcript = session.scalars(select(Transcript).where(Transcript.name == name)).first()
     if transcript is None:
         raise ValidationError(f"no transcript called '{name}'")
@@ -50,8 +49,16 @@ def name_speakers(session: Session, name: str, speakers: dict[int, str], actor: 
             continue
         speaker = " ".join(speakers[turn.index].split())[:200] or None
         if speaker != turn.speaker:
-            record(session, actor, "turn.speaker", "transcript", transcript.id, turn=turn.index,
-                   before=turn.speaker, after=speaker)  # fmt: skip
+            record(
+                session,
+                actor,
+                "turn.speaker",
+                "transcript",
+                transcript.id,
+                turn=turn.index,
+                before=turn.speaker,
+                after=speaker,
+            )
             turn.speaker = speaker
             changed += 1
     return changed
