@@ -47,14 +47,14 @@ def act(done: str, action: Callable[..., object], *args: object) -> None:
         with store() as session:
             action(session, lead.name, *args)
     except QualcartoError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         return
     st.session_state["cal_done"] = done
     st.rerun()
 
 
 if "cal_done" in st.session_state:
-    st.success(st.session_state.pop("cal_done"))
+    st.success(md(st.session_state.pop("cal_done")))
 st.subheader("Standard and training", anchor=False)
 st.caption(
     f"Standard: {md(setting['standard'] or '(none)')} · threshold {setting['threshold']:g}"
@@ -92,7 +92,7 @@ if cols[2].button("Check against the standard", key="cal_check"):
         with store() as session:
             result = check_coder(session, lead.name, coder)
     except QualcartoError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
     else:
         verdict = "passed" if result.passed else "not passed yet"
         st.markdown(

@@ -75,7 +75,7 @@ try:
     layout = resolve_layout(data, rows, columns, split)
     m = draw_map(data, layout, coders=coders, min_support=int(min_support), show_empty=show_empty)
 except QualcartoError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 
 frame = map_frame(m)
@@ -87,7 +87,7 @@ chosen = st.radio("Figure", figure_choices(m), horizontal=True, key="carto_figur
 try:
     fig = draw_figure(data, m, chosen, coders, int(min_support), show_empty)
 except (KeyError, ValueError) as exc:
-    st.info(f"This study cannot draw the {chosen.lower()} figure: {exc}")
+    st.info(f"This study cannot draw the {chosen.lower()} figure: {md(exc)}")
 else:
     notes = {
         str(r.id): f"{r.name}: {r.interviews} interviews · {r.excerpts} excerpts · "

@@ -8,11 +8,10 @@ import streamlit as st
 from app_pages import coding_actions as act
 from app_pages.code_picker import code_picker, code_tree
 from app_pages.coding_editor import coding_editor, transcript_memo
-from app_pages.common import md, names_in_group, reading, require_user
+from app_pages.common import codebook, md, names_in_group, reading, require_user
 from app_pages.media_player import media_folder, media_player, time_note
 from app_pages.span_selector import Mark, View, build_marks, build_pieces, span_selector
 from qualcarto.assignments import is_done, openable_transcripts
-from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import code_counts, codings_frame
 from qualcarto.media.playback import transcript_recording
 from qualcarto.selection import get_memo
@@ -30,7 +29,7 @@ with reading() as session:
     name = st.session_state.get("code_transcript")
     name = name if name in names else (names[0] if names else None)
     if name is not None:
-        book = version_codebook(get_version(session))
+        book = codebook(session)
         doc = get_transcript(session, name)
         text, labels = doc.text, [(t.start, t.body_start) for t in doc.turns if t.speaker]
         if others_visible:  # one query for everyone's codings here, then keep those shown

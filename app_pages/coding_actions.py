@@ -22,7 +22,7 @@ from qualcarto.coding import (
     edit_coding,
     restore_coding,
 )
-from qualcarto.errors import QualcartoError
+from qualcarto.errors import ConflictError, QualcartoError
 from qualcarto.selection import snap, word_step
 from qualcarto.transcripts import get_transcript
 
@@ -212,10 +212,18 @@ def edit(user: str, coding_id: int, **changes: Any) -> None:
             _flash("Select the new boundaries in the transcript first.", ok=False)
             return
         changes["start"], changes["end"] = pending[1], pending[2]
+    expected = st.session_state.pop(f"edit_version_{coding_id}", None)
     try:
         with store() as session:
             before = {k: v for k, v in coding_snapshot(session, coding_id).items() if k in changes}
-            edit_coding(session, coding_id, user, **changes)
+            edit_coding(session, coding_id, user, **changes, expected_version=expected)
+    except ConflictError:  # changed in another tab: the next save is a knowing one
+        _flash(
+            f"Coding {coding_id} was changed meanwhile (in another tab or window). Your "
+            "change is still in the form: save again to replace the other one.",
+            ok=False,
+        )
+        return
     except QualcartoError as exc:
         _flash(str(exc), ok=False)
         return

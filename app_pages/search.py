@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, reading, require_user
+from app_pages.common import codebook, md, reading, require_user
 from app_pages.search_actions import FLASH, PREVIEW, code_all, code_hit, search_settings
 from qualcarto.assignments import openable_transcripts
-from qualcarto.codebook import get_version, version_codebook
 from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
 
 SHOWN = 200
@@ -24,7 +23,7 @@ with reading() as session:
     if not scope:  # nothing assigned to this coder yet
         st.info("No transcripts to search yet: the lead assigns them on the Assignments page.")
         st.stop()
-    book = version_codebook(get_version(session))
+    book = codebook(session)
     leaves = {c.id: c.name for c in book.leaves()}
     cols = st.columns([3, 1, 2], vertical_alignment="bottom")
     query = cols[0].text_input("Word or phrase (case does not matter)", key="search_query")

@@ -93,7 +93,13 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "qualcarto.transcripts.view",
     ),
     "store": ("qualcarto.store",),
-    "base": ("qualcarto", "qualcarto.errors", "qualcarto.config", "qualcarto.wording"),
+    "base": (
+        "qualcarto",
+        "qualcarto.errors",
+        "qualcarto.config",
+        "qualcarto.names",
+        "qualcarto.wording",
+    ),
 }
 RANK = {"entry": 3, "service": 2, "pure": 1, "store": 1, "base": 0}
 UNPURE_LIBRARIES = {"sqlalchemy", "alembic", "streamlit", "click"}

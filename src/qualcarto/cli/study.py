@@ -11,6 +11,7 @@ import click
 from qualcarto.cli.common import progress_bar, store_session
 from qualcarto.cli.exchange import import_refi_file
 from qualcarto.cli.media import recordings_importer
+from qualcarto.names import printable
 
 
 @click.command()
@@ -25,7 +26,7 @@ def init(ctx: click.Context, name: str) -> None:
 
     with store_session(ctx, create=True) as session:
         create_study(session, name, store=ctx.obj["db"])
-    click.echo(f"created study '{name}' in {ctx.obj['db']}")
+    click.echo(f"created study {printable(name)} in {ctx.obj['db']}")
 
 
 @click.command("import")

@@ -25,7 +25,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from qualcarto.names import check_file_name, check_name
 
 # A naming convention makes constraint names stable, which SQLite batch migrations need.
 NAMING_CONVENTION = {
@@ -84,6 +86,11 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    @validates("name")
+    def _valid_name(self, _key: str, value: str) -> str:
+        check_name(value, "study name", limit=200)
+        return value
+
 
 class User(Staged, Base):
     """A coder identity. ``kind`` separates people from machine and reference layers."""
@@ -97,6 +104,11 @@ class User(Staged, Base):
     password_hash: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    @validates("name")
+    def _valid_name(self, _key: str, value: str) -> str:
+        check_name(value, "user name", limit=100)
+        return value
+
 
 class Participant(Staged, Base):
     """An interviewee, keyed by the study's own id (e.g. ``I8``), with free attributes."""
@@ -107,6 +119,11 @@ class Participant(Staged, Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(100))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    @validates("key")
+    def _valid_key(self, _key: str, value: str) -> str:
+        check_name(value, "participant id", limit=100)
+        return value
 
 
 class Transcript(Staged, Base):
@@ -134,6 +151,12 @@ class Transcript(Staged, Base):
     segments: Mapped[list[Segment]] = relationship(
         back_populates="transcript", cascade="all, delete-orphan", order_by="Segment.index"
     )
+
+    @validates("name")
+    def _valid_name(self, _key: str, value: str) -> str:
+        # A transcript's name becomes a file name (a layer's <name>.yaml, an export's).
+        check_file_name(value, "transcript name")
+        return value
 
 
 class Turn(Base):
