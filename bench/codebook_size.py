@@ -35,7 +35,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from qualcarto.auth import sign_in  # noqa: E402
 from qualcarto.codebook import Codebook, CodeDef, publish, validate  # noqa: E402
 from qualcarto.codebook.staged import publish_in_batches  # noqa: E402
-from qualcarto.store import Project, connect, record, session_scope  # noqa: E402
+from qualcarto.store import connect, record, session_scope  # noqa: E402
+from qualcarto.study import create_study  # noqa: E402
 from qualcarto.transcripts import import_transcripts  # noqa: E402
 from qualcarto.users import add_user  # noqa: E402
 
@@ -81,8 +82,7 @@ def store_with(folder: Path, book: Codebook, *, batches: bool = True) -> tuple[s
     (folder / "I1.txt").write_text("Interviewer: Why?\n\nP1: Because it helps.\n", "utf-8")
     engine = connect(url, create=True)
     with session_scope(engine) as session:
-        session.add(Project(name="bench"))
-        session.flush()
+        create_study(session, "bench")
         add_user(session, "lena", "lead", PASSWORD)
         import_transcripts(session, [folder / "I1.txt"], actor="lena")
     waits: list[float] = []

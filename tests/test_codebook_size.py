@@ -39,6 +39,7 @@ from qualcarto.store import (
     session_scope,
 )
 from qualcarto.store.models import utcnow
+from qualcarto.study import create_study
 from shared_material import refi_schema
 from store_snapshot import store_content
 
@@ -74,7 +75,7 @@ def test_a_deep_cycle_is_still_found() -> None:
 def fresh(path: Path) -> Engine:
     engine = connect(f"sqlite:///{path}", create=True)
     with session_scope(engine) as session:
-        session.add(Project(name=path.stem))
+        create_study(session, path.stem)
     return engine
 
 

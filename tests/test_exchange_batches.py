@@ -29,7 +29,6 @@ from qualcarto.store import (
     Import,
     Memo,
     Participant,
-    Project,
     Transcript,
     User,
     connect,
@@ -37,6 +36,7 @@ from qualcarto.store import (
     session_scope,
     staging,
 )
+from qualcarto.study import create_study
 from qualcarto.verify import verify_url
 
 STAGED_TABLES = (
@@ -73,7 +73,7 @@ def visible(engine: Engine) -> dict[str, int]:
 def fresh_store(path: Path) -> Engine:
     engine = connect(f"sqlite:///{path}", create=True)
     with session_scope(engine) as session:
-        session.add(Project(name="study"))
+        create_study(session, "study")
     return engine
 
 
