@@ -109,8 +109,10 @@ st.download_button(
 )
 st.altair_chart(code_chart(per_code, measure, options.flag_below), key="agr_chart")
 
-st.subheader("Per transcript", anchor=False)
-st.dataframe(tables.per_transcript, hide_index=True, column_config=numbers)
+cut = INTERVIEW_UNITS.get(unit)  # speaker turns or question-answer pairs: one row each
+st.subheader(f"Per {cut}" if cut else "Per transcript", anchor=False)
+per_unit = tables.per_transcript.rename(columns={"transcript": cut} if cut else {})
+st.dataframe(per_unit, hide_index=True, column_config=numbers)
 if tables.pairs is not None:
     st.subheader("Per coder pair", anchor=False)
     st.dataframe(tables.pairs, hide_index=True, column_config=numbers)
