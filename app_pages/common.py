@@ -23,6 +23,18 @@ from qualcarto.transcripts.groups import names_in
 ALL_TRANSCRIPTS = "All transcripts"
 
 TOKEN_KEY = "qc_token"
+CODE_PAGE = "app_pages/coding.py"
+CODE_JUMP = "qc_jump"  # the Code page's scroll request; it reads ?t=&at= only while unset
+
+
+def open_on_code_page(transcript: str, start: int | None = None) -> None:
+    """Switch to the Code page on ``transcript`` (scrolled to ``start``), also when the
+    Code page was open before in this session."""
+    st.session_state.pop(CODE_JUMP, None)
+    at = {"at": str(start)} if start is not None else {}
+    st.switch_page(CODE_PAGE, query_params={"t": transcript, **at})
+
+
 # Marks that start markdown anywhere in a line, and those that only do at a line's start.
 _INLINE = re.compile(r"([\\`*_\[\]<>&~$:|#])")
 _LINE_START = re.compile(r"^(\s*[-+=]|\s*\d+[.)])", re.MULTILINE)

@@ -13,11 +13,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import md, store
+from app_pages.common import md, open_on_code_page, store
 from qualcarto.errors import QualcartoError
 from qualcarto.memos import write_memo, written_links
-
-CODE_PAGE = "app_pages/coding.py"
 
 
 def memo_label(row: Any) -> str:
@@ -64,8 +62,7 @@ def link_list(text: str, key: str) -> None:
         cols = st.columns([3, 1], vertical_alignment="center")
         cols[0].text(f"[[{link.target if link.kind == 'span' else f'{link.kind}:{link.target}'}]]")
         if link.transcript is not None and cols[1].button("Open", key=f"{key}_{n}"):
-            at = {"at": str(link.start)} if link.start is not None else {}
-            st.switch_page(CODE_PAGE, query_params={"t": link.transcript, **at})
+            open_on_code_page(link.transcript, link.start)
 
 
 def memo_editor(row: Any, user: str, key: str) -> None:

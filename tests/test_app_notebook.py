@@ -88,3 +88,17 @@ def test_a_passage_link_opens_the_code_page_at_the_passage(url: str) -> None:
     assert [t.value for t in at.text][-2:] == ["[[P1:40-60]]", "[[code:access]]"]
     no_errors(at.button(key=f"notes_link_{memo_id}_0").click().run())
     assert at.selectbox(key="code_transcript").value == "P1"
+
+
+def test_a_link_opens_its_transcript_after_the_code_page_was_open(url: str) -> None:
+    """Signing in opens the Code page on P1; a link to P2 followed later still opens P2
+    there, and so does the same link followed a second time after moving elsewhere."""
+    memo_id = _write(url, "ana", "Reading [[P2:40-60]]", title="P2")
+    at = no_errors(app_as(url, "ana"))
+    assert at.selectbox(key="code_transcript").value == "P1"
+    for _ in range(2):
+        no_errors(at.switch_page("app_pages/notebook.py").run())
+        no_errors(at.button(key=f"notes_link_{memo_id}_0").click().run())
+        assert at.selectbox(key="code_transcript").value == "P2"
+        assert at.session_state["qc_jump"][:2] == ("P2", 40)
+        no_errors(at.selectbox(key="code_transcript").select("P1").run())

@@ -58,6 +58,22 @@ def test_a_reviewer_accepts_one_coding_and_rejects_another_with_a_comment(
     ]
 
 
+def test_open_in_transcript_opens_the_coding_after_the_code_page_was_open(url: str) -> None:
+    """ben signed in on the Code page (P1); a P2 coding under review still opens P2 at it."""
+    engine = connect(url)
+    with session_scope(engine) as session:
+        coding = add_coding(session, "P2", 9, 30, "access", "ana").id
+        assign(session, "P2", "ben", "lena", task="review")
+    engine.dispose()
+    at = no_errors(app_as(url, "ben"))
+    assert at.selectbox(key="code_transcript").value == "P1"
+    no_errors(at.switch_page("app_pages/review.py").run())
+    no_errors(at.selectbox(key="review_transcript").select("P2").run())
+    no_errors(at.button(key=f"review_open_{coding}").click().run())
+    assert at.selectbox(key="code_transcript").value == "P2"
+    assert at.session_state["qc_jump"][:2] == ("P2", 9)
+
+
 def test_a_coder_without_review_assignments_has_nothing_to_review(url: str) -> None:
     at = no_errors(app_as(url, "ana").switch_page("app_pages/review.py").run())
     assert "No transcripts to review" in at.info[0].value
