@@ -31,7 +31,9 @@ with read_tab:
     kind = st.selectbox("Kind", ["all", *SUBJECTS], key="notes_kind")
     if kind != "all":
         shown = shown[shown["subject"] == kind].reset_index(drop=True)
-    st.caption(f"{len(shown)} memos" + (" found" if words else ""))
+    st.caption(f"{len(shown)} memo{'' if len(shown) == 1 else 's'}" + (" found" if words else ""))
+    if not len(shown) and not words and kind == "all":
+        st.info("No memos yet: write the first one in the New memo tab.")
     if len(shown):
         labels = {int(r.memo_id): memo_label(r) for r in shown.itertuples()}
         chosen = st.selectbox(

@@ -102,3 +102,12 @@ def test_a_link_opens_its_transcript_after_the_code_page_was_open(url: str) -> N
         assert at.selectbox(key="code_transcript").value == "P2"
         assert at.session_state["qc_jump"][:2] == ("P2", 40)
         no_errors(at.selectbox(key="code_transcript").select("P1").run())
+
+
+def test_an_empty_notebook_says_where_to_write_and_counts_read_well(url: str) -> None:
+    at = no_errors(app_as(url, "ana").switch_page("app_pages/notebook.py").run())
+    assert [i.value for i in at.info] == ["No memos yet: write the first one in the New memo tab."]
+    assert "0 memos" in [c.value for c in at.caption]
+    _write(url, "ana", "One thought", title="Idea")
+    no_errors(at.run())
+    assert not at.info and "1 memo" in [c.value for c in at.caption]
