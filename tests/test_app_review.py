@@ -102,6 +102,21 @@ def test_the_lead_reconciles_disagreements_into_the_consensus(
     assert decisions == ["take_a", "take_b", "neither"]
 
 
+def test_reconcile_on_a_transcript_nobody_double_coded_names_those_that_are(url: str) -> None:
+    engine = connect(url)
+    with session_scope(engine) as session:
+        for coder in ("ana", "ben"):
+            add_coding(session, "P2", 0, 11, "access", coder)
+    engine.dispose()
+    at = no_errors(app_as(url, "lena").switch_page("app_pages/reconcile.py").run())
+    assert at.selectbox(key="rec_transcript").value == "P1"
+    assert [i.value for i in at.info] == [
+        "Reconciliation needs two coders' codings of this transcript. Two people have coded P2."
+    ]
+    no_errors(at.selectbox(key="rec_transcript").select("P2").run())
+    assert not at.info and at.selectbox(key="rec_a").value == "ana"
+
+
 def test_the_lead_opens_the_study_and_assigns_on_the_assignments_page(url: str) -> None:
     at = no_errors(app_as(url, "lena").switch_page("app_pages/assignments.py").run())
     no_errors(at.toggle(key="assign_open").set_value(True).run())
