@@ -116,3 +116,15 @@ def test_every_figure_draws_real_text_or_says_why_not(url: str, figure: str) -> 
         assert figure_lines(at)
     else:
         assert next(i.value for i in at.info).startswith("This study cannot draw")
+
+
+def test_a_coder_with_nothing_to_map_is_told_why_not_to_pick_coders(
+    app_study: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No codings yet: the empty layer picker does not ask for a choice it cannot offer."""
+    monkeypatch.setenv("QUALCARTO_DB", app_study)
+    at = no_errors(app_as(app_study, "ana").switch_page(PAGE).run())
+    assert at.multiselect(key="carto_coders").options == []
+    assert [i.value for i in at.info] == [
+        "No codings you may see yet: the map fills in as your transcripts are coded."
+    ]
