@@ -76,11 +76,8 @@ min_support = cols[1].number_input("Min. interviews", 0, 1000, 1, key="carto_min
 show_empty = cols[2].toggle("Uncoded codes", key="carto_empty")
 
 if not coders:
-    st.info(
-        "Choose the coders whose codings make the map."
-        if coders_seen
-        else "No codings you may see yet: the map fills in as your transcripts are coded."
-    )
+    empty = "No codings you may see yet: the map fills in as your transcripts are coded."
+    st.info("Choose the coders whose codings make the map." if coders_seen else empty)
     st.stop()
 try:
     layout = resolve_layout(data, rows, columns, split)
