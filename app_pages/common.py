@@ -97,7 +97,11 @@ def group_filter(groups: dict[str, list[str]], key: str, where: Any = st) -> str
     """
     if not groups:
         return None
+    kept = f"{key}_kept"  # Streamlit forgets a widget's value on another page; this does not
+    if key not in st.session_state and st.session_state.get(kept) in groups:
+        st.session_state[key] = st.session_state[kept]
     choice = where.selectbox("Transcript group", [ALL_TRANSCRIPTS, *groups], key=key)
+    st.session_state[kept] = choice
     return None if choice == ALL_TRANSCRIPTS else str(choice)
 
 

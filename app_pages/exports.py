@@ -16,6 +16,7 @@ from qualcarto.exchange.bundle import FORMATS, write_all
 from qualcarto.study_settings import visible_coders
 from qualcarto.transcripts.groups import list_groups
 from qualcarto.users import list_users
+from qualcarto.wording import counted
 
 LABELS = {
     "xlsx": "Theme matrices (Excel workbook)",
@@ -74,7 +75,7 @@ if st.button("Prepare the files", key="exports_prepare", type="primary"):
 prepared = st.session_state.get("exports_files")
 if prepared and prepared[0] == choice:
     _, files, count = prepared
-    st.success(f"{count} codings exported under codebook version {version}.")
+    st.success(f"{counted(count, 'coding')} exported under codebook version {version}.")
     for fmt, (name, data) in files.items():
         st.download_button(
             LABELS[fmt], data, file_name=name, mime=FORMATS[fmt], key=f"exports_get_{fmt}"

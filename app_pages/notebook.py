@@ -12,6 +12,7 @@ from qualcarto.backlinks import backlinks
 from qualcarto.codebook import get_version, version_codebook
 from qualcarto.errors import QualcartoError
 from qualcarto.memos import SUBJECTS, memos_frame, search_memos, write_memo
+from qualcarto.wording import counted
 
 user = require_user()
 st.title("Notebook")
@@ -31,7 +32,7 @@ with read_tab:
     kind = st.selectbox("Kind", ["all", *SUBJECTS], key="notes_kind")
     if kind != "all":
         shown = shown[shown["subject"] == kind].reset_index(drop=True)
-    st.caption(f"{len(shown)} memo{'' if len(shown) == 1 else 's'}" + (" found" if words else ""))
+    st.caption(counted(len(shown), "memo") + (" found" if words else ""))
     if not len(shown) and not words and kind == "all":
         st.info("No memos yet: write the first one in the New memo tab.")
     if len(shown):

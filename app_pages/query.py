@@ -12,6 +12,7 @@ from qualcarto.queries import answer_query, get_saved_query, save_query, saved_q
 from qualcarto.query import hit_crosstab
 from qualcarto.transcripts.frames import transcripts_frame
 from qualcarto.transcripts.groups import list_groups
+from qualcarto.wording import counted
 
 user = require_user()
 st.title("Query")
@@ -46,7 +47,7 @@ if text.strip():
     except QualcartoError as exc:
         st.error(md(str(exc)))
         st.stop()
-    st.caption(f"{len(hits)} hits")
+    st.caption(counted(len(hits), "hit"))
     if table is not None and len(hits):
         st.dataframe(table, key="query_crosstab")
     for i, hit in enumerate(hits.head(200).itertuples()):
