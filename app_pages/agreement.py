@@ -14,7 +14,7 @@ from io import BytesIO
 import streamlit as st
 
 from app_pages.agreement_views import code_chart, disagreement_card, report_options
-from app_pages.common import group_filter, md, reading, require_lead
+from app_pages.common import group_filter, keep_choices, md, reading, require_lead
 from qualcarto.agreement import (
     FLAG_COLOR,
     FLAG_COLUMN,
@@ -38,6 +38,7 @@ UNDEFINED = (
 )
 
 require_lead()
+keep_choices("agr_unit")
 st.title("Agreement")
 with reading() as session:
     status = store_status(session)

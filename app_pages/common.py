@@ -97,12 +97,22 @@ def group_filter(groups: dict[str, list[str]], key: str, where: Any = st) -> str
     """
     if not groups:
         return None
-    kept = f"{key}_kept"  # Streamlit forgets a widget's value on another page; this does not
-    if key not in st.session_state and st.session_state.get(kept) in groups:
-        st.session_state[key] = st.session_state[kept]
+    if st.session_state.get(f"{key}_kept") not in groups:  # e.g. a group deleted since
+        st.session_state.pop(f"{key}_kept", None)
+    keep_choices(key)
     choice = where.selectbox("Transcript group", [ALL_TRANSCRIPTS, *groups], key=key)
-    st.session_state[kept] = choice
     return None if choice == ALL_TRANSCRIPTS else str(choice)
+
+
+def keep_choices(*keys: str) -> None:
+    """Keep these widgets' values while another page runs: Streamlit drops the state of a
+    widget a run does not draw. Call before the widgets; none of them may take a default."""
+    for key in keys:
+        kept = f"{key}_kept"
+        if key in st.session_state:
+            st.session_state[kept] = st.session_state[key]
+        elif kept in st.session_state:
+            st.session_state[key] = st.session_state[kept]
 
 
 def names_in_group(groups: dict[str, list[str]], names: list[str], key: str) -> list[str]:

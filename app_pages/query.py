@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import group_filter, md, reading, require_user, store
+from app_pages.common import group_filter, keep_choices, md, reading, require_user, store
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.csv_safe import spreadsheet_safe
 from qualcarto.queries import answer_query, get_saved_query, save_query, saved_queries
@@ -15,6 +15,7 @@ from qualcarto.transcripts.groups import list_groups
 from qualcarto.wording import counted
 
 user = require_user()
+keep_choices("query_saved", "query_text")
 st.title("Query")
 # Plain text: inline code in a caption is drawn at 3:1 contrast (axe, docs/accessibility.md).
 st.caption(

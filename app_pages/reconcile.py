@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import md, reading, require_lead, store
+from app_pages.common import keep_choices, md, reading, require_lead, store
 from app_pages.reconcile_editor import EDITING, boundary_editor
 from qualcarto.assignments import assigned_users
 from qualcarto.codebook import get_version, version_codebook
@@ -17,6 +17,7 @@ from qualcarto.transcripts import get_transcript, transcripts_frame
 from qualcarto.users import coder_kinds, default_coders
 
 lead = require_lead()
+keep_choices("rec_transcript")
 st.title("Reconcile")
 KIND = {
     "agree": "agreement",

@@ -107,3 +107,27 @@ def test_a_group_filter_is_kept_across_pages(url: str) -> None:
     no_errors(at.switch_page("app_pages/exports.py").run())
     no_errors(at.switch_page("app_pages/query.py").run())
     assert at.selectbox(key="query_group").value == "wave 2"
+
+
+def test_the_pages_keep_their_choices_when_you_come_back(url: str) -> None:
+    """A coder writes a memo and comes back to the transcript being coded; the lead looks at
+    Reconcile and comes back to the unit being measured."""
+    code_span(url, "P2", "Yes, all of it", "access", "ben")
+    at = no_errors(app_as(url, "ana"))
+    no_errors(at.selectbox(key="code_transcript").select("P2").run())
+    no_errors(at.switch_page("app_pages/query.py").run())
+    at.text_area(key="query_text").input("access")
+    no_errors(at.run())
+    no_errors(at.switch_page("app_pages/notebook.py").run())
+    no_errors(at.switch_page("app_pages/coding.py").run())
+    assert at.selectbox(key="code_transcript").value == "P2"
+    no_errors(at.switch_page("app_pages/query.py").run())
+    assert at.text_area(key="query_text").value == "access"
+    lead = no_errors(app_as(url, "lena").switch_page("app_pages/agreement.py").run())
+    no_errors(lead.selectbox(key="agr_unit").select("turn").run())
+    no_errors(lead.switch_page("app_pages/reconcile.py").run())
+    no_errors(lead.selectbox(key="rec_transcript").select("P2").run())
+    no_errors(lead.switch_page("app_pages/agreement.py").run())
+    assert lead.selectbox(key="agr_unit").value == "turn"
+    no_errors(lead.switch_page("app_pages/reconcile.py").run())
+    assert lead.selectbox(key="rec_transcript").value == "P2"
