@@ -14,7 +14,7 @@ from io import BytesIO
 import streamlit as st
 
 from app_pages.agreement_views import code_chart, disagreement_card, report_options
-from app_pages.common import group_filter, keep_choices, md, reading, require_lead
+from app_pages.common import download, group_filter, keep_choices, md, reading, require_lead
 from qualcarto.agreement import (
     FLAG_COLOR,
     FLAG_COLUMN,
@@ -26,6 +26,7 @@ from qualcarto.agreement import (
 from qualcarto.agreement_data import INTERVIEW_UNITS, UNITS, agreement_data, unit_data
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
+from qualcarto.exchange.bundle import FORMATS
 from qualcarto.status import store_status
 from qualcarto.transcripts.groups import list_groups
 from qualcarto.users import coder_kinds, default_coders
@@ -79,12 +80,12 @@ try:
     options = replace(options, unit=core)
     tables = agreement_tables(measured, options, data)
 except QualcartoError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 
 per_code, unmatched = tables.per_code, tables.disagreements
 for line in [*describe(measured, options), flag_note(measure, options.flag_below)]:
-    st.caption(line)
+    st.caption(md(line))
 if len(coders) == 2:
     st.caption(f"a = {md(coders[0])}, b = {md(coders[1])}")
 numbers = {
@@ -105,9 +106,7 @@ def workbook() -> bytes:
     return buffer.getvalue()
 
 
-st.download_button(
-    "Download the report (xlsx)", workbook, "agreement.xlsx", key="agr_xlsx", on_click="ignore"
-)
+download("Download the report (xlsx)", workbook, "agreement.xlsx", FORMATS["xlsx"], key="agr_xlsx")
 st.altair_chart(code_chart(per_code, measure, options.flag_below), key="agr_chart")
 
 cut = INTERVIEW_UNITS.get(unit)  # speaker turns or question-answer pairs: one row each

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import reading, require_lead, store
+from app_pages.common import download, md, reading, require_lead, store
 from qualcarto.appendix_data import AppendixOptions, appendix_data
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.appendix_files import write_appendix
@@ -59,7 +59,7 @@ with st.expander(f"Coding rounds ({len(recorded)} recorded; the appendix measure
                 made = add_round(session, lead.name, round_name, round_coders, round_transcripts)
                 st.success(f"Recorded round {made.number}.")
         except QualcartoError as exc:
-            st.error(str(exc))
+            st.error(md(str(exc)))
     open_rounds = recorded.loc[recorded["reconciled_at"].isna(), "round"].tolist()
     if open_rounds:
         done = st.selectbox("Round reconciled", open_rounds, key="apx_round_done")
@@ -90,27 +90,15 @@ if st.button("Build the appendix", type="primary", key="apx_build"):
                 "paragraph": methods_paragraph(appendix),
             }
     except QualcartoError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         st.stop()
 
 built = st.session_state.get("apx_files")
 if built:
     st.subheader("Methods paragraph (draft)", anchor=False)
     st.text(built["paragraph"])
-    st.download_button(
-        "Download the appendix (zip: HTML, PDF, tables, figures)",
-        built["zip"],
-        "appendix.zip",
-        "application/zip",
-        key="apx_zip",
-        on_click="ignore",
-    )
+    download("Download the appendix (zip: HTML, PDF, tables, figures)", built["zip"],
+             "appendix.zip", "application/zip", key="apx_zip")  # fmt: skip
     if built["pdf"]:
-        st.download_button(
-            "Download the PDF",
-            built["pdf"],
-            "appendix.pdf",
-            "application/pdf",
-            key="apx_pdf_file",
-            on_click="ignore",
-        )
+        download("Download the PDF", built["pdf"], "appendix.pdf", "application/pdf",
+                 key="apx_pdf_file")  # fmt: skip

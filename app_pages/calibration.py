@@ -47,7 +47,7 @@ def act(done: str, action: Callable[..., object], *args: object) -> None:
         with store() as session:
             outcome = action(session, lead.name, *args)
     except QualcartoError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         return
     st.session_state["cal_done"] = done
     st.session_state.pop("cal_training", None)  # what was added is in the caption now
@@ -57,7 +57,7 @@ def act(done: str, action: Callable[..., object], *args: object) -> None:
 
 
 if "cal_done" in st.session_state:
-    st.success(st.session_state.pop("cal_done"))
+    st.success(md(st.session_state.pop("cal_done")))
 st.subheader("Standard and training", anchor=False)
 st.caption(
     f"Standard: {md(setting['standard'] or '(none)')} · threshold {setting['threshold']:g}"

@@ -12,19 +12,13 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
+from app_pages.cartography_views import draw_figure, figure_choices
 from app_pages.common import md, reading, require_user
 from qualcarto.cartography import (
     NO_SPLIT,
     code_excerpts,
     draw_map,
-    figure_design,
-    figure_grid,
-    figure_motivations,
-    figure_organizations,
-    figure_overview,
-    figure_row,
     map_frame,
-    provenance,
     resolve_layout,
     svg_text,
 )
@@ -33,7 +27,6 @@ from qualcarto.errors import QualcartoError
 
 MAX_EXCERPTS = 100
 SCREEN_SCALE = 1.2  # the print size is small on a screen
-OVERVIEW, GRID, MOTIVATIONS, ORGANIZATIONS = "Overview", "Full grid", "Motivations", "Organizations"
 
 user = require_user()
 st.title("Cartography")
@@ -83,7 +76,7 @@ try:
     layout = resolve_layout(data, rows, columns, split)
     m = draw_map(data, layout, coders=coders, min_support=int(min_support), show_empty=show_empty)
 except QualcartoError as exc:
-    st.error(str(exc))
+    st.error(md(str(exc)))
     st.stop()
 
 frame = map_frame(m)
@@ -91,41 +84,11 @@ if frame.empty:
     st.info("No code has enough support yet. Lower the minimum or show uncoded codes.")
     st.stop()
 
-figures = [OVERVIEW, GRID, *m.rows, MOTIVATIONS, ORGANIZATIONS]
-chosen = st.radio("Figure", figures, horizontal=True, key="carto_figure")
-design, origin = figure_design(data), provenance(data, coders)
+chosen = st.radio("Figure", figure_choices(m), horizontal=True, key="carto_figure")
 try:
-    if chosen == OVERVIEW:
-        fig = figure_overview(m, "", design, origin)
-    elif chosen == GRID:
-        fig = figure_grid(m, "", design, origin)
-    elif chosen == MOTIVATIONS:
-        fig = figure_motivations(
-            data.codes,
-            data.codings,
-            data.facet_orders,
-            coders=coders,
-            min_support=int(min_support),
-            show_empty=show_empty,
-            title="",
-            design=design,
-            provenance=origin,
-        )
-    elif chosen == ORGANIZATIONS:
-        fig = figure_organizations(
-            data.codes,
-            data.codings,
-            data.participants,
-            facet_orders=data.facet_orders,
-            coders=coders,
-            title="",
-            design=design,
-            provenance=origin,
-        )
-    else:
-        fig = figure_row(m, chosen, "", design, origin)
+    fig = draw_figure(data, m, chosen, coders, int(min_support), show_empty)
 except (KeyError, ValueError) as exc:
-    st.info(f"This study cannot draw the {chosen.lower()} figure: {exc}")
+    st.info(f"This study cannot draw the {chosen.lower()} figure: {md(exc)}")
 else:
     notes = {
         str(r.id): f"{r.name}: {r.interviews} interviews · {r.excerpts} excerpts · "

@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.code_picker import swatch
-from app_pages.common import md, reading, require_user
+from app_pages.common import codebook, download, md, reading, require_user
 from app_pages.memo_view import backlinks_box
 from qualcarto.backlinks import code_backlinks
-from qualcarto.codebook import Codebook, diff_codebooks, get_version, version_codebook
+from qualcarto.codebook import Codebook, CodeDef, diff_codebooks
 from qualcarto.codebook_history import codebook_history
 from qualcarto.exchange.codebook_doc import (
     DOCUMENT_FORMATS,
@@ -23,29 +23,34 @@ st.title("Codebook")
 with reading() as session:
     history = codebook_history(session)
     numbers = list(history["version"])
-    book = version_codebook(get_version(session))
+    book = codebook(session)
     linked = code_backlinks(session, user.name)
     current = numbers[-1]
+opened = st.query_params.get("code")  # a memo's [[code:ID]] link opens the page at that code
 
+SHOWN_LIMIT = 500  # codes drawn at once: past this a page only slows the browser
 tree_tab, history_tab, document_tab = st.tabs(["Codes", "History and diff", "Document"])
 
 
-def _matches(book: Codebook, code_id: str, query: str) -> bool:
-    code = book.by_id()[code_id]
-    haystack = " ".join([code.id, code.name, code.definition, *code.keywords]).lower()
-    return (
-        not query
-        or query in haystack
-        or any(_matches(book, c.id, query) for c in book.children(code_id))
-    )
+def _shown(book: Codebook, query: str) -> list[tuple[CodeDef, int]]:
+    """Active codes depth first that match ``query`` or hold a code that does (one pass)."""
+    walk = book.walk(active=True)
+    if not query:
+        return walk
+    keep: set[str] = set()
+    for code, _ in reversed(walk):  # children come after their parent: see them first
+        text = " ".join([code.id, code.name, code.definition, *code.keywords]).lower()
+        if query in text or code.id in keep:
+            keep.add(code.id)
+            if code.parent is not None:
+                keep.add(code.parent)
+    return [(code, depth) for code, depth in walk if code.id in keep]
 
 
-def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
-    for code in book.children(parent):
-        if not code.active or not _matches(book, code.id, query):
-            continue
+def _show(book: Codebook, codes: list[tuple[CodeDef, int]]) -> None:
+    for code, depth in codes:
         facets = ", ".join(f"{k}={v}" for k, v in code.facets.items())
-        if book.children(code.id):
+        if book.has_children(code.id):
             if depth == 0:
                 st.subheader(md(code.name), anchor=False)
             else:
@@ -54,9 +59,9 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
                 st.caption(md(code.definition))
             if code.id in linked:
                 backlinks_box(linked[code.id])
-            _show(book, code.id, depth + 1, query)
             continue
-        with st.expander(md(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else ""))):
+        label = md(f"{code.name}  ·  {code.id}" + (f"  ·  {facets}" if facets else ""))
+        with st.expander(label, expanded=code.id == opened):
             st.markdown(swatch(code.color, code.color or "no colour"), unsafe_allow_html=True)
             for label, value in (
                 ("Definition", code.definition),
@@ -74,7 +79,12 @@ def _show(book: Codebook, parent: str | None, depth: int, query: str) -> None:
 with tree_tab:
     st.caption(f"{md(book.title)} · version {current}")
     query = st.text_input("Search codes", key="code_search").strip().lower()
-    _show(book, None, 0, query)
+    if opened and not (opened in book.by_id() and book.by_id()[opened].active):
+        st.caption(md(f"The linked code {opened} is not in version {current}."))
+    shown = _shown(book, query)
+    _show(book, shown[:SHOWN_LIMIT])
+    if len(shown) > SHOWN_LIMIT:
+        st.caption(f"The first {SHOWN_LIMIT:,} of {len(shown):,} codes: search to narrow them.")
 
 with history_tab:
     st.dataframe(history, hide_index=True)
@@ -83,10 +93,7 @@ with history_tab:
         old = cols[0].selectbox("From version", numbers, index=len(numbers) - 2, key="diff_old")
         new = cols[1].selectbox("To version", numbers, index=len(numbers) - 1, key="diff_new")
         with reading() as session:
-            diff = diff_codebooks(
-                version_codebook(get_version(session, old)),
-                version_codebook(get_version(session, new)),
-            )
+            diff = diff_codebooks(codebook(session, old), codebook(session, new))
         st.code("\n".join(diff.lines()) or "no changes", language=None)
     else:
         st.caption("Only one version so far: publish another to see a diff.")
@@ -105,7 +112,7 @@ with document_tab:
         st.session_state["doc_file"] = (number, fmt, render_codebook_document(document, fmt))
     ready = st.session_state.get("doc_file")
     if ready and ready[:2] == (number, fmt):
-        st.download_button(
+        download(
             f"Download codebook-v{number}.{fmt}",
             ready[2],
             file_name=f"codebook-v{number}.{fmt}",

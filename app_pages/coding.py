@@ -8,11 +8,10 @@ import streamlit as st
 from app_pages import coding_actions as act
 from app_pages.code_picker import code_picker, code_tree
 from app_pages.coding_editor import coding_editor, transcript_memo
-from app_pages.common import keep_choices, md, names_in_group, reading, require_user
+from app_pages.common import codebook, keep_choices, md, names_in_group, reading, require_user
 from app_pages.media_player import media_folder, media_player, time_note
 from app_pages.span_selector import Mark, View, build_marks, build_pieces, span_selector
 from qualcarto.assignments import is_done, openable_transcripts
-from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import code_counts, codings_frame
 from qualcarto.media.playback import transcript_recording
 from qualcarto.selection import get_memo
@@ -20,7 +19,6 @@ from qualcarto.study_settings import visible_coders
 from qualcarto.transcripts import get_transcript, transcripts_frame
 from qualcarto.transcripts.groups import list_groups
 
-JUMP = "qc_jump"  # (transcript, offset or None, name of the request) the pane should open at
 user = require_user()
 keep_choices("code_transcript")  # back on the Code page, on the transcript you left
 with reading() as session:
@@ -28,18 +26,11 @@ with reading() as session:
     names = openable_transcripts(session, user.name)
     others_visible = visible_coders(session, user.name) is None
     names = names_in_group(list_groups(session), names, "code_group")
-    if JUMP not in st.session_state:  # a link or a reload: ?t=I3&at=8124 opens I3 there
-        linked = st.query_params.get("t") or st.query_params.get("transcript")
-        at = st.query_params.get("at", "")
-        if linked in names:
-            st.session_state["code_transcript"] = linked
-            st.session_state[JUMP] = (linked, int(at) if at.isdigit() else None, f"link:{at}")
-        else:
-            st.session_state[JUMP] = (None, None, "")
+    act.open_link(names)  # a link or a reload: ?t=I3&at=8124 opens I3 there
     name = st.session_state.get("code_transcript")
     name = name if name in names else (names[0] if names else None)
     if name is not None:
-        book = version_codebook(get_version(session))
+        book = codebook(session)
         doc = get_transcript(session, name)
         text, labels = doc.text, [(t.start, t.body_start) for t in doc.turns if t.speaker]
         if others_visible:  # one query for everyone's codings here, then keep those shown
@@ -62,14 +53,8 @@ if not names:
 info = everything.set_index("transcript")
 
 
-def _switched() -> None:
-    chosen = st.session_state["code_transcript"]
-    st.session_state[JUMP] = (chosen, None, f"doc:{chosen}")  # back where you were in it
-    st.session_state.pop(act.CLICKED, None)
-
-
 top = st.columns([2, 3, 2], vertical_alignment="bottom")
-top[0].selectbox("Transcript", names, key="code_transcript", on_change=_switched)
+top[0].selectbox("Transcript", names, key="code_transcript", on_change=act.on_switch)
 if others_visible:
     st.sidebar.multiselect("Also show codings of", coders, key="code_others")
 row = info.loc[name]
@@ -105,7 +90,7 @@ flash_box = st.empty()  # always drawn, so the page's layout (and the pane) neve
 if flash := st.session_state.pop(act.FLASH, None):
     (flash_box.success if flash[0] else flash_box.error)(md(flash[1]))
 
-jump = st.session_state[JUMP]
+jump = st.session_state[act.JUMP]
 left, right = st.columns([3, 2], gap="medium")
 with left:
     if recording:

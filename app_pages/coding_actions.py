@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.common import store
+from app_pages.common import CODE_JUMP, store
 from qualcarto.coding import (
     add_coding,
     coding_snapshot,
@@ -22,7 +22,7 @@ from qualcarto.coding import (
     edit_coding,
     restore_coding,
 )
-from qualcarto.errors import QualcartoError
+from qualcarto.errors import ConflictError, QualcartoError
 from qualcarto.selection import snap, word_step
 from qualcarto.transcripts import get_transcript
 
@@ -33,10 +33,32 @@ FLASH = "qc_flash"
 RECENT = "qc_recent"
 SELECTOR = "qc_selector"
 CHOICE = "code_choice"
+JUMP = CODE_JUMP  # (transcript, offset or None, name of the request) the pane should open at
 
 
 def _flash(message: str, ok: bool = True) -> None:
     st.session_state[FLASH] = (ok, message)
+
+
+def open_link(names: list[str]) -> None:
+    """On the page's first run: a link or a reload (``?t=I3&at=8124``) opens I3 there,
+    when ``names`` (the transcripts the user may open) holds it."""
+    if JUMP in st.session_state:
+        return
+    linked = st.query_params.get("t") or st.query_params.get("transcript")
+    at = st.query_params.get("at", "")
+    if linked in names:
+        st.session_state["code_transcript"] = linked
+        st.session_state[JUMP] = (linked, int(at) if at.isdigit() else None, f"link:{at}")
+    else:
+        st.session_state[JUMP] = (None, None, "")
+
+
+def on_switch() -> None:
+    """Another transcript was chosen: open it where you were in it, nothing clicked."""
+    chosen = st.session_state["code_transcript"]
+    st.session_state[JUMP] = (chosen, None, f"doc:{chosen}")
+    st.session_state.pop(CLICKED, None)
 
 
 def on_selection(transcript: str, user: str) -> None:
@@ -190,10 +212,18 @@ def edit(user: str, coding_id: int, **changes: Any) -> None:
             _flash("Select the new boundaries in the transcript first.", ok=False)
             return
         changes["start"], changes["end"] = pending[1], pending[2]
+    expected = st.session_state.pop(f"edit_version_{coding_id}", None)
     try:
         with store() as session:
             before = {k: v for k, v in coding_snapshot(session, coding_id).items() if k in changes}
-            edit_coding(session, coding_id, user, **changes)
+            edit_coding(session, coding_id, user, **changes, expected_version=expected)
+    except ConflictError:  # changed in another tab: the next save is a knowing one
+        _flash(
+            f"Coding {coding_id} was changed meanwhile (in another tab or window). Your "
+            "change is still in the form: save again to replace the other one.",
+            ok=False,
+        )
+        return
     except QualcartoError as exc:
         _flash(str(exc), ok=False)
         return

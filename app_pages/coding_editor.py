@@ -12,6 +12,8 @@ from app_pages.memo_view import backlinks_box
 from qualcarto.assignments import mark_done
 from qualcarto.backlinks import backlinks
 from qualcarto.codebook import Codebook
+from qualcarto.coding import coding_snapshot
+from qualcarto.errors import QualcartoError
 from qualcarto.selection import set_memo
 from qualcarto.transcripts import get_transcript
 
@@ -34,6 +36,10 @@ def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
                 st.caption(f"Coded by {md(row.coder)}; only they can change it.")
                 continue
             cid = int(row.coding_id)
+            if f"edit_version_{cid}" not in st.session_state:  # the version this tab shows
+                with reading() as session:
+                    version = coding_snapshot(session, cid)["row_version"]
+                st.session_state[f"edit_version_{cid}"] = version
             options = leaves if row.code_id in leaves else [row.code_id, *leaves]
             st.selectbox(
                 "Code",
@@ -60,15 +66,25 @@ def coding_editor(codings: pd.DataFrame, book: Codebook, user: str) -> None:
 
 
 def transcript_memo(name: str, user: str, memo: str, done: bool | None) -> None:
-    """The coder's memo on the whole transcript, and 'I am done with it'."""
+    """The coder's memo on the whole transcript, and 'I am done with it'.
+
+    The memo as this tab first showed it is kept, and a save checks the store still holds
+    it: a second tab's save is never silently overwritten by a stale one.
+    """
+    seen = st.session_state.setdefault(f"memo_seen_{name}", memo)
     with reading() as session:
         linking = backlinks(session, transcript=name, viewer=user)
     with st.expander("Memo on this transcript", expanded=bool(memo)):
         text = st.text_area("Memo", memo, key=f"memo_{name}", label_visibility="collapsed")
         if st.button("Save memo", key="save_memo"):
-            with store() as session:
-                set_memo(session, get_transcript(session, name), user, text)
-            st.toast("Memo saved.")
+            try:
+                with store() as session:
+                    set_memo(session, get_transcript(session, name), user, text, expected=seen)
+            except QualcartoError as exc:
+                st.error(md(str(exc)))
+            else:
+                st.session_state[f"memo_seen_{name}"] = text
+                st.toast("Memo saved.")
         backlinks_box(linking, "Memos linking into this transcript", folded=False)
     label = "I have finished coding this transcript"
     if done is not None and st.toggle(label, done, key=f"done_{name}") != done:

@@ -11,12 +11,14 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from streamlit.runtime import Runtime
 
 from qualcarto.auth import SignedIn, resume
 from qualcarto.auth import sign_out as auth_sign_out
+from qualcarto.codebook import Codebook, get_version, version_codebook
 from qualcarto.config import resolve_db_url
 from qualcarto.errors import QualcartoError
-from qualcarto.store import connect, read_scope, session_scope
+from qualcarto.store import CodebookVersion, connect, read_scope, session_scope
 from qualcarto.transcripts.frames import transcripts_frame
 from qualcarto.transcripts.groups import names_in
 
@@ -62,7 +64,7 @@ def engine() -> Engine:
     try:
         return engine_for(resolve_db_url())
     except QualcartoError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
         st.stop()
 
 
@@ -78,6 +80,23 @@ def reading() -> Iterator[Session]:
     """A read-only snapshot of the app's store: takes no lock, so it never waits for a save."""
     with read_scope(engine()) as session:
         yield session
+
+
+def codebook(session: Session, number: int | None = None) -> Codebook:
+    """A published codebook version (the newest by default), read and indexed once.
+
+    A version never changes once published, so every page and every rerun of this server
+    shares one loaded ``Codebook`` per version, with its hierarchy lookups built once: a
+    100,000-code book is not re-read and re-indexed on each click.
+    """
+    version = get_version(session, number)
+    return _loaded_book(resolve_db_url(), version.id, version.created_at.isoformat())
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _loaded_book(url: str, version_id: int, stamp: str) -> Codebook:
+    with read_scope(engine_for(url)) as session:
+        return version_codebook(session.get_one(CodebookVersion, version_id))
 
 
 def pick_transcript(key: str) -> str:
@@ -177,7 +196,7 @@ def require_lead() -> SignedIn:
 
 
 def sign_out() -> None:
-    """End this browser's session on the server and forget its token."""
+    """End this browser's session on the server and forget its token and its files."""
     token = st.session_state.pop(TOKEN_KEY, None) or st.query_params.get("session", "")
     if token:
         with store() as session:
@@ -185,3 +204,41 @@ def sign_out() -> None:
     st.query_params.pop("session", None)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    _forget_files()
+
+
+def _forget_files() -> None:
+    """Drop the files this browser session was given (downloads, media) from the server.
+
+    Streamlit serves them at unguessable but unauthenticated ``/media/...`` URLs and
+    deletes a file only on the second clean-up after no session shows it any more (that
+    is, after other people's page runs): a signed-out browser could fetch an export for
+    minutes. Two clean-ups now remove every file no signed-in session still shows.
+    """
+    if not Runtime.exists():
+        return
+    files = Runtime.instance().media_file_mgr
+    files.clear_session_refs()
+    files.remove_orphaned_files()  # marks downloads for deletion
+    files.remove_orphaned_files()  # deletes them
+
+
+def download(label: str, data: bytes | str, file_name: str, mime: str, key: str) -> None:
+    """A download button that hands the file over only while this sign-in is valid.
+
+    The file is made when the button is clicked (Streamlit's deferred download), after
+    checking the session token against the store: a page left open after signing out,
+    or after the session expired, no longer yields it. A click reruns nothing.
+    """
+    token = str(st.session_state.get(TOKEN_KEY, ""))
+    store_engine = engine()
+
+    def still_signed_in() -> bytes | str:
+        with read_scope(store_engine) as session:
+            if not token or resume(session, token) is None:
+                raise PermissionError("signed out: sign in again to download")
+        return data
+
+    st.download_button(
+        label, still_signed_in, file_name=file_name, mime=mime, key=key, on_click="ignore"
+    )

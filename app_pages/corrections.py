@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import pick_transcript, reading, require_lead, store
+from app_pages.common import md, pick_transcript, reading, require_lead, store
 from qualcarto.errors import QualcartoError
 from qualcarto.transcripts import get_transcript
 from qualcarto.transcripts.corrections import correct_transcript
@@ -30,12 +30,12 @@ if st.button("Save correction", key="correct_save", disabled=edited == text, typ
                 session, name, edited, lead.name, expected_checksum=checksum
             )
     except QualcartoError as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
     else:
         st.session_state["correct_flash"] = report.summary()
         st.rerun()
 if flash := st.session_state.pop("correct_flash", None):
-    st.success(flash)
+    st.success(md(flash))
 if not flags.empty:
     st.subheader("Flagged for review")
     st.dataframe(flags, hide_index=True, key="correct_flags")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import group_filter, md, reading, require_user
+from app_pages.common import download, group_filter, md, reading, require_user
 from qualcarto.codebook import get_version
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange import CONSENSUS, study_data
@@ -62,11 +62,12 @@ if st.button("Prepare the files", key="exports_prepare", type="primary"):
                 version=version,
                 group=group,
             )
-            files = write_all(session, data, Path(folder))
+            files, left_out = write_all(session, data, Path(folder))
             st.session_state["exports_files"] = (
                 choice,
                 {fmt: (path.name, path.read_bytes()) for fmt, path in files.items()},
                 len(data.codings),
+                left_out,
             )
     except QualcartoError as exc:
         st.session_state.pop("exports_files", None)
@@ -74,11 +75,11 @@ if st.button("Prepare the files", key="exports_prepare", type="primary"):
 
 prepared = st.session_state.get("exports_files")
 if prepared and prepared[0] == choice:
-    _, files, count = prepared
+    _, files, count, left_out = prepared
     st.success(f"{counted(count, 'coding')} exported under codebook version {version}.")
+    for line in left_out:
+        st.caption(md(line))
     for fmt, (name, data) in files.items():
-        st.download_button(
-            LABELS[fmt], data, file_name=name, mime=FORMATS[fmt], key=f"exports_get_{fmt}"
-        )
+        download(LABELS[fmt], data, file_name=name, mime=FORMATS[fmt], key=f"exports_get_{fmt}")
 elif layer == "Consensus":
     st.caption(f"The consensus layer is the codings of the coder '{CONSENSUS}'.")

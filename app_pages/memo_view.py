@@ -13,9 +13,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import md, open_on_code_page, store
+from app_pages.common import CODE_JUMP, CODE_PAGE, md, store
 from qualcarto.errors import QualcartoError
-from qualcarto.memos import write_memo, written_links
+from qualcarto.memos import LinkRef, write_memo, written_links
+
+CODEBOOK_PAGE = "app_pages/codebook.py"
 
 
 def memo_label(row: Any) -> str:
@@ -52,8 +54,19 @@ def backlinks_box(
         memo_card(row)
 
 
+def _opens(link: LinkRef) -> tuple[str, dict[str, str]] | None:
+    """The page (and its query) a link opens: a passage or transcript the Code page there,
+    a code the Codebook page at that code; other links open nothing."""
+    if link.transcript is not None:
+        at = {"at": str(link.start)} if link.start is not None else {}
+        return CODE_PAGE, {"t": link.transcript, **at}
+    if link.kind == "code":
+        return CODEBOOK_PAGE, {"code": link.target}
+    return None
+
+
 def link_list(text: str, key: str) -> None:
-    """A memo's links as text; a passage or transcript link also opens the Code page there."""
+    """A memo's links as text, each with an Open button where it leads to a page."""
     links = written_links(text)
     if not links:
         return
@@ -61,8 +74,10 @@ def link_list(text: str, key: str) -> None:
     for n, link in enumerate(links):
         cols = st.columns([3, 1], vertical_alignment="center")
         cols[0].text(f"[[{link.target if link.kind == 'span' else f'{link.kind}:{link.target}'}]]")
-        if link.transcript is not None and cols[1].button("Open", key=f"{key}_{n}"):
-            open_on_code_page(link.transcript, link.start)
+        opens = _opens(link)
+        if opens is not None and cols[1].button("Open", key=f"{key}_{n}"):
+            st.session_state.pop(CODE_JUMP, None)  # the Code page then reads the link
+            st.switch_page(opens[0], query_params=opens[1])
 
 
 def memo_editor(row: Any, user: str, key: str) -> None:

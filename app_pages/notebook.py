@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, reading, require_user, store
+from app_pages.common import codebook, md, reading, require_user, store
 from app_pages.memo_view import backlinks_box, link_list, memo_card, memo_editor, memo_label
 from qualcarto.assignments import openable_transcripts
 from qualcarto.backlinks import backlinks
-from qualcarto.codebook import get_version, version_codebook
 from qualcarto.errors import QualcartoError
 from qualcarto.memos import SUBJECTS, memos_frame, search_memos, write_memo
 from qualcarto.wording import counted
@@ -24,7 +23,7 @@ words = st.text_input("Search memos", key="notes_search").strip()
 with reading() as session:
     shown = search_memos(session, words, user.name) if words else memos_frame(session, user.name)
     transcripts = openable_transcripts(session, user.name)  # what a new memo may be about
-    codes = {c.id: c.name for c in version_codebook(get_version(session)).codes if c.active}
+    codes = {c.id: c.name for c in codebook(session).codes if c.active}
 
 read_tab, new_tab = st.tabs(["Read and edit", "New memo"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import reading, require_lead, store
+from app_pages.common import download, reading, require_lead, store
 from qualcarto.errors import QualcartoError
 from qualcarto.pseudonyms import name_candidates, parse_key, pseudonymise
 
@@ -26,7 +26,7 @@ candidates = st.session_state.get("pseudonyms_candidates")
 if candidates is not None:
     st.dataframe(candidates, hide_index=True, key="pseudonyms_table")
     template = candidates[["name"]].assign(pseudonym="").to_csv(index=False)
-    st.download_button(
+    download(
         "Download as a key file to fill in",
         template,
         file_name="names.csv",

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import keep_choices, md, reading, require_lead, store
+from app_pages.common import codebook, keep_choices, md, reading, require_lead, store
 from app_pages.reconcile_editor import EDITING, boundary_editor
 from qualcarto.assignments import assigned_users
-from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import codings_frame
 from qualcarto.errors import QualcartoError
 from qualcarto.reconcile import CONSENSUS, accept_agreements, decide, units_frame
@@ -27,7 +26,7 @@ KIND = {
 }
 with reading() as session:
     names = list(transcripts_frame(session)["transcript"])
-    book = version_codebook(get_version(session))
+    book = codebook(session)
     kinds = coder_kinds(session)
     cols = st.columns([3, 3, 3, 2], vertical_alignment="bottom")
     name = cols[0].selectbox("Transcript", names, key="rec_transcript")
@@ -116,7 +115,7 @@ for u in units.head(100).itertuples():
             (right, b, b_id, u.b_start, u.b_end, u.b_text),
         ):
             col.caption(
-                f"{who}: " + (f"{int(start)}–{int(end)}" if cid is not None else "not coded")
+                f"{md(who)}: " + (f"{int(start)}–{int(end)}" if cid is not None else "not coded")
             )
             if cid is not None:
                 col.text(text)

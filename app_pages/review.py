@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, open_on_code_page, reading, require_user, store
+from app_pages.common import codebook, md, open_on_code_page, reading, require_user, store
 from qualcarto.assignments import assigned_users, openable_transcripts
-from qualcarto.codebook import get_version, version_codebook
 from qualcarto.coding import codings_frame
 from qualcarto.errors import QualcartoError
 from qualcarto.review import review_coding, review_queue
@@ -20,7 +19,7 @@ with reading() as session:
     if not names:
         st.info("No transcripts to review: the lead assigns reviews on the Assignments page.")
         st.stop()
-    book = version_codebook(get_version(session))
+    book = codebook(session)
     cols = st.columns(2)
     name = cols[0].selectbox("Transcript", names, key="review_transcript")
     doc = get_transcript(session, name)

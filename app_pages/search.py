@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, reading, require_user, store
+from app_pages.common import codebook, md, reading, require_user
+from app_pages.search_actions import FLASH, PREVIEW, code_all, code_hit, search_settings
 from qualcarto.assignments import openable_transcripts
-from qualcarto.codebook import get_version, version_codebook
-from qualcarto.coding import add_coding, code_spans
-from qualcarto.errors import QualcartoError
 from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
-from qualcarto.selection import snap
-from qualcarto.transcripts import get_transcript
 
 SHOWN = 200
 PREVIEWED = 20
@@ -22,50 +18,12 @@ st.title("Search")
 can_lemma = lemmas_available()
 
 
-def _settings() -> tuple[str, bool, str | None, str]:
-    state = st.session_state
-    return (
-        state.get("search_query", "").strip(),
-        bool(state.get("search_lemma")),
-        state.get("search_code"),
-        state.get("search_unit") or "sentence",
-    )
-
-
-def _code_hit(transcript: str, start: int, end: int) -> None:
-    _, _, code, unit = _settings()
-    try:
-        with store() as session:
-            doc = get_transcript(session, transcript)
-            start, end = snap(session, doc, start, end, unit)
-            add_coding(session, transcript, start, end, str(code), user.name)
-        st.session_state["search_flash"] = ("success", f"Coded {transcript} {start}–{end}.")
-    except QualcartoError as exc:
-        st.session_state["search_flash"] = ("error", str(exc))
-
-
-def _code_all(scope: list[str] | None) -> None:
-    query, lemma, code, unit = _settings()
-    st.session_state.pop("search_preview", None)
-    try:
-        with store() as session:
-            hits = search(session, query, lemma=lemma, transcripts=scope)
-            done = code_spans(session, hit_spans(session, hits, unit), str(code), user.name)
-    except QualcartoError as exc:
-        st.session_state["search_flash"] = ("error", str(exc))
-        return
-    skipped = (
-        f"; {len(done.duplicates)} already coded, left as they were" if done.duplicates else ""
-    )
-    st.session_state["search_flash"] = ("success", f"Coded {len(done.made)} spans{skipped}.")
-
-
 with reading() as session:
     scope = openable_transcripts(session, user.name)
     if not scope:  # nothing assigned to this coder yet
         st.info("No transcripts to search yet: the lead assigns them on the Assignments page.")
         st.stop()
-    book = version_codebook(get_version(session))
+    book = codebook(session)
     leaves = {c.id: c.name for c in book.leaves()}
     cols = st.columns([3, 1, 2], vertical_alignment="bottom")
     query = cols[0].text_input("Word or phrase (case does not matter)", key="search_query")
@@ -96,11 +54,11 @@ with reading() as session:
         st.stop()
     hits = search(session, query, lemma=bool(lemma), transcripts=scope)
     marks = codes_on_hits(session, hits, user.name)
-    preview = st.session_state.get("search_preview") == _settings() and code is not None
+    preview = st.session_state.get(PREVIEW) == search_settings() and code is not None
     spans = hit_spans(session, hits, unit) if preview else []
     repeats = already_coded(session, spans, str(code), user.name) if preview else []
 
-if flash := st.session_state.pop("search_flash", None):
+if flash := st.session_state.pop(FLASH, None):
     getattr(st, flash[0])(md(flash[1]))
 coded = sum(1 for m in marks if m)
 st.caption(f"{len(hits)} hits · {coded} already coded by you")
@@ -110,7 +68,7 @@ elif hits.empty:
     pass
 elif not preview:
     if st.button(f"Code all {len(hits)} hits…", key="search_all"):
-        st.session_state["search_preview"] = _settings()
+        st.session_state[PREVIEW] = search_settings()
         st.rerun()
 else:
     with st.container(border=True):
@@ -132,12 +90,12 @@ else:
             f"Code {new} spans",
             key="search_all_confirm",
             type="primary",
-            on_click=_code_all,
-            args=(scope,),
+            on_click=code_all,
+            args=(user.name, scope),
             disabled=new == 0,
         )
         if right.button("Cancel", key="search_all_cancel"):
-            st.session_state.pop("search_preview", None)
+            st.session_state.pop(PREVIEW, None)
             st.rerun()
 for i, (hit, codes) in enumerate(zip(hits.head(SHOWN).itertuples(), marks, strict=False)):
     row = st.columns([1, 7, 2, 1], vertical_alignment="center")
@@ -148,9 +106,9 @@ for i, (hit, codes) in enumerate(zip(hits.head(SHOWN).itertuples(), marks, stric
     row[3].button(
         "Code",
         key=f"hit_{i}",
-        on_click=_code_hit,
+        on_click=code_hit,
         disabled=code is None,
-        args=(hit.transcript, hit.start, hit.end),
+        args=(user.name, hit.transcript, hit.start, hit.end),
     )
 if len(hits) > SHOWN:
     st.caption(f"Showing the first {SHOWN} hits; narrow the search to see the rest.")

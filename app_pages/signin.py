@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import TOKEN_KEY, client_address, engine
+from app_pages.common import TOKEN_KEY, client_address, engine, md
 from qualcarto.auth import SignInThrottled, sign_in
 
 st.title("qualcarto")
@@ -18,7 +18,7 @@ if submitted:
     try:
         user = sign_in(engine(), name, password, client=client_address())
     except SignInThrottled as exc:
-        st.error(f"{str(exc).capitalize()}.")
+        st.error(md(f"{str(exc).capitalize()}."))
         st.stop()
     if user is None:
         st.error("Unknown user name or wrong password.")

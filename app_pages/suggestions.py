@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import md, reading, require_user, store
+from app_pages.common import codebook, md, reading, require_user, store
 from qualcarto.assignments import openable_transcripts
-from qualcarto.codebook import get_version, version_codebook
+from qualcarto.codebook import get_version
 from qualcarto.config import resolve_db_url
 from qualcarto.errors import QualcartoError
 from qualcarto.selection import in_context
@@ -59,7 +59,7 @@ with reading() as session:
         st.info("No transcripts to code yet: the lead assigns them on the Assignments page.")
         st.stop()
     version = get_version(session)
-    codes = version_codebook(version).by_id()
+    codes = codebook(session).by_id()
     cols = st.columns([2, 1])
     name = cols[0].selectbox("Transcript", names, key="suggest_transcript")
     method = cols[1].radio("Method", ["rules", "semantic"], key="suggest_method", horizontal=True)

@@ -167,3 +167,38 @@ def test_a_coder_opens_only_assigned_transcripts_and_none_before_the_lead_assign
     at = no_errors(at.switch_page("app_pages/search.py").run())
     assert "No transcripts to search yet" in at.info[0].value
     assert not at.text_input  # nothing to search in, so no search box
+
+
+def test_a_stale_second_tab_does_not_overwrite_a_coding_memo(url: str) -> None:
+    first = code_selection(url, "ana", ["access"])
+    coding_id = codings_frame_ids(url)[0]
+    second = no_errors(app_as(url, "ana"))
+    for tab in (first, second):
+        tab.session_state["qc_clicked"] = [coding_id]
+        no_errors(tab.run())
+    first.text_area(key=f"edit_memo_{coding_id}").input("written in the first tab")
+    no_errors(first.button(key=f"save_{coding_id}").click().run())
+    second.text_area(key=f"edit_memo_{coding_id}").input("stale text of the second tab")
+    no_errors(second.button(key=f"save_{coding_id}").click().run())
+    assert "changed meanwhile" in second.error[0].value
+    assert memos(url) == ["written in the first tab"]
+    no_errors(second.button(key=f"save_{coding_id}").click().run())  # now a knowing overwrite
+    assert memos(url) == ["stale text of the second tab"]
+
+
+def test_a_stale_second_tab_does_not_overwrite_the_transcript_memo(url: str) -> None:
+    first, second = no_errors(app_as(url, "ana")), no_errors(app_as(url, "ana"))
+    first.text_area(key="memo_P1").input("from the first tab")
+    no_errors(first.button(key="save_memo").click().run())
+    second.text_area(key="memo_P1").input("from a stale second tab")
+    no_errors(second.button(key="save_memo").click().run())
+    assert "changed meanwhile" in second.error[0].value
+    assert no_errors(app_as(url, "ana")).text_area(key="memo_P1").value == "from the first tab"
+
+
+def memos(url: str) -> list[str]:
+    engine = connect(url)
+    with session_scope(engine) as session:
+        found = codings_frame(session, ["ana"])["memo"].tolist()
+    engine.dispose()
+    return found

@@ -90,6 +90,17 @@ def test_a_passage_link_opens_the_code_page_at_the_passage(url: str) -> None:
     assert at.selectbox(key="code_transcript").value == "P1"
 
 
+def test_a_code_link_opens_the_codebook_page_at_the_code(url: str) -> None:
+    memo_id = _write(url, "ana", "Queues at [[P1:40-60]] and [[code:access]]", title="Q")
+    at = no_errors(app_as(url, "ana").switch_page("app_pages/notebook.py").run())
+    no_errors(at.button(key=f"notes_link_{memo_id}_1").click().run())
+    opened = {e.label: e.proto.expanded for e in at.expander}
+    assert opened, "the Codebook page lists its codes"
+    access = [label for label in opened if "·  access  ·" in label]
+    assert len(access) == 1 and opened[access[0]]
+    assert not any(v for k, v in opened.items() if k != access[0])  # only the linked code
+
+
 def test_a_link_opens_its_transcript_after_the_code_page_was_open(url: str) -> None:
     """Signing in opens the Code page on P1; a link to P2 followed later still opens P2
     there, and so does the same link followed a second time after moving elsewhere."""

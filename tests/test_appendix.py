@@ -34,9 +34,21 @@ def _report(db: Path, out: Path, *extra: str) -> None:
 def test_the_appendix_states_the_measures_numbers(demo_db: Path, tmp_path: Path) -> None:
     _report(demo_db, tmp_path, "--no-pdf", "--layer", "linaker2025")
     with session_scope(connect(f"sqlite:///{demo_db}")) as session:
-        (pilot,) = rounds_frame(session)["transcripts"]  # the demo's reconciled round
-        data = agreement_data(session, PAIR, transcripts=pilot.split(", "))
+        recorded = rounds_frame(session)  # the demo's pilot (reconciled) and second round
+        each = [
+            agreement_data(session, PAIR, transcripts=names.split(", "))
+            for names in recorded["transcripts"]
+        ]
         sat = saturation_data(session, ["linaker2025"])
+    assert len(each) >= 2, "the demo records more than one round"
+    trend = pd.read_csv(tmp_path / "tables" / "agreement-rounds.csv")
+    for number, (row, round_data) in enumerate(zip(trend.itertuples(), each, strict=True), 1):
+        pooled = pd.read_csv(tmp_path / "tables" / f"agreement-round{number}-pooled.csv")
+        expected = code_table(round_data, ReportOptions("char", 0.9, 50, 0)).iloc[-1]
+        estimate = pooled.set_index(["unit", "measure"]).loc[("char", "cohen_kappa"), "estimate"]
+        assert estimate == pytest.approx(expected["cohen_kappa"])
+        assert row.transcripts == len(round_data.lengths)
+    data = each[0]  # the pilot, measured in every unit below
     pooled = pd.read_csv(tmp_path / "tables" / "agreement-round1-pooled.csv")
     pooled = pooled.set_index(["unit", "measure"])
     char = code_table(data, ReportOptions("char", 0.9, 50, 0)).iloc[-1]
@@ -57,7 +69,7 @@ def test_the_appendix_states_the_measures_numbers(demo_db: Path, tmp_path: Path)
     assert bp == pytest.approx(segment["brennan_prediger"])
 
     confusion = pd.read_csv(tmp_path / "tables" / "anatomy-confusion.csv").set_index("code")
-    expected = anatomy(data).confusion
+    expected = anatomy(each[-1]).confusion  # the anatomy is the last round's
     assert (confusion.to_numpy() == expected.to_numpy()).all()
 
     table = pd.read_csv(tmp_path / "tables" / "saturation.csv").set_index("scope")
@@ -74,6 +86,22 @@ def test_the_appendix_states_the_measures_numbers(demo_db: Path, tmp_path: Path)
     assert "Guest, Namey &amp; Chen 2020; base size 4, run length 2" in page
     assert f"was reached after {point} interviews" in page
     assert f"Cohen's kappa {char['cohen_kappa']:.3f}".rstrip("0") in page.replace("&#x27;", "'")
+    last = recorded.iloc[-1]
+    assert f"coders ana (a) and ben (b); round {last['round']} ({last['name']})" in page
+    settled = [
+        f"round {r.round} ({r.name})" for r in recorded.itertuples() if pd.notna(r.reconciled_at)
+    ]
+    waiting = [
+        f"round {r.round} ({r.name})" for r in recorded.itertuples() if pd.isna(r.reconciled_at)
+    ]
+    assert settled and waiting
+    assert (
+        f"{len(recorded)} recorded round(s), each coded independently; {' and '.join(settled)}"
+        in page
+    )
+    assert (
+        f"{' and '.join(waiting)} {'is' if len(waiting) == 1 else 'are'} not reconciled yet" in page
+    )
     assert "recompute: " in page and "qualcarto agreement --coders ana ben" in page
     assert (tmp_path / "figures" / "figure1.svg").exists()
     assert "figures/figure1.svg" in page

@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = ("critical", "serious")
 CODER_PAGES = [
-    "", "search", "query", "suggestions", "review", "codebook", "cartography", "exports",
+    "", "search", "query", "notebook", "suggestions", "review", "codebook", "cartography",
+    "exports",
 ]  # fmt: skip
 LEAD_PAGES = [
     *CODER_PAGES,

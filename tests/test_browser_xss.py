@@ -12,6 +12,7 @@ open, no payload element may exist, and the payload text must be visible literal
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from conftest import TINY_CODEBOOK
 from qualcarto.assignments import assign
 from qualcarto.codebook import publish_codebook
 from qualcarto.coding import add_coding
+from qualcarto.memos import write_memo
 from qualcarto.review import review_coding
 from qualcarto.selection import set_memo
 from qualcarto.store import connect, session_scope
@@ -37,8 +39,10 @@ SCRIPT = "<script>window.__xss=1</script>"
 IMG = '<img src=x onerror="window.__xss=1">'
 LINK = "[click me](javascript:window.__xss=1)"
 MARKUP = "**not bold** :red[not red] $x^2$"
+# A markdown image from outside: rendered, it would load (and so report a visit).
+OUTSIDE_IMAGE = "![seen](http://127.0.0.1:9/__xss.png)"
 NAME = "P5 <img src=x onerror=window.__xss=1> **b**"  # a transcript file name
-CODE_NAME = f"Access {IMG} **not bold**"
+CODE_NAME = f"Access {IMG} **not bold** {OUTSIDE_IMAGE}"
 PAYLOAD = f"{SCRIPT} {IMG} {LINK} {MARKUP}"
 TEXT = f"Interviewer: Tell me about {PAYLOAD} please.\n\nP5: We typed {SCRIPT} and {IMG} too."
 
@@ -54,12 +58,17 @@ LEAD_PAGES = {  # url path -> literal text that must be on the page
     "reconcile": CODE_NAME,
     "agreement": NAME,
     "query": "",
+    "notebook": f"{PAYLOAD} in the notebook",
+    "calibration": "",
+    "groups": "",
     "corrections": "",
     "speakers": "",
     "pseudonyms": "",
     "appendix": "",
 }
-CODER_PAGES = ["", "search", "query", "suggestions", "review", "codebook", "exports", "cartography"]
+CODER_PAGES = [
+    "", "search", "query", "notebook", "suggestions", "review", "codebook", "exports", "cartography",
+]  # fmt: skip
 
 
 def build_hostile_study(folder: Path) -> str:
@@ -89,6 +98,7 @@ def build_hostile_study(folder: Path) -> str:
         add_coding(session, NAME, start + 3, start + 30, "access", "ben", memo=PAYLOAD)
         set_memo(session, get_transcript(session, NAME), "ana", PAYLOAD)
         review_coding(session, made.id, "lena", "comment", PAYLOAD)
+        write_memo(session, "ana", f"{PAYLOAD} in the notebook", title=PAYLOAD)
     engine.dispose()
     return url
 
@@ -134,7 +144,7 @@ def visit(page: Any, base: str, path: str, token: str, literal: str) -> str:
 def assert_inert(page: Any, dialogs: list[str], where: str) -> None:
     assert page.evaluate("window.__xss") is None, f"a payload ran on {where}"
     assert dialogs == [], f"a dialog opened on {where}: {dialogs}"
-    injected = "img[src='x'], a[href^='javascript'], script:not([src])"
+    injected = "img[src='x'], img[src*='__xss'], a[href^='javascript'], script:not([src])"
     found = page.evaluate(
         "sel => [...document.querySelectorAll(sel)].filter(e => !e.closest('head'))"
         ".map(e => e.outerHTML)",
@@ -166,9 +176,7 @@ def test_a_coder_sees_every_payload_as_text_and_nothing_runs(app: str, browser: 
 
 
 def test_every_page_a_person_can_reach_was_checked() -> None:
-    pages = {p.stem for p in (Path(__file__).resolve().parents[1] / "app_pages").glob("*.py")}
-    helpers = {"__init__", "common", "signin", "code_picker", "coding_actions", "coding_editor"}
-    helpers |= {"span_selector", "media_player", "agreement_views", "reconcile_editor"}
-    shown_in_router = pages - helpers
-    assert shown_in_router == {p or "coding" for p in LEAD_PAGES}
+    router = (Path(__file__).resolve().parents[1] / "app.py").read_text(encoding="utf-8")
+    routed = set(re.findall(r'st\.Page\(\s*"app_pages/(\w+)\.py"', router)) - {"signin"}
+    assert routed == {p or "coding" for p in LEAD_PAGES}
     assert set(CODER_PAGES) <= set(LEAD_PAGES)

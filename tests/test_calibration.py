@@ -15,6 +15,7 @@ trainee passes.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -35,6 +36,7 @@ from qualcarto.calibration import (
 from qualcarto.cli import main
 from qualcarto.coding import codings_frame
 from qualcarto.errors import NotFoundError, ValidationError
+from qualcarto.reports.html import number_text
 from qualcarto.store import AuditEvent, CalibrationResult, connect, session_scope
 from qualcarto.study_settings import set_blind
 from qualcarto.transcripts import transcripts_frame
@@ -206,3 +208,34 @@ def test_the_pages_show_the_result(url: str) -> None:
     calibrated = no_errors(at.run()).dataframe[-1].value
     assert calibrated[["coder", "standard"]].values.tolist() == [["ana", "gold"]]
     assert calibrated["kappa"].tolist() == pytest.approx([expected["(all)"]])
+
+
+def test_the_appendix_states_the_calibration_only_once_recorded(url: str, tmp_path: Path) -> None:
+    def report(out: Path) -> tuple[str, Path]:
+        args = ["--db", url, "report", "--out", str(out), "--no-pdf", "--bootstrap", "10",
+                "--orders", "10"]  # fmt: skip
+        assert main(args) == 0
+        return (out / "appendix.html").read_text(encoding="utf-8"), out / "tables"
+
+    before, tables = report(tmp_path / "before")
+    assert "calibrat" not in before.lower()
+    assert not (tables / "process-calibration.csv").exists()
+    db = ["--db", url, "calibration"]
+    assert main([*db, "standard", "gold", "--threshold", "0.5", "--as", "lena"]) == 0
+    assert main([*db, "training", "P1", "--as", "lena"]) == 0
+    assert main([*db, "check", "ana", "--as", "lena"]) == 0
+    after, tables = report(tmp_path / "after")
+    pooled = pure_kappa(url)["(all)"]
+    verdict = "yes" if pooled >= 0.5 else "no"
+    stated = pd.read_csv(tables / "process-calibration.csv")
+    assert stated[["coder", "standard", "training", "threshold", "passed"]].values.tolist() == [
+        ["ana", "gold", "P1", 0.5, verdict]
+    ]
+    assert stated["kappa"].tolist() == pytest.approx([pooled])
+    process = after.split("The coding process</h2>")[1].split("<h2>")[0]
+    assert "Coder calibration" in process and f"<td>{number_text(pooled)}</td>" in process
+    words = "passed" if verdict == "yes" else "not passed"
+    sentence = (
+        f"ana {number_text(pooled)} against gold on 1 training transcript(s) ({words} at 0.5)"
+    )
+    assert sentence in after

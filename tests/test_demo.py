@@ -21,6 +21,8 @@ from demo_study import aliases, cited, paper_themes
 from qualcarto.cli import main
 from qualcarto.codebook import Codebook, get_version, version_codebook
 from qualcarto.coding import codings_frame
+from qualcarto.demo import record_open_rounds
+from qualcarto.errors import InputError
 from qualcarto.rounds import rounds_frame
 from qualcarto.store import AuditEvent, connect, session_scope
 from shared_material import paper_text
@@ -132,16 +134,42 @@ def test_the_demo_refuses_to_overwrite_another_study(
     assert "holds the study 'test study'" in capsys.readouterr().err
 
 
-def test_the_demo_records_its_reconciled_pilot_round(demo: Engine) -> None:
+def test_the_demo_records_its_reconciled_pilot_round_and_an_open_second(demo: Engine) -> None:
     spec = yaml.safe_load((ROOT / "transcripts/codings/reconciliation.yaml").read_text("utf-8"))
+    later = yaml.safe_load((ROOT / "transcripts/codings/rounds.yaml").read_text("utf-8"))
+    listed = [spec, *later["rounds"]]  # round 1 is the reconciled one, the rest stay open
     with session_scope(demo) as session:
         frame = rounds_frame(session)
         actions = session.scalars(
             select(AuditEvent.action).where(AuditEvent.entity == "coding_round")
         ).all()
-    assert frame["round"].tolist() == [1] and frame["name"].tolist() == ["pilot"]
-    assert frame["coders"].tolist() == [", ".join(spec["coders"])]
-    assert frame["transcripts"].tolist() == [", ".join(spec["transcripts"])]
-    assert frame["codebook_version"].tolist() == [1]
-    assert frame["reconciled_at"].notna().all()
-    assert actions == ["round.add", "round.reconcile"]
+    assert frame["round"].tolist() == list(range(1, len(listed) + 1))
+    assert frame["name"].tolist() == [r["name"] for r in listed]
+    assert frame["coders"].tolist() == [", ".join(r["coders"]) for r in listed]
+    assert frame["transcripts"].tolist() == [", ".join(r["transcripts"]) for r in listed]
+    assert frame["codebook_version"].tolist() == [1] * len(listed)
+    assert frame["reconciled_at"].notna().tolist() == [True] + [False] * len(later["rounds"])
+    assert actions == ["round.add", "round.reconcile"] + ["round.add"] * len(later["rounds"])
+    # every transcript ana and ben both coded is in exactly one round
+    with session_scope(demo) as session:
+        both = codings_frame(session, ["ana", "ben"]).groupby("transcript")["coder"].nunique()
+    rounds = [t for r in listed for t in r["transcripts"]]
+    assert sorted(rounds) == sorted(both[both == 2].index) and len(set(rounds)) == len(rounds)
+
+
+def test_a_bad_rounds_file_is_one_line_naming_it(demo: Engine, tmp_path: Path) -> None:
+    bad = tmp_path / "rounds.yaml"
+    bad.write_text(
+        "rounds:\n  - {name: late, coders: [ana, ben], lead: lena, transcripts: [I99]}\n",
+        encoding="utf-8",
+    )
+    with (
+        pytest.raises(InputError, match=r"rounds\.yaml: round entry 1: no transcript called 'I99'"),
+        session_scope(demo) as session,
+    ):
+        record_open_rounds(session, bad)
+    bad.write_text("rounds: [{name: late}]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="round entry 1 names"), session_scope(demo) as session:
+        record_open_rounds(session, bad)
+    with session_scope(demo) as session:
+        assert "late" not in set(rounds_frame(session)["name"])

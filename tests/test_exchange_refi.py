@@ -294,10 +294,15 @@ def test_importing_the_same_project_twice_adds_nothing(study: Engine, tmp_path: 
     with session_scope(study) as session:
         add_coding(session, "P1", 0, 11, "access", "ana", "first words")
         write_qdpx(session, study_data(session), tmp_path / "p.qdpx")
+    engine = fresh_store(tmp_path / "fresh.db")
+    with session_scope(engine) as session:
+        first = import_refi(session, tmp_path / "p.qdpx")
+    with session_scope(engine) as session:
         before = len(codings_frame(session))
         report = import_refi(session, tmp_path / "p.qdpx")
-        assert len(codings_frame(session)) == before
-    assert report.codings == 0 and report.transcripts == []
+        assert len(codings_frame(session)) == before == first.codings
+    engine.dispose()
+    assert report.codings == 0 and report.transcripts == [] and report.users == []
 
 
 def sample_counts(path: Path) -> dict[str, int]:

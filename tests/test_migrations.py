@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, MetaData, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from backends import *  # noqa: F403 (the backend fixtures)
@@ -19,8 +20,6 @@ from qualcarto.store import (
     Coding,
     ReconciliationDecision,
     Review,
-    Transcript,
-    User,
     connect,
     session_scope,
 )
@@ -31,10 +30,11 @@ from qualcarto.users import add_user
 
 
 def store_at_0003(url: str, folder: Path) -> Engine:
-    """A study whose schema alembic took to revision 0003 only, before the unique index."""
-    engine = connect(url, create=True, upgrade=False)
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0003")
+    """A study made by today's services, then taken back to revision 0003 (no unique index).
+
+    Built at head and downgraded, since today's models name columns an 0003 store lacks.
+    """
+    engine = connect(url, create=True)
     (folder / "codebook.yaml").write_text(TINY_CODEBOOK, encoding="utf-8")
     (folder / "P1.txt").write_bytes(ODD_TRANSCRIPT.encode("utf-8"))
     with session_scope(engine) as session:
@@ -43,17 +43,26 @@ def store_at_0003(url: str, folder: Path) -> Engine:
         add_user(session, "ana", "coder", "ana-password")
         add_user(session, "ben", "lead", "ben-password")
         import_transcripts(session, [folder / "P1.txt"])
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0003")
     return engine
 
 
 def stored_twice(engine: Engine) -> dict[str, int]:
-    """Codings as an old qualcarto could store them: ana's span 0-11 three times, 5-9 twice."""
-    with session_scope(engine) as session:
-        doc = session.scalars(select(Transcript)).one()
+    """Codings as an old qualcarto could store them: ana's span 0-11 three times, 5-9 twice.
+
+    Written with the 0003 tables as they are (reflected), not today's models.
+    """
+    old = MetaData()
+    old.reflect(engine)
+    codings, users = old.tables["codings"], old.tables["users"]
+    now = datetime.now(UTC)
+    made = {}
+    with engine.begin() as conn:
+        doc_id, text = conn.execute(select(old.tables["transcripts"].c["id", "text"])).one()
         ana, ben = (
-            session.scalars(select(User).where(User.name == n)).one() for n in ("ana", "ben")
+            conn.scalar(select(users.c.id).where(users.c.name == n)) for n in ("ana", "ben")
         )
-        made = {}
         for label, (start, end, memo) in {
             "first": (0, 11, ""),
             "second": (0, 11, "a memo worth keeping"),
@@ -61,32 +70,48 @@ def stored_twice(engine: Engine) -> dict[str, int]:
             "other": (5, 9, ""),
             "other_again": (5, 9, ""),
         }.items():
-            coding = Coding(
-                transcript_id=doc.id,
-                coder_id=ana.id,
-                code_id="access",
-                original_code_id="access",
-                codebook_version_id=1,
-                start=start,
-                end=end,
-                text=doc.text[start:end],
-                memo=memo,
-            )
-            session.add(coding)
-            session.flush()
-            made[label] = coding.id
-        session.add(Review(coding_id=made["second"], reviewer_id=ben.id, decision="accept"))
-        session.add(
-            ReconciliationDecision(
-                transcript_id=doc.id,
-                decided_by_id=ben.id,
-                coder_a="ana",
-                coder_b="ben",
-                coding_a_id=made["third"],
-                coding_b_id=None,
-                decision="take_a",
-                consensus_ids=[made["other_again"]],
-            )
+            made[label] = conn.execute(
+                insert(codings).returning(codings.c.id),
+                {
+                    "transcript_id": doc_id,
+                    "coder_id": ana,
+                    "code_id": "access",
+                    "original_code_id": "access",
+                    "codebook_version_id": 1,
+                    "start": start,
+                    "end": end,
+                    "text": text[start:end],
+                    "memo": memo,
+                    "origin": "manual",
+                    "row_version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            ).scalar_one()
+        conn.execute(
+            insert(old.tables["reviews"]),
+            {
+                "coding_id": made["second"],
+                "reviewer_id": ben,
+                "decision": "accept",
+                "comment": "",
+                "created_at": now,
+            },
+        )
+        conn.execute(
+            insert(old.tables["reconciliation_decisions"]),
+            {
+                "transcript_id": doc_id,
+                "decided_by_id": ben,
+                "coder_a": "ana",
+                "coder_b": "ben",
+                "coding_a_id": made["third"],
+                "coding_b_id": None,
+                "decision": "take_a",
+                "consensus_ids": [made["other_again"]],
+                "comment": "",
+                "created_at": now,
+            },
         )
     return made
 

@@ -31,6 +31,7 @@ from qualcarto.agreement import (
     unitizing_family,
 )
 from qualcarto.agreement_data import agreement_data, unit_data
+from qualcarto.calibration import calibration_status
 from qualcarto.cartography import CartographyData
 from qualcarto.cartography_data import cartography_data
 from qualcarto.codebook import get_version, version_codebook
@@ -231,6 +232,21 @@ def rounds_frame_rows(session: Session) -> list[tuple[int, str, list[str], list[
     ]
 
 
+def _calibration(session: Session) -> pd.DataFrame:
+    """Each calibrated coder's latest check as the appendix states it (none: empty)."""
+    status = calibration_status(session)
+    return pd.DataFrame(
+        {
+            "coder": status["coder"],
+            "standard": status["standard"],
+            "training": status["transcripts"],
+            "kappa": pd.to_numeric(status["kappa"], errors="coerce").astype(float),
+            "threshold": status["threshold"].astype(float),
+            "passed": status["passed"].map({True: "yes", False: "no"}),
+        }
+    )
+
+
 def default_layer(coders: pd.DataFrame) -> tuple[str, ...]:
     """The non-machine layer with codings in the most transcripts (ties: most codings)."""
     people = coders[coders["kind"] != "machine"]
@@ -336,6 +352,8 @@ def appendix_data(
         discovery=discovery_table(sat, o.orders, o.seed),
         cartography_layer=tuple(layer),
         commands=commands,
+        anatomy_round=rounds[-1].name if rounds else "",
+        calibration=_calibration(session),
     )
     return appendix, cartography
 

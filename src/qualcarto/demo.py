@@ -41,6 +41,7 @@ TRANSCRIPTS_DIR = Path("transcripts")
 LAYERS_DIR = Path("transcripts/codings")
 RECORDINGS_DIR = Path("transcripts/recordings")
 RECONCILIATION_FILE = LAYERS_DIR / "reconciliation.yaml"
+ROUNDS_FILE = LAYERS_DIR / "rounds.yaml"  # the open rounds recorded after the reconciled one
 
 # Demo accounts. These passwords are public (README); never use them for a real study.
 DEMO_USERS = (
@@ -108,6 +109,8 @@ def build_demo(url: str, data: Path | None = None) -> DemoReport:
         )
         if (root / RECONCILIATION_FILE).exists():
             layers[CONSENSUS] = apply_reconciliation(session, root / RECONCILIATION_FILE)
+        if (root / ROUNDS_FILE).exists():
+            record_open_rounds(session, root / ROUNDS_FILE)
     return DemoReport(engine, len(report.added) + len(media.captioned), layers)
 
 
@@ -165,6 +168,34 @@ def apply_reconciliation(session: Session, path: Path) -> int:
             raise InputError(path, f"{name}: {left} units of the round are left undecided")
     mark_reconciled(session, lead, recorded.number)
     return len(codings_frame(session, [CONSENSUS]))
+
+
+def record_open_rounds(session: Session, path: Path) -> list[int]:
+    """Record the rounds a file lists (``rounds:``, each with ``name``, ``coders``, ``lead``
+    and ``transcripts``), in order and not reconciled; returns their numbers. A bad entry is
+    an error naming the file and the entry."""
+    spec = _read_yaml(path)
+    entries = spec.get("rounds") if isinstance(spec, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise InputError(path, "a rounds file lists 'rounds', each a mapping")
+    numbers = []
+    for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not {"name", "coders", "lead", "transcripts"} <= set(
+            entry
+        ):
+            raise InputError(path, f"round entry {n} names 'name', 'coders', 'lead', 'transcripts'")
+        try:
+            found = add_round(
+                session,
+                str(entry["lead"]),
+                str(entry["name"]),
+                [str(c) for c in entry["coders"]],
+                [str(t) for t in entry["transcripts"]],
+            )
+        except QualcartoError as exc:
+            raise InputError(path, f"round entry {n}: {exc}") from exc
+        numbers.append(found.number)
+    return numbers
 
 
 def _side_matches(units: pd.DataFrame, side: str, begins: object) -> pd.Series:

@@ -13,6 +13,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qualcarto.errors import ConflictError
 from qualcarto.store import Memo, Segment, Transcript, record
 from qualcarto.store.models import utcnow
 from qualcarto.users import get_user
@@ -109,13 +110,24 @@ def get_memo(session: Session, transcript: Transcript, author: str) -> str:
     return "" if found is None else found.text
 
 
-def set_memo(session: Session, transcript: Transcript, author: str, text: str) -> None:
-    """Write ``author``'s memo on a transcript; the audit log keeps the previous text."""
+def set_memo(
+    session: Session, transcript: Transcript, author: str, text: str, *, expected: str | None = None
+) -> None:
+    """Write ``author``'s memo on a transcript; the audit log keeps the previous text.
+
+    With ``expected`` (the memo as the writer last saw it), a memo changed meanwhile, say
+    in a second browser tab, is not overwritten: ``ConflictError`` says so instead.
+    """
     user = get_user(session, author)
     found = session.scalars(
         select(Memo).where(Memo.transcript_id == transcript.id, Memo.author_id == user.id)
     ).first()
     before = "" if found is None else found.text
+    if expected is not None and before != expected:
+        raise ConflictError(
+            f"your memo on {transcript.name} was changed meanwhile (in another tab or window); "
+            "copy your text, reload the page and merge the two"
+        )
     if found is None:
         found = Memo(transcript_id=transcript.id, author_id=user.id)
         session.add(found)

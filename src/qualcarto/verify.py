@@ -33,6 +33,7 @@ from qualcarto.store.models import (
     Transcript,
     Turn,
 )
+from qualcarto.store.staging import ALL_ROWS, abandoned_imports
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ def verify_url(url: str) -> tuple[list[Problem], dict[str, int]]:
             return [Problem("sqlite-file", str(path), problem)], {}
     engine = connect(url, upgrade=False)
     session = open_session(engine)
+    session.info[ALL_ROWS] = True  # rows of an unfinished import are checked too
     try:
         problems = verify_store(session)
         return problems, ({} if problems else count_checked(session))
@@ -79,6 +81,7 @@ def verify_store(session: Session) -> list[Problem]:
     if session.get_bind().dialect.name == "sqlite":
         problems += _sqlite_file(session)
     texts = dict(session.execute(select(Transcript.id, Transcript.text)).all())
+    problems += _abandoned_imports(session)
     problems += _transcripts(session)
     problems += _turns_and_segments(session, texts)
     problems += _codings(session, texts)
@@ -90,6 +93,18 @@ def _schema(session: Session) -> list[Problem]:
     if revision == head:
         return []
     return [Problem("schema", "store", f"schema is at revision {revision}, expected {head}")]
+
+
+def _abandoned_imports(session: Session) -> list[Problem]:
+    return [
+        Problem(
+            "unfinished-import",
+            f"import {row.id} of {row.source}",
+            "its process is gone; its hidden rows are removed when the store is next "
+            "opened by any other command",
+        )
+        for row in abandoned_imports(session)
+    ]
 
 
 def _sqlite_file(session: Session) -> list[Problem]:

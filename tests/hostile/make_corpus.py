@@ -274,6 +274,21 @@ def cases() -> list[Case]:
         Case("invalid-utf8.yaml", b"codes:\n  - id: a\n    name: Caf\xe9\n", "codebook", "Latin-1 bytes", refuse="not valid UTF-8",),
         Case("not-a-codebook.yaml", b"- just\n- a list\n", "codebook", "a list, not a mapping", refuse="a codebook is a mapping",),
         Case("odd.yaml", ("codebook: Odd names\nfacets:\n  stage: [early, late]\n  polarity: [on-ramp, challenge]\ncodes:\n  - id: themes\n    name: Themes\n  - id: rtl\n    name: \u05e7\u05d5\u05d3 \u05e4\u05ea\u05d5\u05d7\n    parent: themes\n  - id: emoji\n    name: GPUs \U0001f525 \U0001f469\U0001f3fd\u200d\U0001f4bb\n    parent: themes\n  - id: marks\n    name: Cafe\u0301 Zoe\u0308\n    parent: themes\n" ).encode(), "codebook", "code names in RTL, emoji, combining marks (valid)", excerpts=("\u05e7\u05d5\u05d3 \u05e4\u05ea\u05d5\u05d7", "GPUs \U0001f525 \U0001f469\U0001f3fd\u200d\U0001f4bb", "Caf\u00e9 Zo\u00eb",)),
+        # -- names: one rule (qualcarto.names) for codes, users, transcripts, participants
+        Case("nul-name.yaml", b'codes:\n  - id: a\n    name: "a\\0b"\n', "codebook", "a NUL in a code name", refuse="control character U+0000",),
+        Case("escape-name.yaml", b'codes:\n  - id: a\n    name: "\\e[31mred\\e[0m"\n', "codebook", "a terminal escape sequence in a code name", refuse="control character U+001B",),
+        Case("c1-name.yaml", b'codes:\n  - id: a\n    name: "next\\x85line \\x9b31m"\n', "codebook", "C1 controls (NEL, CSI) in a code name", refuse="control character U+0085",),
+        Case("bell-definition.yaml", b'codes:\n  - id: a\n    name: A\n    definition: "ring \\a the bell"\n', "codebook", "a control character in a definition", refuse="definition holds the control character U+0007",),
+        Case("newline-id.yaml", b'codes:\n  - id: "dup\\n"\n    name: One\n  - id: dup\n    name: Two\n', "codebook", "a code id 'dup' plus a line break, beside 'dup'", refuse="id must be letters",),
+        Case("surrogate-name.yaml", b'codes:\n  - id: a\n    name: "half \\ud800 a pair"\n', "codebook", "a lone surrogate escaped in YAML", refuse="holds a lone surrogate",),
+        Case("noncharacter-name.yaml", b'codes:\n  - id: a\n    name: "not \\ufdd0 a char"\n', "codebook", "a Unicode noncharacter in a code name", refuse="noncharacter U+FDD0",),
+        Case("bidi-name.yaml", b'codes:\n  - id: a\n    name: "\\u202egnp.exe"\n', "codebook", "a right-to-left override in a code name", refuse="invisible formatting character U+202E",),
+        Case("markdown-name.yaml", b"facets:\n  stage: [early, late]\n  polarity: [on-ramp, challenge]\ncodes:\n  - id: a\n    name: '![seen](http://127.0.0.1:9/x.png) **b** <i>c</i>'\n", "codebook", "markdown and HTML in a code name (valid: shown as plain text)", excerpts=("![seen](http://127.0.0.1:9/x.png) **b** <i>c</i>",),),
+        Case("c1-name.qdc", codebook_xml(name="next\x85line"), "refi", "a C1 control (allowed by XML) in a code name", refuse="control character U+0085",),
+        Case("noncharacter-name.qdpx", qdpx(project_xml(code_name="a\ufdd0b")), "refi", "a noncharacter (allowed by XML) in a code name", refuse="noncharacter U+FDD0",),
+        Case("dotdot-source.qdpx", qdpx(project_xml(name="../../x")), "refi", "a source named ../../x (a transcript name becomes a file name)", refuse="holds a path separator",),
+        Case("absolute-name-source.qdpx", qdpx(project_xml(name="/etc/cron.d/x")), "refi", "a source named with an absolute path", refuse="holds a path separator",),
+        Case("dot-source.qdpx", qdpx(project_xml(name=".bashrc")), "refi", "a source named like a hidden file", refuse="starts with a dot",),
         # -- REFI-QDA project
         Case("zip-bomb.qdpx", bomb_qdpx, "refi", f"zip bomb: 64 MiB of zeros in {len(bomb_qdpx) // 1024} KiB", refuse="zip bomb",),
         Case("lying-size.qdpx", lie_about_size(small_bomb_qdpx, 2_000), "refi", "central directory understates the unpacked size", refuse="cannot read",),
@@ -321,8 +336,13 @@ the problem (the phrase below), no traceback, within 10 s and 600 MB of memory g
 leave every table of the store as it was. A valid file must import, and each excerpt
 listed must be found at offsets where `text[start:end]` is exactly that excerpt.
 
-Not committed (the test makes them in a temporary folder): a 200 MB sparse `.txt` file
-(refused as too large before it is read) and a 1 MB transcript on a single line (imports).
+Not committed (the tests make them in a temporary folder): a 200 MB sparse `.txt` file
+(refused as too large before it is read) and a 1 MB transcript on a single line (imports);
+in `tests/test_hostile_names.py`, a transcript file whose name is not valid UTF-8, a user
+name given as invalid UTF-8 or with an escape sequence on the command line, a password on
+stdin that is not UTF-8 (each refused in one line, store unchanged), and a 100,000-code
+and a 2,000-level codebook (publish; REFI-QDA export of the 2,000 levels refused in one
+line naming the 250-level limit).
 Zip bytes depend on zlib; the corpus was built with CPython's `zipfile` and the system zlib.
 
 | file | importer | what it attacks | expected outcome |

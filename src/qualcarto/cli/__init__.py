@@ -40,6 +40,7 @@ from qualcarto.cli.transcript import transcript
 from qualcarto.cli.users import user
 from qualcarto.config import DB_ENV_VAR, resolve_db_url
 from qualcarto.errors import QualcartoError
+from qualcarto.names import escaped
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,13 +115,17 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except QualcartoError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {escaped(exc)}", err=True)
+        return 2
+    except (UnicodeEncodeError, UnicodeDecodeError) as exc:  # argv or file names not UTF-8
+        text = exc.object if isinstance(exc.object, str) else repr(exc.object)
+        click.echo(f"error: {escaped(text)}: not valid UTF-8 text ({exc.reason})", err=True)
         return 2
     except Exception as exc:
         reason = _store_failure(exc)
         if reason is None:
             raise
-        click.echo(f"error: the store could not be used ({reason})", err=True)
+        click.echo(f"error: the store could not be used ({escaped(reason)})", err=True)
         return 2
     return 0
 

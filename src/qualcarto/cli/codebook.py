@@ -26,10 +26,16 @@ def codebook_publish(ctx: click.Context, file: Path, message: str, author: str |
 
     Example: qualcarto codebook publish codebook/linaker2025.yaml -m "merge duplicates"
     """
-    from qualcarto.codebook import publish_codebook
+    from qualcarto.codebook import load_codebook
+    from qualcarto.codebook.staged import publish_in_batches
+    from qualcarto.store import connect
 
-    with store_session(ctx) as session:
-        result = publish_codebook(session, file, message, author=author)
+    book = load_codebook(file)
+    engine = connect(ctx.obj["db"])
+    try:  # a large codebook goes in short transactions: coders keep saving meanwhile
+        result = publish_in_batches(engine, book, message, author=author, source_file=file.name)
+    finally:
+        engine.dispose()
     if result.unchanged:
         click.echo(f"{file}: no changes since version {result.number}; nothing published")
         return
@@ -38,6 +44,8 @@ def codebook_publish(ctx: click.Context, file: Path, message: str, author: str |
         click.echo(f"  {line}")
     for move, count in result.migrated.items():
         click.echo(f"  migrated {counted(count, 'coding')} {move}")
+    for note in result.notes:
+        click.echo(f"note: {note}")
 
 
 @codebook.command("diff")

@@ -214,20 +214,25 @@ def import_refi_file(
     skip_broken: bool = False,
     sources: Path | None = None,
 ) -> None:
-    """Import one .qdpx, .qdc or .qde file (called by ``qualcarto import``); print its report."""
-    from qualcarto.exchange.refi_import import import_refi
+    """Import one .qdpx, .qdc or .qde file (called by ``qualcarto import``); print its report.
 
-    with (
-        store_session(ctx) as session,
-        progress_bar(0, f"importing {path.name}") as bar,
-    ):
-        report = import_refi(
-            session,
-            path,
-            actor=actor,
-            progress=lambda _name: bar.update(1),
-            skip_broken=skip_broken,
-            sources=sources,
-        )
+    Written in short batches, so coders keep working while a large project imports.
+    """
+    from qualcarto.exchange.refi_import import import_refi_in_batches
+    from qualcarto.store import connect
+
+    engine = connect(ctx.obj["db"])
+    try:
+        with progress_bar(0, f"importing {path.name}") as bar:
+            report = import_refi_in_batches(
+                engine,
+                path,
+                actor=actor,
+                progress=lambda _name: bar.update(1),
+                skip_broken=skip_broken,
+                sources=sources,
+            )
+    finally:
+        engine.dispose()
     for line in report.lines():
         click.echo(line)

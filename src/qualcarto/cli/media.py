@@ -12,7 +12,7 @@ import click
 from qualcarto.config import resolve_media_dir
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    from qualcarto.store import ImportRun
 
 
 def recordings_importer(
@@ -24,10 +24,10 @@ def recordings_importer(
     language: str | None,
     vad: bool,
     actor: str,
-) -> Callable[[Session, Any], str]:
+) -> Callable[[ImportRun, Any], str]:
     """Settle the media folder and load the model first (errors before any write), then return
-    the step that imports ``files`` in the import's transaction and says what it did."""
-    from qualcarto.media import TranscribeOptions, Transcriber, import_recordings
+    the step that imports ``files`` through the import's run and says what it did."""
+    from qualcarto.media import TranscribeOptions, Transcriber, import_recordings_with
 
     folder = resolve_media_dir(ctx.obj["db"], media_dir)
     transcriber = (
@@ -36,14 +36,9 @@ def recordings_importer(
         else None
     )
 
-    def add(session: Session, bar: Any) -> str:
-        report = import_recordings(
-            session,
-            files,
-            folder,
-            transcriber=transcriber,
-            actor=actor,
-            progress=lambda _path: bar.update(1),
+    def add(run: ImportRun, bar: Any) -> str:
+        report = import_recordings_with(
+            run, files, folder, transcriber, actor, lambda _path: bar.update(1)
         )
         return report.summary()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from qualcarto.cli.common import RAW_CSV_HELP
+from qualcarto.names import printable
 from qualcarto.wording import counted
 
 
@@ -65,7 +66,7 @@ def query(
         if save_as and author:
             with session_scope(engine) as session:
                 save_query(session, save_as, text, author)
-            click.echo(f"saved query '{save_as}'", err=True)
+            click.echo(f"saved query {printable(save_as)}", err=True)
     finally:
         engine.dispose()
     frame = hits.drop(columns=["transcript_id"]) if table is None else table.reset_index()

@@ -11,6 +11,7 @@ import click
 from qualcarto.cli.common import progress_bar, store_session
 from qualcarto.cli.exchange import import_refi_file
 from qualcarto.cli.media import recordings_importer
+from qualcarto.names import printable
 
 
 @click.command()
@@ -25,7 +26,7 @@ def init(ctx: click.Context, name: str) -> None:
 
     with store_session(ctx, create=True) as session:
         create_study(session, name, store=ctx.obj["db"])
-    click.echo(f"created study '{name}' in {ctx.obj['db']}")
+    click.echo(f"created study {printable(name)} in {ctx.obj['db']}")
 
 
 @click.command("import")
@@ -78,7 +79,8 @@ def import_(
     Example: qualcarto import interviews/ --participants interviews/participants.csv
     """
     from qualcarto.media import split_media
-    from qualcarto.transcripts import collect_files, import_transcripts
+    from qualcarto.store import connect, staged_import
+    from qualcarto.transcripts import collect_files, import_with
 
     if any(p.suffix.lower() in (".qdpx", ".qdc", ".qde") for p in paths):
         if len(paths) != 1 or participants:
@@ -91,20 +93,25 @@ def import_(
         add_recordings = recordings_importer(
             ctx, recordings, media_dir, transcribe, model, language, not no_vad, actor
         )
-    with (
-        store_session(ctx) as session,
-        progress_bar(len(files) + len(recordings), "importing") as bar,
-    ):
-        report = import_transcripts(
-            session,
-            files,
-            participants_csv=participants,
-            actor=actor,
-            progress=lambda _path: bar.update(1),
-        )
-        summary = report.summary() if files or not recordings else ""
-        if recordings:
-            summary = "; ".join(filter(None, [summary, add_recordings(session, bar)]))
+    said: list[str] = []
+    engine = connect(ctx.obj["db"])
+    # In short batches, hidden until done: coders keep working while a corpus imports.
+    try:
+        with (
+            progress_bar(len(files) + len(recordings), "importing") as bar,
+            staged_import(engine, f"{len(files) + len(recordings)} files", actor) as run,
+        ):
+            report = import_with(
+                run,
+                files,
+                participants,
+                actor,
+                lambda _path: bar.update(1),
+                then=(lambda: said.append(add_recordings(run, bar))) if recordings else None,
+            )
+    finally:
+        engine.dispose()
+    summary = "; ".join(filter(None, [report.summary() if files or not recordings else "", *said]))
     click.echo(summary)
 
 

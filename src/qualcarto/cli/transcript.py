@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from qualcarto.cli.common import store_session
+from qualcarto.names import printable
 from qualcarto.wording import counted
 
 
@@ -108,7 +109,7 @@ def transcript_find(
             session, phrase, lemma=lemma, transcripts=list(transcripts) or None, width=context
         )
     if hits.empty:
-        click.echo(f"no hits for '{phrase}'")
+        click.echo(f"no hits for {printable(phrase)}")
         return
     name_width = max(len("transcript"), *(len(n) for n in hits["transcript"]))
     number_width = max(len("start"), len(str(int(hits["end"].max()))))

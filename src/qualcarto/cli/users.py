@@ -8,6 +8,8 @@ import sys
 import click
 
 from qualcarto.cli.common import store_session
+from qualcarto.errors import QualcartoError
+from qualcarto.names import printable, problem
 
 
 @click.group()
@@ -30,7 +32,7 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> 
     password = _read_password(password_stdin)
     with store_session(ctx) as session:
         add_user(session, name, role, password)
-    click.echo(f"added {role} '{name}'")
+    click.echo(f"added {role} {printable(name)}")
 
 
 @user.command("password")
@@ -47,7 +49,7 @@ def user_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
     password = _read_password(password_stdin)
     with store_session(ctx) as session:
         set_password(session, name, password)
-    click.echo(f"password set for '{name}'")
+    click.echo(f"password set for {printable(name)}")
 
 
 @user.command("unlock")
@@ -63,10 +65,17 @@ def user_unlock(ctx: click.Context, name: str) -> None:
     with store_session(ctx) as session:
         count = unlock(session, name)
     noun = "failure" if count == 1 else "failures"
-    click.echo(f"cleared {count} failed sign-in {noun} for '{name}'")
+    click.echo(f"cleared {count} failed sign-in {noun} for {printable(name)}")
 
 
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    return str(click.prompt("password", hide_input=True, confirmation_prompt=True))
+        try:
+            password = sys.stdin.readline().rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            raise QualcartoError("the password on stdin is not valid UTF-8 text") from exc
+    else:
+        password = str(click.prompt("password", hide_input=True, confirmation_prompt=True))
+    if problem(password):
+        raise QualcartoError(f"the password {problem(password)}; choose visible characters")
+    return password

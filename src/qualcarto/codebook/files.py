@@ -16,6 +16,7 @@ import yaml
 
 from qualcarto.codebook.model import Codebook, CodeDef, validate
 from qualcarto.errors import InputError
+from qualcarto.names import printable
 from qualcarto.transcripts.decode import decode_text, read_bytes
 
 MAX_CODEBOOK_BYTES = 5 * 1024 * 1024
@@ -85,9 +86,11 @@ def load_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
         loader = yaml.SafeLoader(text)
         try:
             root = loader.get_single_node()
-            return root, loader.construct_document(root) if root is not None else None
+            data = loader.construct_document(root) if root is not None else None
         finally:
             loader.dispose()
+        _refuse_surrogates(data, source)
+        return root, data
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -98,6 +101,21 @@ def load_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
     except (ValueError, OverflowError) as exc:
         reason = str(exc).split(";")[0]
         raise InputError(source, f"not valid YAML (a value cannot be read: {reason})") from exc
+
+
+def _refuse_surrogates(data: Any, source: str) -> None:
+    """A ``"\\ud800"`` escape builds a lone surrogate, which no file or store can hold."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if any("\ud800" <= c <= "\udfff" for c in value):
+                raise InputError(source, f"{printable(value)} holds a lone surrogate")
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _has_anchor(text: str) -> bool:

@@ -61,6 +61,8 @@ def appendix_tables(a: Appendix) -> dict[str, pd.DataFrame]:
         "saturation": a.saturation,
         "discovery": a.discovery,
     }
+    if len(a.calibration):
+        tables["process-calibration"] = a.calibration
     if a.rounds:
         tables["agreement-rounds"] = trend_table(a.rounds)
     for i, r in enumerate(a.rounds, start=1):

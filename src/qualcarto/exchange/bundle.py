@@ -35,14 +35,24 @@ def file_stem(data: StudyData) -> str:
     return "-".join([*filter(None, parts), f"v{data.codebook_version}"])
 
 
-def write_all(session: Session, data: StudyData, folder: Path) -> dict[str, Path]:
-    """Write ``data`` in every format into ``folder``; returns format -> file."""
+def write_all(session: Session, data: StudyData, folder: Path) -> tuple[dict[str, Path], list[str]]:
+    """Write ``data`` in every format it fits into ``folder``.
+
+    Returns format -> file, and one line for each format left out and why (a codebook too
+    deep for REFI-QDA leaves out .qdpx and .qdc; the other formats are still written).
+    """
     stem = file_stem(data)
     files = {fmt: folder / f"{stem}.{fmt}" for fmt in FORMATS}
     write_workbook(data, files["xlsx"])
     write_tidy_csv(data, files["csv"])
-    write_qdpx(session, data, files["qdpx"])
-    write_qdc(session, files["qdc"], data.codebook_version)
+    left_out: list[str] = []
+    problem = data.codebook.refi_problem()
+    if problem:
+        left_out.append(f"REFI-QDA files left out: {problem}")
+        del files["qdpx"], files["qdc"]
+    else:
+        write_qdpx(session, data, files["qdpx"])
+        write_qdc(session, files["qdc"], data.codebook_version)
     write_graph(data, files["graphml"], "graphml")
     write_graph(data, files["gexf"], "gexf")
-    return files
+    return files, left_out

@@ -49,6 +49,7 @@ def gather_codebook_document(
         .where(
             CodebookVersion.project_id == project.id,
             CodebookVersion.number <= chosen.number,
+            CodebookVersion.number > 0,  # never a draft of a publish under way
         )
         .order_by(CodebookVersion.number)
     ).unique()

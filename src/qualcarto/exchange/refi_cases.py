@@ -1,52 +1,72 @@
 # SPDX-License-Identifier: MIT
 """A REFI-QDA project's cases, variables, sources and document sets in the store.
 
-Cases and source variables become participants with typed attributes
-(``set_participants``, ``define_attribute``), text sources become transcripts
-(``import_text``), sets of sources become transcript groups (``add_to_group``).
+Text sources become transcripts (``import_text``, in batches); cases and source
+variables become participants with typed attributes (``set_participants``,
+``define_attribute``); sets of sources become transcript groups (``add_to_group``).
+Participants and groups may change rows that exist already, so an import in batches
+writes them in its last, short transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcarto.errors import InputError, ValidationError
-from qualcarto.exchange.positions import SourceText
 from qualcarto.exchange.refi_read import RefiProject
 from qualcarto.exchange.refi_report import RefiImportReport
-from qualcarto.store import Transcript
+from qualcarto.exchange.refi_sources import RefiFile
+from qualcarto.store import ImportRun, Transcript
 from qualcarto.transcripts.attributes import KINDS, define_attribute, set_participants, typed_value
 from qualcarto.transcripts.groups import add_to_group
 from qualcarto.transcripts.importer import import_text
 
 
-def participants_and_transcripts(
+def store_transcripts(
+    run: ImportRun,
+    refi: RefiFile,
+    actor: str,
+    progress: Callable[[str], None] | None,
+) -> tuple[dict[str, Transcript], set[str]]:
+    """Transcripts by source GUID (written in batches), and the GUIDs of those made new here.
+
+    A transcript of the same name and text is met again; one with another text is an error.
+    """
+    session, path, report = run.session, refi.path, refi.report
+    stored: dict[str, Transcript] = {}
+    new: set[str] = set()
+    for guid, title in refi.titles.items():
+        text, structure = refi.texts[guid], refi.structures[guid]
+        found = session.scalars(select(Transcript).where(Transcript.name == title)).first()
+        if found is not None and found.text != text.text:
+            raise InputError(path, f"transcript '{title}' already exists with another text")
+        if found is None:
+            found = import_text(
+                session, title, text.text, source_file=path.name, actor=actor, structure=structure
+            )
+            report.transcripts.append(title)
+            new.add(guid)
+        stored[guid] = found
+        run.checkpoint()
+        if progress:
+            progress(title)
+    return stored, new
+
+
+def store_participants(
     session: Session,
     project: RefiProject,
-    texts: dict[str, SourceText],
-    path: Path,
+    titles: dict[str, str],
+    new_transcripts: dict[str, Transcript],
     actor: str,
     report: RefiImportReport,
-    progress: Callable[[str], None] | None,
-) -> tuple[dict[str, Transcript], dict[str, int]]:
-    """Transcripts by source GUID, and participant ids by case GUID."""
-    taken: set[str] = set()
-    titles: dict[str, str] = {}
-    for source in project.sources:
-        if source.guid in texts:
-            base = (
-                source.name or Path(source.plain_path or "").stem or f"source-{source.guid[:8]}"
-            )[:190]
-            title, n = base, 2
-            while title in taken:
-                title, n = f"{base} ({n})", n + 1
-            taken.add(title)
-            titles[source.guid] = title
+) -> dict[str, int]:
+    """Cases and source variables as participants, linked to the new transcripts they own;
+    participant ids by case GUID."""
     kinds = {v.name: v for v in project.variables.values()}
     attributes: dict[str, dict[str, Any]] = {}
     case_keys: dict[str, str] = {}
@@ -81,23 +101,10 @@ def participants_and_transcripts(
     report.attributes = len(used)
     participants = set_participants(session, attributes, actor=actor) if attributes else {}
     report.participants = len(attributes)
-    stored: dict[str, Transcript] = {}
-    for guid, title in titles.items():
-        owner = participants[owners[guid]].id if guid in owners else None
-        text = texts[guid]
-        found = session.scalars(select(Transcript).where(Transcript.name == title)).first()
-        if found is not None and found.text != text.text:
-            raise InputError(path, f"transcript '{title}' already exists with another text")
-        if found is None:
-            found = import_text(
-                session, title, text.text, source_file=path.name, participant_id=owner, actor=actor
-            )
-            report.transcripts.append(title)
-        stored[guid] = found
-        if progress:
-            progress(title)
-    cases = {guid: participants[key].id for guid, key in case_keys.items()}
-    return stored, cases
+    for guid, transcript in new_transcripts.items():
+        if guid in owners:
+            transcript.participant_id = participants[owners[guid]].id
+    return {guid: participants[key].id for guid, key in case_keys.items()}
 
 
 def typed_values(

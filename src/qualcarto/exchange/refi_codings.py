@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 """A REFI-QDA source's selections as codings, and its notes and description as memos.
 
-Codings are collected as ``NewCoding`` rows for one batch insert (``add_codings``);
-memos are written through ``add_memo_text``.
+Codings are collected as ``NewCoding`` rows for batch inserts (``add_codings``); memos
+are collected as ``MemoToWrite`` for the import's last step (``write_memos``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from qualcarto.coding import NewCoding
 from qualcarto.exchange.positions import Reading, SourceText
 from qualcarto.exchange.refi_read import RefiProject, RefiSelection, RefiSource
-from qualcarto.exchange.refi_report import RefiImportReport, who, write_memo
+from qualcarto.exchange.refi_report import MemoToWrite, RefiImportReport, who
 from qualcarto.store import Coding, Transcript, User
 
 
@@ -28,7 +28,7 @@ def source_codings(
     report: RefiImportReport,
     used_notes: set[str],
     origins: dict[str, str] | None,
-    actor: str,
+    memos: list[MemoToWrite],
 ) -> list[NewCoding]:
     query = (
         select(User.name, Coding.code_id, Coding.start, Coding.end)
@@ -52,14 +52,14 @@ def source_codings(
             parts = [comment] + [notes[r][2] for r in selection.notes if r in notes]
             used_notes.update(selection.notes)
             quote = transcript.text[start:end]
-            write_memo(
-                session,
-                who(users, selection.user),
-                f"“{quote}” ({start}–{end}): " + "\n\n".join(p for p in parts if p),
-                "transcript",
-                report,
-                actor,
-                transcript_id=transcript.id,
+            body = f"“{quote}” ({start}–{end}): " + "\n\n".join(p for p in parts if p)
+            memos.append(
+                MemoToWrite(
+                    who(users, selection.user),
+                    body,
+                    "transcript",
+                    target={"transcript_id": transcript.id},
+                )
             )
             continue
         for coding in codings:
@@ -101,7 +101,6 @@ def source_codings(
 
 
 def source_memos(
-    session: Session,
     source: RefiSource,
     transcript: Transcript,
     text: SourceText,
@@ -110,20 +109,13 @@ def source_memos(
     project: RefiProject,
     notes: dict[str, tuple[str, str, str]],
     used_notes: set[str],
-    actor: str,
-    report: RefiImportReport,
+    memos: list[MemoToWrite],
 ) -> None:
     """The source's description and its notes (with any anchored passage quoted) as memos."""
+    target = {"transcript_id": transcript.id}
     if source.description:
-        write_memo(
-            session,
-            who(users, source.user),
-            f"Description: {source.description}",
-            "transcript",
-            report,
-            actor,
-            transcript_id=transcript.id,
-        )
+        description = f"Description: {source.description}"
+        memos.append(MemoToWrite(who(users, source.user), description, "transcript", target=target))
     for ref in source.notes:
         if ref not in notes:
             continue
@@ -134,12 +126,4 @@ def source_memos(
             if 0 <= start <= end <= text.length(reading):
                 a, b = text.convert(reading, [start, end])
                 quotes += f"“{transcript.text[a:b]}” ({a}–{b}): "
-        write_memo(
-            session,
-            who(users, author),
-            quotes + body,
-            "transcript",
-            report,
-            actor,
-            transcript_id=transcript.id,
-        )
+        memos.append(MemoToWrite(who(users, author), quotes + body, "transcript", target=target))

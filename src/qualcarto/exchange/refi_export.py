@@ -38,7 +38,13 @@ from qualcarto.errors import ValidationError
 from qualcarto.exchange.data import StudyData
 from qualcarto.exchange.refi_common import PROJECT_NS, stable_guid
 from qualcarto.exchange.refi_export_cases import add_cases
-from qualcarto.exchange.refi_export_codebook import add_codes, add_sets, code_guids, codebook_tree
+from qualcarto.exchange.refi_export_codebook import (
+    add_codes,
+    add_sets,
+    check_depth,
+    code_guids,
+    codebook_tree,
+)
 from qualcarto.exchange.refi_export_sources import (
     RefiExportReport,
     add_selections,
@@ -48,7 +54,7 @@ from qualcarto.exchange.refi_export_sources import (
 )
 from qualcarto.exchange.refi_media import add_media_sources
 from qualcarto.exchange.refi_notes import NoteRow, memo_notes
-from qualcarto.exchange.refi_write import ORIGIN, sub_element, text_element, xml_bytes
+from qualcarto.exchange.refi_write import ORIGIN, sub_element, text_element, xml_bytes, xml_text
 from qualcarto.exchange.sidecar import SIDECAR, make_sidecar
 from qualcarto.store import Memo, Participant, Transcript, User, current_project
 from qualcarto.transcripts.groups import list_groups
@@ -83,10 +89,11 @@ def project_tree(
     ``positions="utf16"`` counts selection positions in UTF-16 code units, as NVivo and
     QualCoder read them; the default counts code points, as the standard says.
     """
+    check_depth(data.codebook)
     report = RefiExportReport()
     project = current_project(session)
     root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS})
-    root.set("name", project.name)
+    root.set("name", xml_text(project.name))
     root.set("origin", ORIGIN)
     users = _exported_users(session, data)
     user_guids = {u.name: stable_guid("user", u.name) for u in users}
@@ -171,7 +178,7 @@ def project_tree(
                 name=title,
                 creatingUser=user_guids.get(author),
             )
-            sub_element(note, PROJECT_NS, "PlainTextContent").text = text
+            sub_element(note, PROJECT_NS, "PlainTextContent").text = xml_text(text)
         report.notes = len(notes)
     groups = {
         group: [sources[m] for m in members if m in sources]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qualcarto.exchange.refi_common import PROJECT_NS, stable_guid, xml_datetime
-from qualcarto.exchange.refi_write import sub_element, text_element
+from qualcarto.exchange.refi_write import sub_element, text_element, xml_text
 from qualcarto.store import Memo, Participant, Transcript, User
 from qualcarto.transcripts.attributes import attribute_types
 
@@ -93,8 +93,8 @@ def add_cases(
                 sub_element(
                     value, PROJECT_NS, "VariableRef", targetGUID=stable_guid("variable", name)
                 )
-                sub_element(value, PROJECT_NS, VALUE_ELEMENTS[kind]).text = _value_text(
-                    kind, participant.attributes[name]
+                sub_element(value, PROJECT_NS, VALUE_ELEMENTS[kind]).text = xml_text(
+                    _value_text(kind, participant.attributes[name])
                 )
         for name in sorted(by_participant[participant.id]):
             sub_element(case, PROJECT_NS, "SourceRef", targetGUID=sources[name])

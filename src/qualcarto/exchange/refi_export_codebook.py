@@ -6,6 +6,7 @@ from __future__ import annotations
 from lxml import etree
 
 from qualcarto.codebook import Codebook, CodeDef
+from qualcarto.errors import ValidationError
 from qualcarto.exchange.refi_common import CODEBOOK_NS, PROJECT_NS, stable_guid
 from qualcarto.exchange.refi_write import ORIGIN, sub_element, text_element
 
@@ -43,9 +44,21 @@ def add_codes(
     guids: dict[str, str],
     code_notes: dict[str, list[str]] | None = None,
 ) -> None:
-    """The code tree, nested by parent; a retired code is not codable."""
+    """The code tree, nested by parent; a retired code is not codable.
 
-    def add(into: etree._Element, code: CodeDef) -> None:
+    Built with a stack, not recursion, so a tree of any depth is written; how deep a
+    REFI-QDA file may go is checked first (``check_depth``).
+    """
+    codes = (
+        sub_element(sub_element(parent, ns, "CodeBook"), ns, "Codes")
+        if ns == PROJECT_NS
+        else parent
+    )
+    known = codebook.by_id()
+    roots = [c for c in codebook.codes if c.parent is None or c.parent not in known]
+    stack: list[tuple[etree._Element, CodeDef]] = [(codes, c) for c in reversed(roots)]
+    while stack:
+        into, code = stack.pop()
         element = sub_element(
             into,
             ns,
@@ -58,18 +71,14 @@ def add_codes(
         text_element(element, ns, "Description", code_description(code))
         for note in (code_notes or {}).get(code.id, []):
             sub_element(element, ns, "NoteRef", targetGUID=note)
-        for child in codebook.children(code.id):
-            add(element, child)
+        stack.extend((element, child) for child in reversed(codebook.children(code.id)))
 
-    codes = (
-        sub_element(sub_element(parent, ns, "CodeBook"), ns, "Codes")
-        if ns == PROJECT_NS
-        else parent
-    )
-    known = codebook.by_id()
-    for code in codebook.codes:
-        if code.parent is None or code.parent not in known:
-            add(codes, code)
+
+def check_depth(codebook: Codebook) -> None:
+    """Refuse, in one line, a codebook deeper than a REFI-QDA file can hold."""
+    problem = codebook.refi_problem()
+    if problem:
+        raise ValidationError(problem)
 
 
 def add_sets(
@@ -102,6 +111,7 @@ def add_sets(
 
 def codebook_tree(codebook: Codebook) -> etree._Element:
     """The ``.qdc`` document: the code tree and the facet sets."""
+    check_depth(codebook)
     root = etree.Element(f"{{{CODEBOOK_NS}}}CodeBook", nsmap={None: CODEBOOK_NS})
     root.set("origin", ORIGIN)
     guids = code_guids(codebook)

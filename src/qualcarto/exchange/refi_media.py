@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from qualcarto.config import resolve_media_dir
 from qualcarto.errors import ConfigError, InputError
 from qualcarto.exchange.refi_common import PROJECT_NS, SafeArchive, stable_guid
+from qualcarto.media.importer import add_media_file
 from qualcarto.media.library import file_sha256, keep, media_path
 from qualcarto.media.probe import probe
 from qualcarto.media.timing import time_range
@@ -90,7 +91,11 @@ def _media_folder(session: Session) -> Path | None:
 
 
 def import_media_sources(
-    session: Session, root: etree._Element, archive: SafeArchive, source: Path
+    session: Session,
+    root: etree._Element,
+    archive: SafeArchive,
+    source: Path,
+    actor: str = "system",
 ) -> list[str]:
     """Attach each ``AudioSource``/``VideoSource`` of a project to the transcript its
     ``Transcript`` names (imported from the text source just before), with the times of
@@ -121,18 +126,16 @@ def import_media_sources(
             sha = file_sha256(copy)
             keep(copy, folder, sha, suffix)
         timings = _sync_timings(transcript_el, transcript.length)
-        session.add(
-            MediaFile(
-                transcript_id=transcript.id,
-                name=label,
-                sha256=sha,
-                suffix=suffix,
-                kind=info.kind,
-                duration=info.duration,
-                size=info.size,
-                source=f"REFI-QDA: {source.name}",
-                timings=timings,
-            )
+        add_media_file(
+            session,
+            transcript.id,
+            label,
+            suffix,
+            info,
+            sha,
+            f"REFI-QDA: {source.name}",
+            timings,
+            actor,
         )
         rows: list[Turn | Segment] = [*transcript.turns, *transcript.segments]
         for row in rows:

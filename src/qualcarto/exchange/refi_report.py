@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""What a REFI-QDA import did, converted and could not take; memo writing shared by its steps."""
+"""What a REFI-QDA import did, converted and could not take; the memos its steps collect."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qualcarto.memos import add_memo_text
+from qualcarto.memos import Subject, add_memo_text
 from qualcarto.store import User
 
 FALLBACK_USER = "imported"
@@ -34,6 +34,8 @@ class RefiImportReport:
     skipped: list[str] = field(default_factory=list)
     unsupported: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    batches: int = 0  # transactions it was written in (1: the caller's)
+    longest_batch: float = 0.0  # seconds the longest of them held the write lock
 
     def lines(self) -> list[str]:
         lines = [
@@ -48,6 +50,11 @@ class RefiImportReport:
             lines.append(
                 f"control characters removed: {self.controls_removed} (coding offsets adjusted)"
             )
+        if self.batches > 1:
+            lines.append(
+                f"written in {self.batches} batches (the longest held the store "
+                f"{self.longest_batch:.2f} s)"
+            )
         lines += [f"skipped: {s}" for s in self.skipped]
         if self.unsupported:
             kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.unsupported.items()))
@@ -59,16 +66,33 @@ def who(users: dict[str, str], guid: str) -> str:
     return users.get(guid) or FALLBACK_USER
 
 
-def write_memo(
-    session: Session,
-    author: str,
-    text: str,
-    subject: Any,
-    report: RefiImportReport,
-    actor: str,
-    **target: Any,
+@dataclass
+class MemoToWrite:
+    """A memo an import will write once its transcripts, codes and participants exist."""
+
+    author: str
+    text: str
+    subject: Subject
+    title: str = ""
+    target: dict[str, Any] = field(default_factory=dict)
+
+
+def write_memos(
+    session: Session, memos: list[MemoToWrite], report: RefiImportReport, actor: str
 ) -> None:
-    """``text`` as ``author``'s memo on the subject (through ``add_memo_text``), counted."""
-    user = session.scalars(select(User).where(User.name == author)).one()
-    if add_memo_text(session, user, text, subject, actor=actor, **target) is not None:
-        report.memos += 1
+    """Each memo as its author's (through ``add_memo_text``, which appends), counted."""
+    authors = {
+        user.name: user
+        for user in session.scalars(select(User).where(User.name.in_({m.author for m in memos})))
+    }
+    for memo in memos:
+        written = add_memo_text(
+            session,
+            authors[memo.author],
+            memo.text,
+            memo.subject,
+            title=memo.title,
+            actor=actor,
+            **memo.target,
+        )
+        report.memos += written is not None

@@ -5,6 +5,7 @@ from qualcarto.media.importer import (
     MediaImportReport,
     caption_beside,
     import_recordings,
+    import_recordings_with,
     is_media,
     split_media,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "caption_beside",
     "compose",
     "import_recordings",
+    "import_recordings_with",
     "is_media",
     "probe",
     "split_media",

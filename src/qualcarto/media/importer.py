@@ -23,6 +23,7 @@ from qualcarto.media.probe import MEDIA_SUFFIXES, MediaInfo, probe
 from qualcarto.media.timing import TimedText, TimedTurn, compose, time_range
 from qualcarto.media.transcribe import Transcriber
 from qualcarto.store import (
+    ImportRun,
     MediaFile,
     Participant,
     Segment,
@@ -112,6 +113,22 @@ def import_recordings(
     it (times kept), local transcription when a ``transcriber`` is given, or an already
     imported transcript of the same name (the recording is attached, without times).
     """
+    return import_recordings_with(
+        ImportRun(session), files, media_dir, transcriber, actor, progress
+    )
+
+
+def import_recordings_with(
+    run: ImportRun,
+    files: Sequence[Path],
+    media_dir: Path,
+    transcriber: Transcriber | None,
+    actor: str,
+    progress: Callable[[Path], None] | None,
+) -> MediaImportReport:
+    """``import_recordings`` through ``run``: in an import in batches, each recording is
+    probed and transcribed before its batch takes the lock, then written and committed."""
+    session = run.session
     project = current_project(session)
     report = MediaImportReport()
     stems = [f.stem for f in files]
@@ -124,10 +141,13 @@ def import_recordings(
             select(Participant.key, Participant.id).where(Participant.project_id == project.id)
         )
     }
+    names = set(session.scalars(select(Transcript.name).where(Transcript.project_id == project.id)))
+    run.checkpoint(force=True)  # probing and transcribing take no lock
     to_keep: list[tuple[Path, str]] = []
     for path in files:
         info = probe(path)
         sha = file_sha256(path)
+        timed = None if path.stem in names else _timed_turns(path, transcriber)
         existing = session.scalars(
             select(Transcript).where(
                 Transcript.project_id == project.id, Transcript.name == path.stem
@@ -148,10 +168,10 @@ def import_recordings(
             _add_media(session, existing.id, path, info, sha, "attached", [], actor)
             report.attached.append(path.stem)
         else:
-            turns, source = _timed_turns(path, transcriber)
-            timed = compose(turns)
+            turns, source = timed or _timed_turns(path, transcriber)
+            composed = compose(turns)
             transcript = _store_timed(
-                session, project.id, path, sha, timed, participants.get(path.stem), actor
+                session, project.id, path, sha, composed, participants.get(path.stem), actor
             )
             _add_media(
                 session,
@@ -160,7 +180,7 @@ def import_recordings(
                 info,
                 sha,
                 source,
-                [list(t) for t in timed.timings],
+                [list(t) for t in composed.timings],
                 actor,
             )
             (report.captioned if source.startswith("captions") else report.transcribed).append(
@@ -172,6 +192,7 @@ def import_recordings(
             progress(path)
         session.flush()
         session.expunge_all()
+        run.checkpoint(force=True)
     for path, sha in to_keep:
         keep(path, media_dir, sha, path.suffix)
     return report
@@ -272,27 +293,44 @@ def _add_media(
     timings: list[list[float]],
     actor: str,
 ) -> None:
-    session.add(
-        MediaFile(
-            transcript_id=transcript_id,
-            name=path.name,
-            sha256=sha,
-            suffix=path.suffix.lower(),
-            kind=info.kind,
-            duration=info.duration,
-            size=info.size,
-            source=source,
-            timings=timings,
-        )
+    add_media_file(
+        session, transcript_id, path.name, path.suffix.lower(), info, sha, source, timings, actor
     )
+
+
+def add_media_file(
+    session: Session,
+    transcript_id: int,
+    name: str,
+    suffix: str,
+    info: MediaInfo,
+    sha: str,
+    source: str,
+    timings: list[list[float]],
+    actor: str,
+) -> MediaFile:
+    """Record a transcript's recording (kept already in the media folder); audited."""
+    media = MediaFile(
+        transcript_id=transcript_id,
+        name=name,
+        sha256=sha,
+        suffix=suffix,
+        kind=info.kind,
+        duration=info.duration,
+        size=info.size,
+        source=source,
+        timings=timings,
+    )
+    session.add(media)
     record(
         session,
         actor,
         "media.import",
         "transcript",
         transcript_id,
-        file=path.name,
+        file=name,
         sha256=sha,
         seconds=round(info.duration, 3),
         source=source,
     )
+    return media

@@ -103,7 +103,7 @@ class Appendix:
     reconciliation: pd.DataFrame  # decision, units
     reviews: int
     rounds: tuple[AgreementRound, ...]
-    anatomy: Anatomy | None
+    anatomy: Anatomy | None  # of the last round
     saturation_layer: tuple[str, ...]
     saturation_rule: SaturationRule
     saturation_order: str
@@ -115,6 +115,9 @@ class Appendix:
     cartography_note: str = ""  # why the cartography was not drawn ("" when it was)
     figures: tuple[str, ...] = ()  # relative paths of the figures, filled by the writer
     commands: dict[str, str] = field(default_factory=dict)
+    anatomy_round: str = ""  # the round the anatomy measures
+    # each calibrated coder's latest check: coder, standard, training, kappa, threshold, passed
+    calibration: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 PRIMARY = {
@@ -154,6 +157,37 @@ def _pooled_sentence(r: AgreementRound) -> str:
     return "; ".join(parts)
 
 
+def _rounds_sentence(rounds: tuple[AgreementRound, ...]) -> str:
+    """How many rounds were recorded and which of them were reconciled, as they were."""
+    settled = [r.name for r in rounds if r.reconciled]
+    waiting = [r.name for r in rounds if r.reconciled is False]
+    start = f"Coding proceeded in {len(rounds)} recorded round(s), each coded independently"
+    if not waiting:
+        return f"{start} and then reconciled (MacPhail et al. 2016)."
+    if not settled:
+        return f"{start}; none has been reconciled yet."
+    return (
+        f"{start}; {' and '.join(settled)} {'was' if len(settled) == 1 else 'were'} then "
+        f"reconciled by discussion (MacPhail et al. 2016), {' and '.join(waiting)} "
+        f"{'is' if len(waiting) == 1 else 'are'} not reconciled yet."
+    )
+
+
+def _calibration_sentence(calibration: pd.DataFrame) -> str:
+    """Each calibrated coder's latest check against the standard, in one sentence."""
+    checks = [
+        f"{r.coder} {number_text(r.kappa)} against {r.standard} on "
+        f"{len(str(r.training).split(', '))} training transcript(s) "
+        f"({'passed' if r.passed == 'yes' else 'not passed'} at {number_text(r.threshold)})"
+        for r in calibration.itertuples()
+    ]
+    return (
+        "Coders were calibrated against a standard layer on training transcripts "
+        "(pooled Cohen's kappa at the character unit, latest check per coder): "
+        f"{'; '.join(checks)}."
+    )
+
+
 def methods_paragraph(a: Appendix) -> str:
     """A drafted methods paragraph stating the appendix's numbers with citations."""
     text = [
@@ -162,10 +196,7 @@ def methods_paragraph(a: Appendix) -> str:
         f"version(s); the numbers below refer to codebook version {a.codebook_version}."
     ]
     if any(r.reconciled is not None for r in a.rounds):
-        text.append(
-            f"Coding proceeded in {len(a.rounds)} recorded round(s), each coded independently "
-            "and then reconciled (MacPhail et al. 2016)."
-        )
+        text.append(_rounds_sentence(a.rounds))
     for r in a.rounds:
         text.append(
             f"In {'the ' if r.reconciled is None else ''}{r.name}, {' and '.join(r.coders)} coded {len(r.transcripts)} "
@@ -175,6 +206,8 @@ def methods_paragraph(a: Appendix) -> str:
             f"pairs at those units - seed {r.seed}), which we read against Landis & "
             "Koch's (1977) bands and report per code as O'Connor & Joffe (2020) advise."
         )
+    if len(a.calibration):
+        text.append(_calibration_sentence(a.calibration))
     decided = int(a.reconciliation["units"].sum()) if len(a.reconciliation) else 0
     if decided:
         text.append(
@@ -255,6 +288,12 @@ def appendix_html(a: Appendix) -> str:
     if len(a.reconciliation):
         out.append("<p>Reconciliation decisions:</p>" + table_html(a.reconciliation))
     out.append(f"<p>Reviews recorded: {a.reviews}.</p>")
+    if len(a.calibration):
+        out.append(
+            "<p>Coder calibration (each coder's latest check: pooled Cohen's kappa at the "
+            "character unit against the standard layer on the training transcripts, passing "
+            "at the threshold):</p>" + table_html(a.calibration)
+        )
     if len(a.rounds) > 1 or any(r.reconciled is not None for r in a.rounds):
         section("Agreement across rounds", "rounds", "each recorded round on its own transcripts")
         out.append(table_html(trend_table(a.rounds)))
@@ -272,7 +311,8 @@ def appendix_html(a: Appendix) -> str:
         out.append(table_html(r.per_code))
     if a.anatomy is not None:
         x, y = a.anatomy.coders
-        section("Disagreement anatomy", "anatomy", f"coders {x} (a) and {y} (b)")
+        where = f"; {a.anatomy_round}" if a.anatomy_round else ""
+        section("Disagreement anatomy", "anatomy", f"coders {x} (a) and {y} (b){where}")
         out.append("<p>Codes swapped for one another (confusion matrix off the diagonal):</p>")
         out.append(table_html(a.anatomy.swaps.head(20)))
         confusion = a.anatomy.confusion

@@ -175,22 +175,22 @@ def typical_excerpts(codings: pd.DataFrame) -> dict[str, Excerpt]:
 
 
 def _in_tree_order(codebook: Codebook) -> list[tuple[CodeDef, int]]:
-    """Codes depth first, children in file order; a code whose parent is missing is a root."""
+    """Codes depth first, children in file order; a code whose parent is missing is a root.
+
+    A stack, not recursion: a codebook thousands of levels deep is ordered like a flat one.
+    """
     known = codebook.by_id()
     ordered: list[tuple[CodeDef, int]] = []
     seen: set[str] = set()
-
-    def visit(code: CodeDef, depth: int) -> None:
+    roots = [c for c in codebook.codes if c.parent is None or c.parent not in known]
+    stack = [(code, 0) for code in reversed(roots)]
+    while stack:
+        code, depth = stack.pop()
         if code.id in seen:
-            return
+            continue
         seen.add(code.id)
         ordered.append((code, depth))
-        for child in codebook.children(code.id):
-            visit(child, depth + 1)
-
-    for code in codebook.codes:
-        if code.parent is None or code.parent not in known:
-            visit(code, 0)
+        stack.extend((child, depth + 1) for child in reversed(codebook.children(code.id)))
     return ordered
 
 

@@ -18,6 +18,7 @@ from qualcarto.store.models import (
     CodeRevision,
     Coding,
     CodingFlag,
+    Import,
     MediaFile,
     Memo,
     Participant,
@@ -31,6 +32,7 @@ from qualcarto.store.models import (
     User,
 )
 from qualcarto.store.notebook import MemoLink, SavedQuery
+from qualcarto.store.staging import ImportRun, staged_import
 from qualcarto.store.workflow import (
     Assignment,
     AuthSession,
@@ -52,6 +54,8 @@ __all__ = [
     "Coding",
     "CodingFlag",
     "CodingRound",
+    "Import",
+    "ImportRun",
     "MediaFile",
     "Memo",
     "MemoLink",
@@ -74,4 +78,5 @@ __all__ = [
     "read_scope",
     "record",
     "session_scope",
+    "staged_import",
 ]

@@ -5,7 +5,8 @@
 SQLite's foreign keys, WAL and busy timeout, makes every write transaction take the
 write lock up front (``BEGIN IMMEDIATE``, so two coders never meet 'database is
 locked' halfway through a transaction), creates a new store at the head migration and
-backs a file up before upgrading an old one.
+backs a file up before upgrading an old one, and removes what an import killed halfway
+left behind (``qualcarto.store.staging``).
 
 On PostgreSQL transactions run at REPEATABLE READ: two coders who change the same row at
 once cannot both win (the second gets a serialization failure instead of silently
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from qualcarto.errors import NotFoundError, QualcartoError
 from qualcarto.store.migrate import current_revision, head_revision, upgrade_to_head
 from qualcarto.store.models import Project
+from qualcarto.store.staging import discard_abandoned
 
 
 class _NoResultRows(logging.Filter):
@@ -129,6 +131,8 @@ def connect(url: str, *, create: bool = False, upgrade: bool = True) -> Engine:
     # hide_parameters: SQL logs and errors never carry transcript text or password hashes.
     if upgrade:
         _migrate(engine, path)
+        # What an import killed halfway left behind is hidden; opening the store removes it.
+        discard_abandoned(engine, engine.execution_options(**{_READ_ONLY_KEY: True}))
     return engine
 
 

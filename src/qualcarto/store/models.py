@@ -25,7 +25,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from qualcarto.names import check_file_name, check_name
 
 # A naming convention makes constraint names stable, which SQLite batch migrations need.
 NAMING_CONVENTION = {
@@ -50,6 +52,31 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
+class Import(Base):
+    """A long import written in batches; its rows stay hidden until ``state`` is ``done``.
+
+    ``pid``, ``host`` and ``heartbeat_at`` tell a running import from one whose process
+    died: the rows of a dead one are removed when the store is next opened.
+    """
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(20), default="running")  # running | done
+    host: Mapped[str] = mapped_column(String(200), default="")
+    pid: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Staged:
+    """Rows an import adds name it in ``import_id``; reads skip those of unfinished imports
+    (``qualcarto.store.staging``)."""
+
+    import_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
 class Project(Base):
     """A study. A store normally holds one."""
 
@@ -59,8 +86,13 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    @validates("name")
+    def _valid_name(self, _key: str, value: str) -> str:
+        check_name(value, "study name", limit=200)
+        return value
 
-class User(Base):
+
+class User(Staged, Base):
     """A coder identity. ``kind`` separates people from machine and reference layers."""
 
     __tablename__ = "users"
@@ -72,8 +104,13 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    @validates("name")
+    def _valid_name(self, _key: str, value: str) -> str:
+        check_name(value, "user name", limit=100)
+        return value
 
-class Participant(Base):
+
+class Participant(Staged, Base):
     """An interviewee, keyed by the study's own id (e.g. ``I8``), with free attributes."""
 
     __tablename__ = "participants"
@@ -83,8 +120,13 @@ class Participant(Base):
     key: Mapped[str] = mapped_column(String(100))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
+    @validates("key")
+    def _valid_key(self, _key: str, value: str) -> str:
+        check_name(value, "participant id", limit=100)
+        return value
 
-class Transcript(Base):
+
+class Transcript(Staged, Base):
     """One interview's normalized text and where it came from."""
 
     __tablename__ = "transcripts"
@@ -109,6 +151,12 @@ class Transcript(Base):
     segments: Mapped[list[Segment]] = relationship(
         back_populates="transcript", cascade="all, delete-orphan", order_by="Segment.index"
     )
+
+    @validates("name")
+    def _valid_name(self, _key: str, value: str) -> str:
+        # A transcript's name becomes a file name (a layer's <name>.yaml, an export's).
+        check_file_name(value, "transcript name")
+        return value
 
 
 class Turn(Base):
@@ -147,7 +195,7 @@ class Segment(Base):
     transcript: Mapped[Transcript] = relationship(back_populates="segments")
 
 
-class MediaFile(Base):
+class MediaFile(Staged, Base):
     """A transcript's recording, kept content-addressed in the media folder beside the store.
 
     The bytes never enter the database: ``sha256`` names the file in the media folder.
@@ -171,7 +219,7 @@ class MediaFile(Base):
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class CodebookVersion(Base):
+class CodebookVersion(Staged, Base):
     """One published state of the codebook; numbers count up from 1 per project."""
 
     __tablename__ = "codebook_versions"
@@ -220,7 +268,7 @@ class CodeRevision(Base):
     version: Mapped[CodebookVersion] = relationship(back_populates="codes")
 
 
-class Coding(Base):
+class Coding(Staged, Base):
     """A coder's claim that ``text[start:end]`` of a transcript is an instance of a code.
 
     ``codebook_version_id`` is the version the coding was made under and never changes;
@@ -287,7 +335,7 @@ class Review(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class Memo(Base):
+class Memo(Staged, Base):
     """A memo on a transcript, a code, a coding, a participant or the whole study.
 
     ``subject`` says which: ``transcript`` (``transcript_id``; one memo per author and
@@ -320,7 +368,7 @@ class Memo(Base):
     row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
-class AttributeDefinition(Base):
+class AttributeDefinition(Staged, Base):
     """A participant attribute's declared type (Text, Boolean, Integer, Float, Date, DateTime).
 
     Values stay in ``Participant.attributes`` as JSON of that type (dates as ISO text).
@@ -335,7 +383,7 @@ class AttributeDefinition(Base):
     description: Mapped[str] = mapped_column(Text, default="")
 
 
-class TranscriptGroup(Base):
+class TranscriptGroup(Staged, Base):
     """A named set of transcripts (a document set), usable as a filter."""
 
     __tablename__ = "transcript_groups"
@@ -359,7 +407,7 @@ class TranscriptGroupMember(Base):
     )
 
 
-class AuditEvent(Base):
+class AuditEvent(Staged, Base):
     """Append-only trail of every change: who, when, what, as JSON."""
 
     __tablename__ = "audit_log"

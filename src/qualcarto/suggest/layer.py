@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from qualcarto.coding import delete_coding
 from qualcarto.errors import ValidationError
 from qualcarto.layers import LAYER_FILE
+from qualcarto.names import check_file_name
 from qualcarto.store import Coding, User, record
 from qualcarto.suggest.model import Suggestion
 from qualcarto.suggest.service import add_suggested_coding
@@ -107,7 +108,13 @@ def layer_files(
 
 
 def write_layer(folder: Path, files: Mapping[str, str]) -> None:
-    """Write a layer's files, removing YAML files of an older run that are no longer made."""
+    """Write a layer's files, removing YAML files of an older run that are no longer made.
+
+    Every name must be a plain file name (no separator, no leading dot): a transcript
+    name can never place a file outside ``folder``.
+    """
+    for name in files:
+        check_file_name(name, "layer file")
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.yaml"):
         if stale.name not in files:
