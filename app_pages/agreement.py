@@ -14,7 +14,7 @@ from io import BytesIO
 import streamlit as st
 
 from app_pages.agreement_views import code_chart, disagreement_card, report_options
-from app_pages.common import download, group_filter, md, reading, require_lead
+from app_pages.common import download, group_filter, keep_choices, md, reading, require_lead
 from qualcarto.agreement import (
     FLAG_COLOR,
     FLAG_COLUMN,
@@ -39,6 +39,7 @@ UNDEFINED = (
 )
 
 require_lead()
+keep_choices("agr_unit")
 st.title("Agreement")
 with reading() as session:
     status = store_status(session)
@@ -108,8 +109,10 @@ def workbook() -> bytes:
 download("Download the report (xlsx)", workbook, "agreement.xlsx", FORMATS["xlsx"], key="agr_xlsx")
 st.altair_chart(code_chart(per_code, measure, options.flag_below), key="agr_chart")
 
-st.subheader("Per transcript", anchor=False)
-st.dataframe(tables.per_transcript, hide_index=True, column_config=numbers)
+cut = INTERVIEW_UNITS.get(unit)  # speaker turns or question-answer pairs: one row each
+st.subheader(f"Per {cut}" if cut else "Per transcript", anchor=False)
+per_unit = tables.per_transcript.rename(columns={"transcript": cut} if cut else {})
+st.dataframe(per_unit, hide_index=True, column_config=numbers)
 if tables.pairs is not None:
     st.subheader("Per coder pair", anchor=False)
     st.dataframe(tables.pairs, hide_index=True, column_config=numbers)

@@ -38,18 +38,21 @@ with reading() as session:
     coded = store_status(session)["codings"]
     transcripts = list(transcripts_frame(session)["transcript"])
 layers = [name for name in coded if kinds.get(name) != "machine"]
-people = [name for name, kind in kinds.items() if kind == "human"]
+people = sorted((n for n, kind in kinds.items() if kind == "human"), key=lambda n: n == lead.name)
 
 
 def act(done: str, action: Callable[..., object], *args: object) -> None:
     """Run one write as the lead; a refusal is one line, a success reruns the page."""
     try:
         with store() as session:
-            action(session, lead.name, *args)
+            outcome = action(session, lead.name, *args)
     except QualcartoError as exc:
         st.error(md(str(exc)))
         return
     st.session_state["cal_done"] = done
+    st.session_state.pop("cal_training", None)  # what was added is in the caption now
+    if action is check_coder:  # the result stays on screen until another check
+        st.session_state["cal_result"] = (args[0], outcome)
     st.rerun()
 
 
@@ -88,19 +91,19 @@ coder = cols[0].selectbox("Coder", people, key="cal_coder")
 if cols[1].button("Assign the training", key="cal_assign"):
     act(f"{coder} has the training transcripts to code blind.", start_training, coder)
 if cols[2].button("Check against the standard", key="cal_check"):
-    try:
-        with store() as session:
-            result = check_coder(session, lead.name, coder)
-    except QualcartoError as exc:
-        st.error(md(str(exc)))
-    else:
-        verdict = "passed" if result.passed else "not passed yet"
-        st.markdown(
-            f"**{md(coder)}: pooled kappa {result.pooled:.3f}, {verdict}** "
-            f"(threshold {result.threshold:g})"
-        )
-        st.dataframe(result.per_code, hide_index=True, key="cal_per_code")
+    act(f"{coder} checked against the standard.", check_coder, coder)
+checked, result = st.session_state.get("cal_result", (None, None))
+if result is not None and checked == coder:
+    verdict = "passed" if result.passed else "not passed yet"
+    st.markdown(
+        f"**{md(coder)}: pooled kappa {result.pooled:.3f}, {verdict}** "
+        f"(threshold {result.threshold:g})"
+    )
+    st.dataframe(result.per_code, hide_index=True, key="cal_per_code")
 if len(status):
     st.dataframe(status, hide_index=True, key="cal_status")
 else:
-    st.info("No coder has been checked yet.")
+    st.info(
+        "No coder has been checked yet: mark a standard layer, add training transcripts it "
+        "has coded, assign the training to a coder, and check them once they have coded it."
+    )

@@ -24,6 +24,7 @@ from qualcarto.cartography import (
 )
 from qualcarto.cartography_data import cartography_data
 from qualcarto.errors import QualcartoError
+from qualcarto.wording import counted
 
 MAX_EXCERPTS = 100
 SCREEN_SCALE = 1.2  # the print size is small on a screen
@@ -69,7 +70,8 @@ min_support = cols[1].number_input("Min. interviews", 0, 1000, 1, key="carto_min
 show_empty = cols[2].toggle("Uncoded codes", key="carto_empty")
 
 if not coders:
-    st.info("Choose the coders whose codings make the map.")
+    empty = "No codings you may see yet: the map fills in as your transcripts are coded."
+    st.info("Choose the coders whose codings make the map." if coders_seen else empty)
     st.stop()
 try:
     layout = resolve_layout(data, rows, columns, split)
@@ -90,7 +92,8 @@ except (KeyError, ValueError) as exc:
     st.info(f"This study cannot draw the {chosen.lower()} figure: {md(exc)}")
 else:
     notes = {
-        str(r.id): f"{r.name}: {r.interviews} interviews · {r.excerpts} excerpts · "
+        str(r.id): f"{r.name}: {counted(r.interviews, 'interview')} · "
+        f"{counted(r.excerpts, 'excerpt')} · "
         f"participants: {r.participants or 'none'}"
         for r in frame.itertuples()
     }
@@ -107,7 +110,7 @@ code_id = st.selectbox(
 row = frame[frame["id"] == code_id].iloc[0]
 st.subheader(md(row["name"]))
 st.caption(
-    f"{row['interviews']} interviews · {row['excerpts']} excerpts · "
+    f"{counted(row['interviews'], 'interview')} · {counted(row['excerpts'], 'excerpt')} · "
     f"participants: {md(row['participants'] or 'none')}"
 )
 excerpts = code_excerpts(data, code_id, coders)

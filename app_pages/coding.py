@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import coding_actions as act
 from app_pages.code_picker import code_picker, code_tree
 from app_pages.coding_editor import coding_editor, transcript_memo
-from app_pages.common import codebook, md, names_in_group, reading, require_user
+from app_pages.common import codebook, keep_choices, md, names_in_group, reading, require_user
 from app_pages.media_player import media_folder, media_player, time_note
 from app_pages.span_selector import Mark, View, build_marks, build_pieces, span_selector
 from qualcarto.assignments import is_done, openable_transcripts
@@ -20,6 +20,7 @@ from qualcarto.transcripts import get_transcript, transcripts_frame
 from qualcarto.transcripts.groups import list_groups
 
 user = require_user()
+keep_choices("code_transcript")  # back on the Code page, on the transcript you left
 with reading() as session:
     everything = transcripts_frame(session)
     names = openable_transcripts(session, user.name)

@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages.common import store
+from app_pages.common import CODE_JUMP, store
 from qualcarto.coding import (
     add_coding,
     coding_snapshot,
@@ -33,7 +33,7 @@ FLASH = "qc_flash"
 RECENT = "qc_recent"
 SELECTOR = "qc_selector"
 CHOICE = "code_choice"
-JUMP = "qc_jump"  # (transcript, offset or None, name of the request) the pane should open at
+JUMP = CODE_JUMP  # (transcript, offset or None, name of the request) the pane should open at
 
 
 def _flash(message: str, ok: bool = True) -> None:

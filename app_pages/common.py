@@ -25,6 +25,18 @@ from qualcarto.transcripts.groups import names_in
 ALL_TRANSCRIPTS = "All transcripts"
 
 TOKEN_KEY = "qc_token"
+CODE_PAGE = "app_pages/coding.py"
+CODE_JUMP = "qc_jump"  # the Code page's scroll request; it reads ?t=&at= only while unset
+
+
+def open_on_code_page(transcript: str, start: int | None = None) -> None:
+    """Switch to the Code page on ``transcript`` (scrolled to ``start``), also when the
+    Code page was open before in this session."""
+    st.session_state.pop(CODE_JUMP, None)
+    at = {"at": str(start)} if start is not None else {}
+    st.switch_page(CODE_PAGE, query_params={"t": transcript, **at})
+
+
 # Marks that start markdown anywhere in a line, and those that only do at a line's start.
 _INLINE = re.compile(r"([\\`*_\[\]<>&~$:|#])")
 _LINE_START = re.compile(r"^(\s*[-+=]|\s*\d+[.)])", re.MULTILINE)
@@ -104,8 +116,22 @@ def group_filter(groups: dict[str, list[str]], key: str, where: Any = st) -> str
     """
     if not groups:
         return None
+    if st.session_state.get(f"{key}_kept") not in groups:  # e.g. a group deleted since
+        st.session_state.pop(f"{key}_kept", None)
+    keep_choices(key)
     choice = where.selectbox("Transcript group", [ALL_TRANSCRIPTS, *groups], key=key)
     return None if choice == ALL_TRANSCRIPTS else str(choice)
+
+
+def keep_choices(*keys: str) -> None:
+    """Keep these widgets' values while another page runs: Streamlit drops the state of a
+    widget a run does not draw. Call before the widgets; none of them may take a default."""
+    for key in keys:
+        kept = f"{key}_kept"
+        if key in st.session_state:
+            st.session_state[kept] = st.session_state[key]
+        elif kept in st.session_state:
+            st.session_state[key] = st.session_state[kept]
 
 
 def names_in_group(groups: dict[str, list[str]], names: list[str], key: str) -> list[str]:

@@ -16,6 +16,7 @@ from qualcarto.exchange.bundle import FORMATS, write_all
 from qualcarto.study_settings import visible_coders
 from qualcarto.transcripts.groups import list_groups
 from qualcarto.users import list_users
+from qualcarto.wording import counted
 
 LABELS = {
     "xlsx": "Theme matrices (Excel workbook)",
@@ -75,7 +76,7 @@ if st.button("Prepare the files", key="exports_prepare", type="primary"):
 prepared = st.session_state.get("exports_files")
 if prepared and prepared[0] == choice:
     _, files, count, left_out = prepared
-    st.success(f"{count} codings exported under codebook version {version}.")
+    st.success(f"{counted(count, 'coding')} exported under codebook version {version}.")
     for line in left_out:
         st.caption(md(line))
     for fmt, (name, data) in files.items():

@@ -13,11 +13,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import md, store
+from app_pages.common import CODE_JUMP, CODE_PAGE, md, store
 from qualcarto.errors import QualcartoError
 from qualcarto.memos import LinkRef, write_memo, written_links
 
-CODE_PAGE = "app_pages/coding.py"
 CODEBOOK_PAGE = "app_pages/codebook.py"
 
 
@@ -77,6 +76,7 @@ def link_list(text: str, key: str) -> None:
         cols[0].text(f"[[{link.target if link.kind == 'span' else f'{link.kind}:{link.target}'}]]")
         opens = _opens(link)
         if opens is not None and cols[1].button("Open", key=f"{key}_{n}"):
+            st.session_state.pop(CODE_JUMP, None)  # the Code page then reads the link
             st.switch_page(opens[0], query_params=opens[1])
 
 

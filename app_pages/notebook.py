@@ -11,6 +11,7 @@ from qualcarto.assignments import openable_transcripts
 from qualcarto.backlinks import backlinks
 from qualcarto.errors import QualcartoError
 from qualcarto.memos import SUBJECTS, memos_frame, search_memos, write_memo
+from qualcarto.wording import counted
 
 user = require_user()
 st.title("Notebook")
@@ -30,7 +31,9 @@ with read_tab:
     kind = st.selectbox("Kind", ["all", *SUBJECTS], key="notes_kind")
     if kind != "all":
         shown = shown[shown["subject"] == kind].reset_index(drop=True)
-    st.caption(f"{len(shown)} memos" + (" found" if words else ""))
+    st.caption(counted(len(shown), "memo") + (" found" if words else ""))
+    if not len(shown) and not words and kind == "all":
+        st.info("No memos yet: write the first one in the New memo tab.")
     if len(shown):
         labels = {int(r.memo_id): memo_label(r) for r in shown.itertuples()}
         chosen = st.selectbox(

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import download, group_filter, md, reading, require_user, store
+from app_pages.common import download, group_filter, keep_choices, md, reading, require_user, store
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.csv_safe import spreadsheet_safe
 from qualcarto.queries import answer_query, get_saved_query, save_query, saved_queries
 from qualcarto.query import hit_crosstab
 from qualcarto.transcripts.frames import transcripts_frame
 from qualcarto.transcripts.groups import list_groups
+from qualcarto.wording import counted
 
 user = require_user()
+keep_choices("query_saved", "query_text")
 st.title("Query")
 # Plain text: inline code in a caption is drawn at 3:1 contrast (axe, docs/accessibility.md).
 st.caption(
@@ -46,7 +48,7 @@ if text.strip():
     except QualcartoError as exc:
         st.error(md(str(exc)))
         st.stop()
-    st.caption(f"{len(hits)} hits")
+    st.caption(counted(len(hits), "hit"))
     if table is not None and len(hits):
         st.dataframe(table, key="query_crosstab")
     for i, hit in enumerate(hits.head(200).itertuples()):

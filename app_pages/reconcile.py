@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import codebook, md, reading, require_lead, store
+from app_pages.common import codebook, keep_choices, md, reading, require_lead, store
 from app_pages.reconcile_editor import EDITING, boundary_editor
 from qualcarto.assignments import assigned_users
 from qualcarto.coding import codings_frame
@@ -16,6 +16,7 @@ from qualcarto.transcripts import get_transcript, transcripts_frame
 from qualcarto.users import coder_kinds, default_coders
 
 lead = require_lead()
+keep_choices("rec_transcript")
 st.title("Reconcile")
 KIND = {
     "agree": "agreement",
@@ -45,7 +46,13 @@ with reading() as session:
     ]
     default = [c for c in assigned if c in offered] + [c for c in offered if c not in assigned]
     if len(default) < 2:
-        st.info("Reconciliation needs two coders' codings of this transcript.")
+        everyone = codings_frame(session, [c for c, k in kinds.items() if k == "human"])
+        per = everyone[everyone["coder"] != CONSENSUS].groupby("transcript")["coder"].nunique()
+        ready = [t for t in names if per.get(t, 0) >= 2]
+        st.info(
+            "Reconciliation needs two coders' codings of this transcript. "
+            + (f"Two people have coded {md(', '.join(ready))}." if ready else "")
+        )
         st.stop()
     a = cols[1].selectbox("Coder A", default, index=0, key="rec_a")
     b = cols[2].selectbox("Coder B", [c for c in default if c != a], index=0, key="rec_b")

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import codebook, md, reading, require_user, store
+from app_pages.common import codebook, md, open_on_code_page, reading, require_user, store
 from qualcarto.assignments import assigned_users, openable_transcripts
 from qualcarto.coding import codings_frame
 from qualcarto.errors import QualcartoError
 from qualcarto.review import review_coding, review_queue
 from qualcarto.transcripts import get_transcript
-
-CODE_PAGE = "app_pages/coding.py"
 
 user = require_user()
 st.title("Review")
@@ -66,7 +64,7 @@ for row in queue.itertuples():
             st.caption(f"Review comment: {md(row.comment)}")
         # The Code page opens transcript ``t`` scrolled to offset ``at``.
         if st.button("Open in transcript", key=f"review_open_{cid}", icon=":material/open_in_new:"):
-            st.switch_page(CODE_PAGE, query_params={"t": name, "at": str(row.start)})
+            open_on_code_page(name, int(row.start))
         c = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
         c[0].text_input("Comment", key=f"review_note_{cid}", placeholder="why (needed to reject)")
         for col, decision in zip(c[1:], ("accept", "reject", "comment"), strict=True):

@@ -169,6 +169,7 @@ def test_speaker_turns_are_a_unit_where_a_shared_turn_is_agreement(url: str) -> 
     assert shown.loc["access", "percent_agreement"] == 1.0
     assert shown.loc["money", "percent_agreement"] < 1.0
     assert any("unit: speaker turn" in shown_text(c.value) for c in at.caption)
-    assert all("#" in name for name in at.dataframe[1].value["transcript"])
+    assert all("#" in name for name in at.dataframe[1].value["speaker turn"])  # P1#2, ...
+    assert [h.value for h in at.subheader][:2] == ["Per code", "Per speaker turn"]
     texts = [t.value for t in at.text]
     assert "It took months" in texts  # disagreements stay whole coded segments

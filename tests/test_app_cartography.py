@@ -60,7 +60,7 @@ def hover_notes(at: AppTest) -> set[str]:
 
 
 def support_line(at: AppTest) -> str:
-    return next(c.value for c in at.caption if "interviews ·" in c.value)
+    return next(c.value for c in at.caption if " · participants: " in c.value)
 
 
 def test_the_lead_sees_every_coders_support_and_the_excerpts_as_plain_text(url: str) -> None:
@@ -78,14 +78,14 @@ def test_the_lead_sees_every_coders_support_and_the_excerpts_as_plain_text(url: 
 
 def test_a_coder_in_a_blind_study_maps_only_her_own_codings(url: str) -> None:
     at = open_map(url, "ana")
-    assert support_line(at) == "1 interviews · 1 excerpts · participants: none"
+    assert support_line(at) == "1 interview · 1 excerpt · participants: none"
     assert [t.value for t in at.text] == ["asked the centre"]
 
 
 def test_choosing_coders_and_a_minimum_support_redraws_the_map(url: str) -> None:
     at = open_map(url, "lena")
     no_errors(at.multiselect(key="carto_coders").unselect("ben").run())
-    assert support_line(at) == "1 interviews · 1 excerpts · participants: none"
+    assert support_line(at) == "1 interview · 1 excerpt · participants: none"
     no_errors(at.number_input(key="carto_min").set_value(2).run())
     assert [i.value for i in at.info] == [
         "No code has enough support yet. Lower the minimum or show uncoded codes."
@@ -116,3 +116,15 @@ def test_every_figure_draws_real_text_or_says_why_not(url: str, figure: str) -> 
         assert figure_lines(at)
     else:
         assert next(i.value for i in at.info).startswith("This study cannot draw")
+
+
+def test_a_coder_with_nothing_to_map_is_told_why_not_to_pick_coders(
+    app_study: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No codings yet: the empty layer picker does not ask for a choice it cannot offer."""
+    monkeypatch.setenv("QUALCARTO_DB", app_study)
+    at = no_errors(app_as(app_study, "ana").switch_page(PAGE).run())
+    assert at.multiselect(key="carto_coders").options == []
+    assert [i.value for i in at.info] == [
+        "No codings you may see yet: the map fills in as your transcripts are coded."
+    ]

@@ -74,11 +74,11 @@ def test_the_query_and_exports_pages_filter_by_group(url: str) -> None:
     no_errors(at.run())
     assert at.caption[1].value == "2 hits"
     no_errors(at.selectbox(key="query_group").select("wave 2").run())
-    assert at.caption[1].value == "1 hits"
+    assert at.caption[1].value == "1 hit"
     at = no_errors(at.switch_page("app_pages/exports.py").run())
     no_errors(at.selectbox(key="exports_group").select("wave 2").run())
     no_errors(at.button(key="exports_prepare").click().run())
-    assert at.success[0].value.startswith("1 codings exported")
+    assert at.success[0].value.startswith("1 coding exported")
 
 
 def test_the_agreement_page_measures_one_group(url: str) -> None:
@@ -91,3 +91,43 @@ def test_the_agreement_page_measures_one_group(url: str) -> None:
         c.value.startswith("1 transcript, 2 codings of transcript group 'wave 2'")
         for c in at.caption
     )
+
+
+def test_a_group_filter_is_kept_across_pages(url: str) -> None:
+    """Streamlit forgets a widget's value when another page runs; the group filter does not."""
+    wave(url)
+    at = no_errors(app_as(url, "ana"))
+    no_errors(at.sidebar.selectbox(key="code_group").select("wave 2").run())
+    no_errors(at.switch_page("app_pages/notebook.py").run())
+    no_errors(at.switch_page("app_pages/coding.py").run())
+    assert at.sidebar.selectbox(key="code_group").value == "wave 2"
+    assert at.selectbox(key="code_transcript").options == ["P2"]
+    no_errors(at.switch_page("app_pages/query.py").run())
+    no_errors(at.selectbox(key="query_group").select("wave 2").run())
+    no_errors(at.switch_page("app_pages/exports.py").run())
+    no_errors(at.switch_page("app_pages/query.py").run())
+    assert at.selectbox(key="query_group").value == "wave 2"
+
+
+def test_the_pages_keep_their_choices_when_you_come_back(url: str) -> None:
+    """A coder writes a memo and comes back to the transcript being coded; the lead looks at
+    Reconcile and comes back to the unit being measured."""
+    code_span(url, "P2", "Yes, all of it", "access", "ben")
+    at = no_errors(app_as(url, "ana"))
+    no_errors(at.selectbox(key="code_transcript").select("P2").run())
+    no_errors(at.switch_page("app_pages/query.py").run())
+    at.text_area(key="query_text").input("access")
+    no_errors(at.run())
+    no_errors(at.switch_page("app_pages/notebook.py").run())
+    no_errors(at.switch_page("app_pages/coding.py").run())
+    assert at.selectbox(key="code_transcript").value == "P2"
+    no_errors(at.switch_page("app_pages/query.py").run())
+    assert at.text_area(key="query_text").value == "access"
+    lead = no_errors(app_as(url, "lena").switch_page("app_pages/agreement.py").run())
+    no_errors(lead.selectbox(key="agr_unit").select("turn").run())
+    no_errors(lead.switch_page("app_pages/reconcile.py").run())
+    no_errors(lead.selectbox(key="rec_transcript").select("P2").run())
+    no_errors(lead.switch_page("app_pages/agreement.py").run())
+    assert lead.selectbox(key="agr_unit").value == "turn"
+    no_errors(lead.switch_page("app_pages/reconcile.py").run())
+    assert lead.selectbox(key="rec_transcript").value == "P2"

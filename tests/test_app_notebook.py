@@ -99,3 +99,26 @@ def test_a_code_link_opens_the_codebook_page_at_the_code(url: str) -> None:
     access = [label for label in opened if "·  access  ·" in label]
     assert len(access) == 1 and opened[access[0]]
     assert not any(v for k, v in opened.items() if k != access[0])  # only the linked code
+
+
+def test_a_link_opens_its_transcript_after_the_code_page_was_open(url: str) -> None:
+    """Signing in opens the Code page on P1; a link to P2 followed later still opens P2
+    there, and so does the same link followed a second time after moving elsewhere."""
+    memo_id = _write(url, "ana", "Reading [[P2:40-60]]", title="P2")
+    at = no_errors(app_as(url, "ana"))
+    assert at.selectbox(key="code_transcript").value == "P1"
+    for _ in range(2):
+        no_errors(at.switch_page("app_pages/notebook.py").run())
+        no_errors(at.button(key=f"notes_link_{memo_id}_0").click().run())
+        assert at.selectbox(key="code_transcript").value == "P2"
+        assert at.session_state["qc_jump"][:2] == ("P2", 40)
+        no_errors(at.selectbox(key="code_transcript").select("P1").run())
+
+
+def test_an_empty_notebook_says_where_to_write_and_counts_read_well(url: str) -> None:
+    at = no_errors(app_as(url, "ana").switch_page("app_pages/notebook.py").run())
+    assert [i.value for i in at.info] == ["No memos yet: write the first one in the New memo tab."]
+    assert "0 memos" in [c.value for c in at.caption]
+    _write(url, "ana", "One thought", title="Idea")
+    no_errors(at.run())
+    assert not at.info and "1 memo" in [c.value for c in at.caption]

@@ -58,6 +58,22 @@ def test_a_reviewer_accepts_one_coding_and_rejects_another_with_a_comment(
     ]
 
 
+def test_open_in_transcript_opens_the_coding_after_the_code_page_was_open(url: str) -> None:
+    """ben signed in on the Code page (P1); a P2 coding under review still opens P2 at it."""
+    engine = connect(url)
+    with session_scope(engine) as session:
+        coding = add_coding(session, "P2", 9, 30, "access", "ana").id
+        assign(session, "P2", "ben", "lena", task="review")
+    engine.dispose()
+    at = no_errors(app_as(url, "ben"))
+    assert at.selectbox(key="code_transcript").value == "P1"
+    no_errors(at.switch_page("app_pages/review.py").run())
+    no_errors(at.selectbox(key="review_transcript").select("P2").run())
+    no_errors(at.button(key=f"review_open_{coding}").click().run())
+    assert at.selectbox(key="code_transcript").value == "P2"
+    assert at.session_state["qc_jump"][:2] == ("P2", 9)
+
+
 def test_a_coder_without_review_assignments_has_nothing_to_review(url: str) -> None:
     at = no_errors(app_as(url, "ana").switch_page("app_pages/review.py").run())
     assert "No transcripts to review" in at.info[0].value
@@ -84,6 +100,21 @@ def test_the_lead_reconciles_disagreements_into_the_consensus(
         (35, 70, "docs"),
     ]
     assert decisions == ["take_a", "take_b", "neither"]
+
+
+def test_reconcile_on_a_transcript_nobody_double_coded_names_those_that_are(url: str) -> None:
+    engine = connect(url)
+    with session_scope(engine) as session:
+        for coder in ("ana", "ben"):
+            add_coding(session, "P2", 0, 11, "access", coder)
+    engine.dispose()
+    at = no_errors(app_as(url, "lena").switch_page("app_pages/reconcile.py").run())
+    assert at.selectbox(key="rec_transcript").value == "P1"
+    assert [i.value for i in at.info] == [
+        "Reconciliation needs two coders' codings of this transcript. Two people have coded P2."
+    ]
+    no_errors(at.selectbox(key="rec_transcript").select("P2").run())
+    assert not at.info and at.selectbox(key="rec_a").value == "ana"
 
 
 def test_the_lead_opens_the_study_and_assigns_on_the_assignments_page(url: str) -> None:

@@ -192,13 +192,18 @@ def test_the_pages_show_the_result(url: str) -> None:
     no_errors(at.button(key="cal_set").click().run())
     at.multiselect(key="cal_training").set_value(["P1"])
     no_errors(at.button(key="cal_add").click().run())
+    assert at.multiselect(key="cal_training").value == []  # added: the picker is empty again
+    assert at.selectbox(key="cal_coder").options[-1] == "lena"  # the coders come first
     at.selectbox(key="cal_coder").select("ana")
     no_errors(at.button(key="cal_check").click().run())
     assert not at.error, [e.value for e in at.error]
-    shown = at.dataframe[0].value.set_index("code_id")["cohen_kappa"]  # the result per code
     expected = pure_kappa(url)
-    assert shown.to_dict() == pytest.approx(expected.drop("(all)").to_dict())
-    assert no_errors(at.run()).dataframe[0].value["coder"].tolist() == ["ana"]  # status
+    for _ in range(2):  # the result and the status right after the check, and after a rerun
+        shown = at.dataframe[0].value.set_index("code_id")["cohen_kappa"]  # the result per code
+        assert shown.to_dict() == pytest.approx(expected.drop("(all)").to_dict())
+        assert at.dataframe[-1].value["coder"].tolist() == ["ana"]  # status
+        assert not at.info, [i.value for i in at.info]  # no "nobody checked yet" under it
+        no_errors(at.run())
     at.switch_page("app_pages/assignments.py")
     calibrated = no_errors(at.run()).dataframe[-1].value
     assert calibrated[["coder", "standard"]].values.tolist() == [["ana", "gold"]]

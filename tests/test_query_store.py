@@ -106,7 +106,7 @@ def test_the_query_page_shows_hits_and_a_crosstab_for_what_the_coder_may_see(url
     at = no_errors(app_as(url, "ana")).switch_page("app_pages/query.py").run()
     at.text_area(key="query_text").set_value("docs").run()
     no_errors(at)
-    assert "1 hits" in [c.value for c in at.caption]
+    assert "1 hit" in [c.value for c in at.caption]
     assert any("asked the centre in" in t.value for t in at.text)
     lead = no_errors(app_as(url, "lena")).switch_page("app_pages/query.py").run()
     lead.text_area(key="query_text").set_value("docs").run()
