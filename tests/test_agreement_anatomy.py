@@ -28,8 +28,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from qualcarto.agreement.anatomy import (
     NONE,
@@ -37,7 +35,6 @@ from qualcarto.agreement.anatomy import (
     coder_tendencies,
     concentration,
     confusion_matrix,
-    overlapping_pairs,
     partners,
     swaps,
 )
@@ -122,35 +119,3 @@ def test_concentration_finds_codes_whose_disagreements_sit_in_few_transcripts() 
     assert (q["half_in"], q["top_share"]) == (2, 0.25)
     assert list(table.index) == ["P", "Q"]
     assert concentration(unmatched.iloc[:0], used).empty
-
-
-SEGMENT = st.tuples(
-    st.integers(1, 3), st.sampled_from(["x", "y"]), st.integers(0, 40), st.integers(1, 15)
-)
-
-
-def _side(segments: list[tuple[int, str, int, int]], row: str) -> pd.DataFrame:
-    frame = pd.DataFrame(
-        [(t, c, s, s + n) for t, c, s, n in segments],
-        columns=["transcript_id", "code_id", "start", "end"],
-    ).drop_duplicates()
-    frame = frame.sort_values(["transcript_id", "code_id", "start", "end"])
-    return frame.reset_index(drop=True).reset_index(names=row)
-
-
-@settings(max_examples=150, deadline=None)
-@given(st.lists(SEGMENT, max_size=25), st.lists(SEGMENT, max_size=25))
-def test_overlapping_pairs_are_the_merge_filtered_to_shared_characters(
-    a: list[tuple[int, str, int, int]], b: list[tuple[int, str, int, int]]
-) -> None:
-    """The definition: all pairs in a transcript, kept when they share a character."""
-    left, right = _side(a, "row"), _side(b, "row_b")
-    every = left.merge(right, on="transcript_id", suffixes=("_a", "_b"))
-    shared = np.minimum(every["end_a"], every["end_b"]) - np.maximum(
-        every["start_a"], every["start_b"]
-    )
-    expected = every.assign(shared=shared)[shared > 0].reset_index(drop=True)
-    found = overlapping_pairs(left, right)
-    pd.testing.assert_frame_equal(
-        found[list(expected.columns)], expected, check_dtype=False, check_index_type=False
-    )

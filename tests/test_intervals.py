@@ -8,7 +8,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualcarto.intervals import covered_length, covered_lengths, merge_overlaps
+from qualcarto.intervals import (
+    covered_length,
+    covered_lengths,
+    merge_overlaps,
+    overlapping_pairs,
+)
 from qualcarto.reports import code_by_transcript
 
 GROUPED_SPANS = st.lists(
@@ -86,3 +91,40 @@ def test_coded_characters_are_the_covered_length_of_each_cell() -> None:
     table = code_by_transcript(codings, codes, transcripts, "characters")
     assert table.at["a", "T1"] == covered_length(spans) == 21
     assert table.at["b", "T1"] == 2
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(1, 15)), max_size=25)
+
+
+def _arrays(spans: list[tuple[int, int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    group, start, length = (np.array(c, dtype=np.int64) for c in zip(*spans, strict=True))
+    return group, start, start + length
+
+
+@settings(max_examples=200, deadline=None)
+@given(SPANS.filter(bool), SPANS.filter(bool))
+def test_overlapping_pairs_are_every_pair_of_a_group_sharing_a_character(
+    a: list[tuple[int, int, int]], b: list[tuple[int, int, int]]
+) -> None:
+    """The definition, pair by pair: same group, and min(end) - max(start) > 0."""
+    ga, sa, ea = _arrays(a)
+    gb, sb, eb = _arrays(b)
+    expected = [
+        (i, j, min(ea[i], eb[j]) - max(sa[i], sb[j]))
+        for i in range(len(a))
+        for j in range(len(b))
+        if ga[i] == gb[j] and min(ea[i], eb[j]) > max(sa[i], sb[j])
+    ]
+    ia, ib, shared = overlapping_pairs(ga, sa, ea, gb, sb, eb)
+    assert list(zip(ia.tolist(), ib.tolist(), shared.tolist(), strict=True)) == expected
+
+
+def test_overlapping_pairs_of_nothing_is_nothing() -> None:
+    empty = np.array([], dtype=np.int64)
+    one = (
+        np.array([0], dtype=np.int64),
+        np.array([2], dtype=np.int64),
+        np.array([5], dtype=np.int64),
+    )
+    for arrays in ((empty, empty, empty, *one), (*one, empty, empty, empty)):
+        assert all(part.size == 0 for part in overlapping_pairs(*arrays))

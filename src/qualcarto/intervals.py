@@ -4,7 +4,8 @@
 Coverage on the Assignments page, coded characters in the theme matrices and the
 character-level agreement all ask how many characters a set of codings covers, counting a
 character once however many codings cover it. They all ask ``merge_overlaps`` (many groups
-at once, vectorized) or ``covered_length`` (one list of spans). Pure: numpy only.
+at once, vectorized) or ``covered_length`` (one list of spans). The disagreement anatomy
+asks ``overlapping_pairs`` which spans of two coders share characters. Pure: numpy only.
 """
 
 from __future__ import annotations
@@ -60,3 +61,37 @@ def covered_length(spans: Iterable[tuple[int, int]]) -> int:
         return 0
     zeros = np.zeros(len(pairs), dtype=np.int64)
     return int(covered_lengths(zeros, pairs[:, 0], pairs[:, 1], 1)[0])
+
+
+def overlapping_pairs(
+    group_a: np.ndarray,
+    start_a: np.ndarray,
+    end_a: np.ndarray,
+    group_b: np.ndarray,
+    start_b: np.ndarray,
+    end_b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of an ``a`` span and a ``b`` span of one group sharing a character.
+
+    Returns the indices into ``a`` and ``b`` and the characters shared, sorted by the ``a``
+    index, then the ``b`` index. Only candidates are formed: a ``b`` span overlapping
+    ``[s, e)`` starts in ``[s - longest + 1, e)``, found by binary search on (group,
+    start), so the work grows with the pairs found, not with every pair in a group.
+    """
+    order = np.lexsort((start_b, group_b))
+    stride = int(max(end_a.max(initial=0), end_b.max(initial=0))) + 1
+    longest = int((end_b - start_b).max(initial=1))
+    keys = group_b[order] * stride + start_b[order]
+    low = np.searchsorted(keys, group_a * stride + np.maximum(start_a - longest + 1, 0))
+    counts = np.maximum(np.searchsorted(keys, group_a * stride + end_a) - low, 0)
+    ia = np.repeat(np.arange(group_a.size), counts)
+    ib = order[
+        np.arange(int(counts.sum()))
+        - np.repeat(np.cumsum(counts) - counts, counts)
+        + np.repeat(low, counts)
+    ]
+    shared = np.minimum(end_a[ia], end_b[ib]) - np.maximum(start_a[ia], start_b[ib])
+    keep = shared > 0
+    ia, ib, shared = ia[keep], ib[keep], shared[keep]
+    by_pair = np.lexsort((ib, ia))
+    return ia[by_pair], ib[by_pair], shared[by_pair]

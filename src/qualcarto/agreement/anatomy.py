@@ -26,6 +26,7 @@ import pandas as pd
 
 from qualcarto.agreement.span_agreement import match_segments
 from qualcarto.agreement.tables import AgreementData, plain_errors
+from qualcarto.intervals import overlapping_pairs
 
 DISAGREEMENT_COLUMNS = [
     "transcript",
@@ -112,52 +113,6 @@ def _distinct(codings: pd.DataFrame, coder: object) -> pd.DataFrame:
     return rows.sort_values(SPAN).reset_index(drop=True)
 
 
-def overlapping_pairs(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
-    """Every pair of a ``left`` and a ``right`` segment sharing a character of a transcript.
-
-    Both frames hold ``transcript_id``, ``code_id``, ``start`` and ``end`` (sorted by
-    them), ``left`` a ``row`` and ``right`` a ``row_b`` column. The pairs come in the
-    order of a merge on ``transcript_id`` filtered to ``shared > 0`` characters, but only
-    candidates are formed: a right segment overlapping ``[s, e)`` starts in
-    ``[s - longest + 1, e)``, found by binary search on (transcript, start).
-    """
-    by_start = right.sort_values(["transcript_id", "start"], kind="stable")
-    tid_b = by_start["transcript_id"].to_numpy(np.int64)
-    start_b, end_b = by_start["start"].to_numpy(np.int64), by_start["end"].to_numpy(np.int64)
-    tid_a = left["transcript_id"].to_numpy(np.int64)
-    start_a, end_a = left["start"].to_numpy(np.int64), left["end"].to_numpy(np.int64)
-    stride = int(max(end_a.max(initial=0), end_b.max(initial=0))) + 1
-    longest = int((end_b - start_b).max(initial=1))
-    keys = tid_b * stride + start_b
-    low = np.searchsorted(keys, tid_a * stride + np.maximum(start_a - longest + 1, 0))
-    high = np.searchsorted(keys, tid_a * stride + end_a)
-    counts = np.maximum(high - low, 0)
-    offsets = np.repeat(np.cumsum(counts) - counts, counts)
-    ia = np.repeat(np.arange(len(left)), counts)
-    ib = np.arange(int(counts.sum())) - offsets + np.repeat(low, counts)
-    shared = np.minimum(end_a[ia], end_b[ib]) - np.maximum(start_a[ia], start_b[ib])
-    keep = shared > 0
-    ia, ib = ia[keep], ib[keep]
-    a_side = left.iloc[ia].reset_index(drop=True)
-    b_side = by_start.iloc[ib].reset_index(drop=True)
-    pairs = pd.DataFrame(
-        {
-            "row": a_side["row"],
-            "transcript_id": a_side["transcript_id"],
-            "code_id_a": a_side["code_id"],
-            "start_a": a_side["start"],
-            "end_a": a_side["end"],
-            "row_b": b_side["row_b"],
-            "code_id_b": b_side["code_id"],
-            "start_b": b_side["start"],
-            "end_b": b_side["end"],
-            "shared": shared[keep],
-        }
-    )
-    # a merge lists each left segment's partners in right's own order
-    return pairs.sort_values(["row", "row_b"], kind="stable").reset_index(drop=True)
-
-
 def partners(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
     """Each distinct segment of coder ``a`` beside its partner among ``b``'s segments.
 
@@ -172,7 +127,15 @@ def partners(codings: pd.DataFrame, a: object, b: object) -> pd.DataFrame:
     """
     left = _distinct(codings, a).reset_index(names="row")
     right = _distinct(codings, b).reset_index(names="row_b")
-    pairs = overlapping_pairs(left, right)
+    ia, ib, shared = overlapping_pairs(
+        *(side[c].to_numpy(np.int64) for side in (left, right) for c in SPAN if c != "code_id")
+    )
+    pairs = (
+        left.iloc[ia]
+        .reset_index(drop=True)
+        .join(right.iloc[ib].reset_index(drop=True), lsuffix="_a", rsuffix="_b")
+    )
+    pairs = pairs.assign(shared=shared)
     order = ["row", "shared", "start_b"], [True, False, True]
     same = pairs[pairs["code_id_a"] == pairs["code_id_b"]]
     first = same.sort_values(order[0], ascending=order[1]).drop_duplicates("row")

@@ -10,8 +10,8 @@ from qualcarto.store.engine import (
     read_scope,
     session_scope,
 )
+from qualcarto.store.grouping import AttributeDefinition, TranscriptGroup, TranscriptGroupMember
 from qualcarto.store.models import (
-    AttributeDefinition,
     AuditEvent,
     Base,
     CodebookVersion,
@@ -26,8 +26,6 @@ from qualcarto.store.models import (
     Review,
     Segment,
     Transcript,
-    TranscriptGroup,
-    TranscriptGroupMember,
     Turn,
     User,
 )

@@ -26,8 +26,8 @@ from typing import Any
 from sqlalchemy import Engine, delete, event, or_, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
+from qualcarto.store.grouping import AttributeDefinition, TranscriptGroup
 from qualcarto.store.models import (
-    AttributeDefinition,
     AuditEvent,
     CodebookVersion,
     Coding,
@@ -37,7 +37,6 @@ from qualcarto.store.models import (
     Participant,
     Staged,
     Transcript,
-    TranscriptGroup,
     User,
     utcnow,
 )
