@@ -24,7 +24,7 @@ from qualcarto.agreement import (
     flag_note,
 )
 from qualcarto.agreement_data import INTERVIEW_UNITS, UNITS, agreement_data, unit_data
-from qualcarto.errors import QualcartoError
+from qualcarto.errors import NothingToMeasureError, QualcartoError
 from qualcarto.exchange.agreement_xlsx import write_agreement_workbook
 from qualcarto.exchange.bundle import FORMATS
 from qualcarto.status import store_status
@@ -79,6 +79,9 @@ try:
         measured, core = unit_data(session, data, unit)
     options = replace(options, unit=core)
     tables = agreement_tables(measured, options, data)
+except NothingToMeasureError as exc:  # an empty choice, not a failure
+    st.info(f"Nothing to measure: {md(exc)}.")
+    st.stop()
 except QualcartoError as exc:
     st.error(md(str(exc)))
     st.stop()

@@ -54,6 +54,12 @@ def md(text: object) -> str:
 
 
 @st.cache_resource
+def marked(before: str, passage: str, after: str) -> str:
+    """A passage in its context, set off by « » (in every font; CJK brackets were empty
+    boxes in a browser without CJK fonts). For ``st.text``: plain, never markup."""
+    return f"{before}«{passage}»{after}"
+
+
 def engine_for(url: str) -> Engine:
     """One engine (and connection pool) per store per server process."""
     return connect(url)

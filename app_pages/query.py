@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import download, group_filter, keep_choices, md, reading, require_user, store
+from app_pages.common import (
+    download,
+    group_filter,
+    keep_choices,
+    marked,
+    md,
+    reading,
+    require_user,
+    store,
+)
 from qualcarto.errors import QualcartoError
 from qualcarto.exchange.csv_safe import spreadsheet_safe
 from qualcarto.queries import answer_query, get_saved_query, save_query, saved_queries
@@ -59,7 +68,7 @@ if text.strip():
                     f"{hit.start}–{hit.end} · {hit.codes}"
                 )
             )
-            st.text(f"…{hit.left}【{hit.text}】{hit.right}…")
+            st.text(marked(f"…{hit.left}", hit.text, f"{hit.right}…"))
     if len(hits) > 200:
         st.caption("Showing the first 200 hits; the CLI writes them all: qualcarto query.")
     download(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import codebook, md, reading, require_user
+from app_pages.common import codebook, marked, md, reading, require_user
 from app_pages.search_actions import FLASH, PREVIEW, code_all, code_hit, search_settings
 from qualcarto.assignments import openable_transcripts
 from qualcarto.search import already_coded, codes_on_hits, hit_spans, lemmas_available, search
@@ -100,7 +100,7 @@ else:
 for i, (hit, codes) in enumerate(zip(hits.head(SHOWN).itertuples(), marks, strict=False)):
     row = st.columns([1, 7, 2, 1], vertical_alignment="center")
     row[0].caption(md(hit.transcript))
-    row[1].text(f"…{hit.left}【{hit.match}】{hit.right}…")
+    row[1].text(marked(f"…{hit.left}", hit.match, f"{hit.right}…"))
     if codes:
         row[2].caption("✓ " + md(", ".join(leaves.get(c, c) for c in codes)))
     row[3].button(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import codebook, md, reading, require_user, store
+from app_pages.common import codebook, marked, md, reading, require_user, store
 from qualcarto.assignments import openable_transcripts
 from qualcarto.codebook import get_version
 from qualcarto.config import resolve_db_url
@@ -86,7 +86,7 @@ for s in pending[:shown]:
             f"{code.name if code else s.code_id}  ({s.code_id}) · score {s.score:.2f} · "
             f"evidence: {', '.join(s.evidence_terms())}"
         )
-        st.text(f"{before}【{span}】{after}")
+        st.text(marked(before, span, after))
         left, right = st.columns(2)
         left.button(
             "Accept",

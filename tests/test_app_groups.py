@@ -93,6 +93,17 @@ def test_the_agreement_page_measures_one_group(url: str) -> None:
     )
 
 
+def test_a_group_nobody_double_coded_is_a_note_on_the_agreement_page_not_an_error(
+    url: str,
+) -> None:
+    code_span(url, "P1", "We asked the centre", "access", "ben")  # both coded P1, not P2
+    wave(url)
+    at = no_errors(no_errors(app_as(url, "lena")).switch_page("app_pages/agreement.py").run())
+    no_errors(at.selectbox(key="agr_group").select("wave 2").run())
+    assert not at.error
+    assert at.info[0].value.startswith("Nothing to measure: no codings by 'ben'")
+
+
 def test_a_group_filter_is_kept_across_pages(url: str) -> None:
     """Streamlit forgets a widget's value when another page runs; the group filter does not."""
     wave(url)

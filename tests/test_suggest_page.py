@@ -44,9 +44,9 @@ def test_the_page_lists_suggestions_with_their_evidence(url: str) -> None:
     heading = next(t for t in texts if t.startswith("Guarded training secrets  (secrecy)"))
     assert "evidence: " in heading and "guarded secrets" in heading
     # The excerpt in its context: the words around it, the suggested span marked.
-    excerpt = next(t for t in texts if "【No. Our training recipes" in t)
-    before, rest = excerpt.split("【")
-    assert before.strip() and "】" in rest
+    excerpt = next(t for t in texts if "«No. Our training recipes" in t)
+    before, rest = excerpt.split("«")
+    assert before.strip() and "»" in rest
     assert {b.label for b in app.button} >= {"Accept", "Reject"}
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from qualcarto.agreement import AgreementData, by_units, plain_errors, qa_pairs
 from qualcarto.codebook import codebook_frame, get_version, version_codebook
 from qualcarto.coding import codings_frame
-from qualcarto.errors import NotFoundError, ValidationError
+from qualcarto.errors import NotFoundError, NothingToMeasureError, ValidationError
 from qualcarto.store import Transcript, Turn, current_project
 from qualcarto.transcripts.groups import group_transcripts
 from qualcarto.users import check_coders
@@ -69,10 +69,10 @@ def agreement_data(
         members = set(group_transcripts(session, group))
         stored = [row for row in stored if row[1] in members]
         if not stored:
-            raise ValidationError(f"no transcripts to measure in group '{group}'")
+            raise NothingToMeasureError(f"no transcripts to measure in group '{group}'")
         transcripts = [row[1] for row in stored]
     if not stored:
-        raise ValidationError("the study has no transcripts to measure")
+        raise NothingToMeasureError("the study has no transcripts to measure")
     frame = codings_frame(session, list(chosen), list(transcripts) if transcripts else None)
     if codebook_version is not None:
         frame = frame[frame["codebook_version"] == codebook_version]
@@ -81,7 +81,7 @@ def agreement_data(
     where = _selection(codebook_version, None if group else transcripts, codes, group)
     idle = [name for name in chosen if not (frame["coder"] == name).any()]
     if idle:
-        raise ValidationError(f"no codings by {', '.join(map(repr, idle))}{where}")
+        raise NothingToMeasureError(f"no codings by {', '.join(map(repr, idle))}{where}")
     book = version_codebook(get_version(session))
     return AgreementData(
         coders=chosen,

@@ -39,6 +39,11 @@ class DuplicateCodingError(ValidationError):
     """The same coder already coded exactly this span of this transcript with this code."""
 
 
+class NothingToMeasureError(ValidationError):
+    """The chosen coders, transcripts or group hold nothing to measure: an empty result
+    the app shows as a note, not a failure (the CLI still exits 2 with the line)."""
+
+
 class ConfigError(QualcartoError):
     """A setting the user must provide is missing or wrong."""
 
