@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from backends import *  # noqa: F403  (the backend fixtures)
+from backends import make_store
 from conftest import copy_demo
 from qualcarto.coding import add_coding, codings_frame
 from qualcarto.errors import InputError
@@ -131,6 +133,27 @@ def test_nobody_sees_an_import_before_it_is_done(
     assert committed[-1] == len(report.transcripts)  # the batches were on disk...
     assert all(view == before for view in seen)  # ...and hidden from everyone else
     assert visible(other)["codings"] == report.codings > 0
+    engine.dispose()
+    other.dispose()
+
+
+def test_on_every_backend_an_import_in_batches_is_hidden_until_done(
+    backend_url: str, demo_qdpx: Path, every_step_commits: None
+) -> None:
+    """The staging marker is plain SQL: PostgreSQL hides and reveals exactly as SQLite."""
+    engine = make_store(backend_url)
+    other = connect(backend_url)  # a coder's own connection
+    before = visible(other)
+    seen: list[dict[str, int]] = []
+    report = import_refi_in_batches(
+        engine, demo_qdpx, progress=lambda _t: seen.append(visible(other))
+    )
+    assert report.batches > 2 and seen and all(view == before for view in seen)
+    after = visible(other)
+    assert after["codings"] == report.codings > 0
+    assert after["transcripts"] == len(report.transcripts)
+    with read_scope(other) as session:
+        assert session.scalars(select(Import.state)).all() == ["done"]
     engine.dispose()
     other.dispose()
 
