@@ -78,7 +78,7 @@ marks = [
     for r in codings.itertuples()
 ]
 pending = st.session_state.get(act.PENDING)
-pending = pending if pending and pending[0] == name else None
+pending = pending if pending and pending[0] == name and pending[2] <= len(text) else None
 ids = set(codings["coding_id"])
 clicked = [i for i in st.session_state.get(act.CLICKED, []) if i in ids]
 own = codings[codings["coding_id"].isin(clicked) & (codings["coder"] == user.name)]

@@ -42,14 +42,17 @@ def _flash(message: str, ok: bool = True) -> None:
 
 def open_link(names: list[str]) -> None:
     """On the page's first run: a link or a reload (``?t=I3&at=8124``) opens I3 there,
-    when ``names`` (the transcripts the user may open) holds it."""
+    when ``names`` (the transcripts the user may open) holds it. A passage link
+    (``&to=8301``, from a memo's ``[[I3:8124-8301]]``) also selects the passage."""
     if JUMP in st.session_state:
         return
     linked = st.query_params.get("t") or st.query_params.get("transcript")
-    at = st.query_params.get("at", "")
+    at, to = st.query_params.get("at", ""), st.query_params.get("to", "")
     if linked in names:
         st.session_state["code_transcript"] = linked
         st.session_state[JUMP] = (linked, int(at) if at.isdigit() else None, f"link:{at}")
+        if at.isdigit() and to.isdigit() and int(to) > int(at):
+            st.session_state[PENDING] = (linked, int(at), int(to))
     else:
         st.session_state[JUMP] = (None, None, "")
 

@@ -59,7 +59,8 @@ def _opens(link: LinkRef) -> tuple[str, dict[str, str]] | None:
     a code the Codebook page at that code; other links open nothing."""
     if link.transcript is not None:
         at = {"at": str(link.start)} if link.start is not None else {}
-        return CODE_PAGE, {"t": link.transcript, **at}
+        to = {"to": str(link.end)} if link.start is not None and link.end is not None else {}
+        return CODE_PAGE, {"t": link.transcript, **at, **to}
     if link.kind == "code":
         return CODEBOOK_PAGE, {"code": link.target}
     return None

@@ -112,6 +112,8 @@ def test_a_link_opens_its_transcript_after_the_code_page_was_open(url: str) -> N
         no_errors(at.button(key=f"notes_link_{memo_id}_0").click().run())
         assert at.selectbox(key="code_transcript").value == "P2"
         assert at.session_state["qc_jump"][:2] == ("P2", 40)
+        assert at.session_state["qc_pending"] == ("P2", 40, 60)  # the passage is selected
+        assert any("Selected** 40–60" in m.value for m in at.markdown)
         no_errors(at.selectbox(key="code_transcript").select("P1").run())
 
 
