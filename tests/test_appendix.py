@@ -102,6 +102,7 @@ def test_the_appendix_states_the_measures_numbers(demo_db: Path, tmp_path: Path)
     assert (
         f"{' and '.join(waiting)} {'is' if len(waiting) == 1 else 'are'} not reconciled yet" in page
     )
+    assert f"Disagreements in {' and '.join(settled)} were settled by discussion" in page
     assert "recompute: " in page and "qualcarto agreement --coders ana ben" in page
     assert (tmp_path / "figures" / "figure1.svg").exists()
     assert "figures/figure1.svg" in page

@@ -210,9 +210,11 @@ def methods_paragraph(a: Appendix) -> str:
         text.append(_calibration_sentence(a.calibration))
     decided = int(a.reconciliation["units"].sum()) if len(a.reconciliation) else 0
     if decided:
+        settled = [r.name for r in a.rounds if r.reconciled]
+        where = f" in {' and '.join(settled)}" if settled else ""
         text.append(
-            f"Disagreements were settled by discussion: the lead decided {decided} units, "
-            "and the result forms the consensus layer."
+            f"Disagreements{where} were settled by discussion: the lead decided {decided} "
+            "units, and the result forms the consensus layer."
         )
     overall = a.saturation[a.saturation["scope"] == "all codes"]
     if a.saturation_note:
