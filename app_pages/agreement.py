@@ -22,6 +22,7 @@ from qualcarto.agreement import (
     agreement_tables,
     describe,
     flag_note,
+    transcript_table,
 )
 from qualcarto.agreement_data import INTERVIEW_UNITS, UNITS, agreement_data, unit_data
 from qualcarto.errors import NothingToMeasureError, QualcartoError
@@ -112,10 +113,17 @@ def workbook() -> bytes:
 download("Download the report (xlsx)", workbook, "agreement.xlsx", FORMATS["xlsx"], key="agr_xlsx")
 st.altair_chart(code_chart(per_code, measure, options.flag_below), key="agr_chart")
 
-cut = INTERVIEW_UNITS.get(unit)  # speaker turns or question-answer pairs: one row each
-st.subheader(f"Per {cut}" if cut else "Per transcript", anchor=False)
-per_unit = tables.per_transcript.rename(columns={"transcript": cut} if cut else {})
-st.dataframe(per_unit, hide_index=True, column_config=numbers)
+st.subheader("Per transcript", anchor=False)
+cut = INTERVIEW_UNITS.get(unit)  # speaker turns or question-answer pairs
+if cut:  # each transcript's units pooled, then every unit on demand
+    st.caption(f"Each transcript's {cut}s pooled: the {cut} is the unit measured.")
+    pooled = transcript_table(measured, options, pool_units=True)
+    st.dataframe(pooled, hide_index=True, column_config=numbers, key="agr_pooled")
+    with st.expander(f"Per {cut} ({len(tables.per_transcript):,} rows)"):
+        per_unit = tables.per_transcript.rename(columns={"transcript": cut})
+        st.dataframe(per_unit, hide_index=True, column_config=numbers)
+else:
+    st.dataframe(tables.per_transcript, hide_index=True, column_config=numbers)
 if tables.pairs is not None:
     st.subheader("Per coder pair", anchor=False)
     st.dataframe(tables.pairs, hide_index=True, column_config=numbers)

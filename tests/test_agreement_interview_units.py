@@ -24,7 +24,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qualcarto.agreement import AgreementInputError, ReportOptions, agreement_report, code_table
+from qualcarto.agreement import (
+    AgreementInputError,
+    ReportOptions,
+    agreement_report,
+    code_table,
+    transcript_table,
+)
 from qualcarto.agreement.interview_units import by_units, qa_pairs
 from qualcarto.agreement_data import INTERVIEW_UNITS, agreement_data, interview_unit_data
 from qualcarto.cli import main
@@ -93,3 +99,31 @@ def test_the_cli_measures_turns_and_pairs_as_the_service_cuts_them(
     assert any(line.startswith(f"unit: {INTERVIEW_UNITS[unit]}") for line in shown["about"])
     assert main([*args, "--by", "transcript"]) == 0
     assert "#1" in capsys.readouterr().out
+
+
+def test_a_transcripts_pooled_row_counts_its_turns_times_the_studys_codes(demo_db: Path) -> None:
+    """Pooled per transcript, Cohen's kappa is worked out from a 2x2 table over every
+    (turn of that transcript, code of the study): coded by a, by b, by both, by neither."""
+    with session_scope(connect(f"sqlite:///{demo_db}")) as session:
+        data = agreement_data(session, ["ana", "ben"])
+        turns = interview_unit_data(session, data, "turn")
+    pooled = transcript_table(turns, ReportOptions("document"), pool_units=True)
+    assert turns.unit_parents is not None
+    assert sorted(pooled["transcript"]) == sorted(set(turns.unit_parents.values()))
+    codes = set(turns.codings["code_id"])
+    used = {
+        coder: set(zip(rows["transcript_id"], rows["code_id"], strict=True))
+        for coder, rows in turns.codings.groupby("coder")
+    }
+    both = pooled[(pooled["segments_a"] > 0) & (pooled["segments_b"] > 0)]
+    assert len(both) >= 2
+    for row in both.itertuples():
+        cells = [
+            (u, c) for u in turns.lengths if turns.unit_parents[u] == row.transcript for c in codes
+        ]
+        a = np.array([cell in used["ana"] for cell in cells])
+        b = np.array([cell in used["ben"] for cell in cells])
+        observed = float((a == b).mean())
+        chance = a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean())
+        assert row.percent_agreement == pytest.approx(observed)
+        assert row.cohen_kappa == pytest.approx((observed - chance) / (1 - chance))

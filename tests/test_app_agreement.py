@@ -169,7 +169,15 @@ def test_speaker_turns_are_a_unit_where_a_shared_turn_is_agreement(url: str) -> 
     assert shown.loc["access", "percent_agreement"] == 1.0
     assert shown.loc["money", "percent_agreement"] < 1.0
     assert any("unit: speaker turn" in shown_text(c.value) for c in at.caption)
-    assert all("#" in name for name in at.dataframe[1].value["speaker turn"])  # P1#2, ...
-    assert [h.value for h in at.subheader][:2] == ["Per code", "Per speaker turn"]
+    assert [h.value for h in at.subheader][:2] == ["Per code", "Per transcript"]
+    pooled = at.dataframe[1].value  # each transcript's turns pooled
+    assert "#" not in "".join(pooled["transcript"])
+    per_turn = at.dataframe[2].value  # every turn, in the expander
+    assert all("#" in name for name in per_turn["speaker turn"])  # P1#2, ...
+    assert at.expander[0].label == f"Per speaker turn ({len(per_turn):,} rows)"
+    for row in pooled.itertuples():  # a transcript's row pools its turns' segments
+        turns = per_turn[per_turn["speaker turn"].str.startswith(f"{row.transcript}#")]
+        assert row.segments_a == turns["segments_a"].sum()
+        assert row.segments_b == turns["segments_b"].sum()
     texts = [t.value for t in at.text]
     assert "It took months" in texts  # disagreements stay whole coded segments

@@ -158,6 +158,7 @@ def interview_unit_data(session: Session, data: AgreementData, kind: str) -> Agr
         lengths=lengths,
         transcript_names=names,
         unit_name=INTERVIEW_UNITS[kind],
+        unit_parents={unit: data.transcript_names[unit[0]] for unit in lengths},  # type: ignore[index]
     )
 
 

@@ -72,6 +72,7 @@ class AgreementData:
     codebook_versions: tuple[int, ...]  # versions the codings were made under
     version_filter: int | None = None
     unit_name: str | None = None  # e.g. "speaker turn" when transcripts were cut into units
+    unit_parents: dict[Hashable, str] | None = None  # unit -> the transcript it was cut from
     group: str | None = None  # the transcript group measured (None: no group chosen)
 
     @cached_property
@@ -220,9 +221,16 @@ def _coder_columns(data: AgreementData, stem: str) -> list[str]:
 
 
 def transcript_table(
-    data: AgreementData, options: ReportOptions = DEFAULT_OPTIONS, by_code: bool = False
+    data: AgreementData,
+    options: ReportOptions = DEFAULT_OPTIONS,
+    by_code: bool = False,
+    pool_units: bool = False,
 ) -> pd.DataFrame:
     """Agreement per transcript (pooled over codes) or per transcript and code.
+
+    ``pool_units``: when the transcripts were cut into speaker turns or question-answer
+    pairs, one row per original transcript, its units' cells pooled (a transcript's row is
+    then the ``"(all)"`` row of its units alone), instead of one row per unit.
 
     The same swept counts and the same measure functions as the per-code table, so a
     transcript's row is the ``"(all)"`` row restricted to that transcript (the segment
@@ -241,13 +249,25 @@ def transcript_table(
     segments = np.zeros((len(spans.transcripts), n_codes, m), dtype=np.int64)
     np.add.at(segments, (spans.transcript, spans.code, spans.coder), 1)
     measures = _measures(checked, m)
+    names = [data.transcript_names[t] for t in spans.transcripts]
+    swept = cells.values
+    if pool_units and data.unit_parents is not None:
+        parents = [data.unit_parents[t] for t in spans.transcripts]
+        names = list(dict.fromkeys(parents))
+        position = {parent: i for i, parent in enumerate(names)}
+        index = np.array([position[p] for p in parents], dtype=np.int64)
+        swept = np.zeros((len(names), *cells.values.shape[1:]), dtype=cells.values.dtype)
+        np.add.at(swept, index, cells.values)
+        pooled = np.zeros((len(names), *segments.shape[1:]), dtype=np.int64)
+        np.add.at(pooled, index, segments)
+        segments = pooled
     records: list[dict[str, object]] = []
-    for t, transcript_id in enumerate(spans.transcripts):
+    for t, transcript in enumerate(names):
         keys = [c for c in range(n_codes) if segments[t, c].any()] if by_code else [None]
         for c in keys:
             counts = segments[t].sum(axis=0) if c is None else segments[t, c]
-            values = cells.values[t].sum(axis=0) if c is None else cells.values[t, c]
-            record: dict[str, object] = {"transcript": data.transcript_names[transcript_id]}
+            values = swept[t].sum(axis=0) if c is None else swept[t, c]
+            record: dict[str, object] = {"transcript": transcript}
             if c is not None:
                 record["code_id"] = spans.codes[c]
                 record["name"] = data.code_name(spans.codes[c])
