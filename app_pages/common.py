@@ -53,13 +53,13 @@ def md(text: object) -> str:
     return _LINE_START.sub(lambda m: m[1][:-1] + "\\" + m[1][-1], escaped)
 
 
-@st.cache_resource
 def marked(before: str, passage: str, after: str) -> str:
     """A passage in its context, set off by « » (in every font; CJK brackets were empty
     boxes in a browser without CJK fonts). For ``st.text``: plain, never markup."""
     return f"{before}«{passage}»{after}"
 
 
+@st.cache_resource
 def engine_for(url: str) -> Engine:
     """One engine (and connection pool) per store per server process."""
     return connect(url)
