@@ -33,6 +33,7 @@ from qualcarto.store import (
     record,
 )
 from qualcarto.transcripts.decode import normalize_text
+from qualcarto.transcripts.importer import record_transcript_import
 from qualcarto.transcripts.readers import SUFFIXES
 from qualcarto.transcripts.segment import sentences
 
@@ -269,17 +270,7 @@ def _store_timed(
         )
     if rows:
         session.execute(insert(Segment), rows)
-    record(
-        session,
-        actor,
-        "transcript.import",
-        "transcript",
-        transcript.id,
-        name=transcript.name,
-        file=path.name,
-        checksum=checksum,
-        length=len(text),
-    )
+    record_transcript_import(session, transcript, actor)
     return transcript
 
 

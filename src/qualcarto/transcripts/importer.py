@@ -287,6 +287,12 @@ def _store_structure_and_audit(
     its import: the last steps of every import, from a file or from memory."""
     session.flush()
     store_structure(session, transcript.id, transcript.text, structure)
+    record_transcript_import(session, transcript, actor)
+
+
+def record_transcript_import(session: Session, transcript: Transcript, actor: str) -> None:
+    """The audit entry of a new transcript, whether it came from a file, from memory or
+    from a recording."""
     record(
         session,
         actor,
